@@ -1,0 +1,44 @@
+"""Exit statuses and the project's errors: raised in the core, turned into messages in one place."""
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    BAD_DATA = 1
+    USAGE = 2
+
+
+class QingpuError(Exception):
+    """An error the user can act on: its message is one line, its status documented."""
+
+    status = ExitStatus.BAD_DATA
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(QingpuError):
+    status = ExitStatus.USAGE
+
+
+class StorePathError(QingpuError):
+    """The store's path is missing, a directory or unreadable."""
+
+    status = ExitStatus.USAGE
+
+
+class StoreInvalid(QingpuError):
+    """The store is not JSON, or breaks the schema or an invariant; `problems` lists all of them."""
+
+    def __init__(self, where: str, problems: list[tuple[str, str]]) -> None:
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"invalid store {where}: {count} {noun}")
+        self.where = where
+        self.problems = problems
+
+
+class NotFound(QingpuError):
+    """An id that no record has."""

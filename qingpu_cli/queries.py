@@ -1,0 +1,249 @@
+"""Pure functions from a store to records: no printing, no I/O.
+
+Each listing returns a list of flat dictionaries (rows) in a stable key order: the record's own
+fields, then the fields a view derives from other records. Rows are what every output format
+writes, so their keys are the JSON contract documented in the README.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+from .errors import NotFound, UsageError
+
+if TYPE_CHECKING:
+    from .models import Store
+
+Row = dict[str, Any]
+
+#: Fields each listing adds to the store's own record fields.
+DERIVED_FIELDS: dict[str, tuple[str, ...]] = {
+    "facts": ("sources",),
+    "partners": ("agreements", "agreement_kinds", "counterparts", "launched"),
+    "industries": ("scale_label", "plan_name"),
+    "events": ("projects_signed", "projects_fact", "signed_jointly_with"),
+    "sources": (),
+}
+
+SEARCH_ROW_FIELDS = ("kind", "id", "field", "text")
+
+
+def _records(store: Store, kind: str) -> list[Row]:
+    return cast("list[Row]", cast("Mapping[str, Any]", store).get(kind, []))
+
+
+def all_records(store: Store) -> Iterator[tuple[str, Row]]:
+    """Every record with the name of the list that holds it, in store order."""
+    for kind, items in cast("Mapping[str, Any]", store).items():
+        if isinstance(items, list):
+            for record in items:
+                yield kind, record
+
+
+def source_ids(record: Mapping[str, Any]) -> list[str]:
+    return list(dict.fromkeys(item["source"] for item in record.get("evidence", [])))
+
+
+def _matches(text: str, needle: str) -> bool:
+    return needle.casefold() in text.casefold()
+
+
+def require_text(value: str | None, option: str) -> str | None:
+    """An empty filter would match everything silently; refuse it as a usage error."""
+    if value is not None and not value.strip():
+        raise UsageError(f"{option} needs a non-empty value")
+    return value
+
+
+def facts(
+    store: Store,
+    topic: str | None = None,
+    subject: str | None = None,
+    search: str | None = None,
+) -> list[Row]:
+    """Key figures and statements, optionally narrowed by topic, subject id or text."""
+    rows = []
+    for fact in _records(store, "facts"):
+        if topic is not None and fact["topic"].casefold() != topic.casefold():
+            continue
+        if subject is not None and fact["subject"] != subject:
+            continue
+        if search is not None and not any(
+            _matches(text, search) for text in (fact["statement"], *fact["aliases"])
+        ):
+            continue
+        rows.append({**fact, "sources": source_ids(fact)})
+    return rows
+
+
+def sector_vocabulary(store: Store) -> list[str]:
+    return sorted({partner["sector"] for partner in _records(store, "partners")})
+
+
+def partners_in_sector(store: Store, sector: str | None = None) -> list[Row]:
+    """Organizations with the agreements they signed or launched, and who was on the other side."""
+    names = {partner["id"]: partner["name"] for partner in _records(store, "partners")}
+    rows = []
+    for partner in _records(store, "partners"):
+        if sector is not None and partner["sector"] != sector.casefold():
+            continue
+        agreements = [
+            agreement
+            for agreement in _records(store, "agreements")
+            if partner["id"] in agreement["parties"] or partner["id"] == agreement["counterpart"]
+        ]
+        counterparts: list[str] = []
+        for agreement in agreements:
+            if partner["id"] == agreement["counterpart"]:
+                counterparts.extend(names.get(party, party) for party in agreement["parties"])
+            else:
+                counterparts.append(names.get(agreement["counterpart"], agreement["counterpart"]))
+        rows.append(
+            {
+                **partner,
+                "agreements": [agreement["id"] for agreement in agreements],
+                "agreement_kinds": list(dict.fromkeys(a["kind"] for a in agreements)),
+                "counterparts": list(dict.fromkeys(counterparts)),
+                "launched": [a["launched"] for a in agreements if a["launched"] is not None],
+            }
+        )
+    return rows
+
+
+def industries(store: Store, role: str | None = None) -> list[Row]:
+    """Industries and clusters with their role, scale and the plan that names them."""
+    plans = {plan["id"]: plan["name"] for plan in _records(store, "plans")}
+    rows = []
+    for industry in _records(store, "industries"):
+        if role is not None and industry["role"] != role.casefold():
+            continue
+        scale = industry["scale"]
+        rows.append(
+            {
+                **industry,
+                "scale_label": scale["label"] if scale is not None else None,
+                "plan_name": plans.get(industry["plan"]) if industry["plan"] else None,
+            }
+        )
+    return rows
+
+
+def events(store: Store) -> list[Row]:
+    """Signing events with the count of projects signed, which the source may give jointly."""
+    rows = []
+    for event in _records(store, "events"):
+        counted = [
+            fact
+            for fact in _records(store, "facts")
+            if fact["unit"] == "count" and event["id"] in fact["related"]
+        ]
+        fact = counted[0] if counted else None
+        rows.append(
+            {
+                **event,
+                "projects_signed": fact["value"] if fact else None,
+                "projects_fact": fact["id"] if fact else None,
+                "signed_jointly_with": [
+                    other for other in (fact["related"] if fact else []) if other != event["id"]
+                ],
+            }
+        )
+    return rows
+
+
+def sources(store: Store) -> list[Row]:
+    return [dict(source) for source in _records(store, "sources")]
+
+
+def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
+
+
+SEARCH_SKIPPED_FIELDS = {"id", "source", "subject", "counterpart", "owner", "plan", "actor"}
+
+
+def search(store: Store, text: str) -> list[Row]:
+    """Every name, alias, statement and quote that contains the text, ignoring case."""
+    require_text(text, "search text")
+    rows = []
+    for kind, record in all_records(store):
+        for field, value in _strings(record, ""):
+            leaf = field.rsplit(".", 1)[-1].split("[", 1)[0]
+            if leaf in SEARCH_SKIPPED_FIELDS and field != "id":
+                continue
+            if _matches(value, text):
+                rows.append({"kind": kind, "id": record["id"], "field": field, "text": value})
+    return rows
+
+
+def record_ids(store: Store) -> list[str]:
+    return [record["id"] for _, record in all_records(store)]
+
+
+def find_record(store: Store, record_id: str) -> tuple[str, Row]:
+    """The record with this id, or NotFound naming the closest ids."""
+    for kind, record in all_records(store):
+        if record["id"] == record_id:
+            return kind, record
+    raise not_found(record_id, record_ids(store))
+
+
+def not_found(record_id: str, known: list[str]) -> NotFound:
+    close = difflib.get_close_matches(record_id, known, n=3, cutoff=0.5)
+    hint = f"; did you mean: {', '.join(close)}?" if close else "; `qingpu search TEXT` finds ids"
+    return NotFound(f"no record has the id {record_id!r}{hint}")
+
+
+def describe_record(store: Store, record_id: str) -> Row:
+    """One record in full, with each evidence quote beside the title of its source."""
+    kind, record = find_record(store, record_id)
+    titles = {source["id"]: source["title"] for source in _records(store, "sources")}
+    evidence = [
+        {"source": item["source"], "source_title": titles.get(item["source"]), "quote": item["quote"]}
+        for item in record.get("evidence", [])
+    ]
+    return {"kind": kind, "id": record_id, "record": record, "evidence": evidence}
+
+
+def overview(store: Store) -> Row:
+    """What a newcomer reads first: key figures, shares, events, partners, industries."""
+    figures = [fact for fact in facts(store) if fact["value"] is not None]
+    places = {record["id"]: record.get("name", record["id"]) for _, record in all_records(store)}
+    return {
+        "key_figures": [
+            {key: fact[key] for key in ("id", "statement", "value", "unit")} for fact in figures
+        ],
+        "shares": [
+            {
+                "fact": fact["id"],
+                "subject": places.get(fact["subject"], fact["subject"]),
+                "quantity": fact["share_of"]["quantity"],
+                "of": places.get(fact["share_of"]["subject"], fact["share_of"]["subject"]),
+                "value": fact["value"],
+                "decimals": fact["decimals"],
+            }
+            for fact in figures
+            if fact["share_of"] is not None
+        ],
+        "events": [
+            {key: event[key] for key in ("id", "name", "date", "projects_signed")}
+            for event in events(store)
+        ],
+        "partners": [
+            {key: partner[key] for key in ("id", "name", "sector", "agreement_kinds")}
+            for partner in partners_in_sector(store)
+        ],
+        "industries": [
+            {key: industry[key] for key in ("id", "name", "role", "scale_label")}
+            for industry in industries(store)
+        ],
+    }

@@ -1,0 +1,263 @@
+"""Ratios derived from the store's facts, with bounds that say how exact they can be.
+
+The source rounds its shares to whole percents, so 40% means anything from 39.5% to 40.5%.
+Each input is taken as the interval its stated decimals allow (clipped to 0-100 for a share),
+and each ratio's `low` and `high` are its least and greatest values over that box of inputs.
+Every formula here is monotone in each input while its denominators keep their sign, so those
+extremes lie at the corners of the box: evaluating the corners with exact fractions gives exact
+bounds. A box whose corners would divide by zero has no upper bound (`high` is None).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from .models import Store
+
+Row = dict[str, Any]
+
+LAND_SHARE = "new-city-land-share"
+GDP_SHARE = "new-city-gdp-share"
+OUTPUT_SHARE = "new-city-industrial-output-share"
+PLANNED_AREA = "new-city-planned-area"
+HUNDRED = Fraction(100)
+
+
+@dataclass(frozen=True)
+class RatioDefinition:
+    id: str
+    label: str
+    formula: str
+    inputs: tuple[str, ...]
+    compute: Callable[[Sequence[Fraction]], Fraction]
+    unit: str
+
+
+def _quotient(a: Fraction, b: Fraction) -> Fraction:
+    return a / b
+
+
+def _density_against_rest(share: Fraction, land: Fraction) -> Fraction:
+    return (share / land) / ((HUNDRED - share) / (HUNDRED - land))
+
+
+DEFINITIONS: tuple[RatioDefinition, ...] = (
+    RatioDefinition(
+        "gdp-share-per-land-share",
+        "GDP share per land share: the New City's output density against the district average",
+        f"GDP share / land share = {GDP_SHARE} / {LAND_SHARE}",
+        (GDP_SHARE, LAND_SHARE),
+        lambda v: _quotient(v[0], v[1]),
+        "x",
+    ),
+    RatioDefinition(
+        "industrial-output-share-per-land-share",
+        "Industrial output share per land share",
+        f"industrial output share / land share = {OUTPUT_SHARE} / {LAND_SHARE}",
+        (OUTPUT_SHARE, LAND_SHARE),
+        lambda v: _quotient(v[0], v[1]),
+        "x",
+    ),
+    RatioDefinition(
+        "industrial-output-share-per-gdp-share",
+        "Industrial output share per GDP share",
+        f"industrial output share / GDP share = {OUTPUT_SHARE} / {GDP_SHARE}",
+        (OUTPUT_SHARE, GDP_SHARE),
+        lambda v: _quotient(v[0], v[1]),
+        "x",
+    ),
+    RatioDefinition(
+        "implied-district-land-area",
+        "Qingpu District's land area implied by the New City's planned area and land share",
+        f"planned area / (land share / 100) = {PLANNED_AREA} / ({LAND_SHARE} / 100)",
+        (PLANNED_AREA, LAND_SHARE),
+        lambda v: v[0] / (v[1] / HUNDRED),
+        "km2",
+    ),
+    RatioDefinition(
+        "rest-of-district-land-share",
+        "The rest of the district's share of its land",
+        f"100 - land share = 100 - {LAND_SHARE}",
+        (LAND_SHARE,),
+        lambda v: HUNDRED - v[0],
+        "percent",
+    ),
+    RatioDefinition(
+        "rest-of-district-gdp-share",
+        "The rest of the district's share of its GDP",
+        f"100 - GDP share = 100 - {GDP_SHARE}",
+        (GDP_SHARE,),
+        lambda v: HUNDRED - v[0],
+        "percent",
+    ),
+    RatioDefinition(
+        "rest-of-district-industrial-output-share",
+        "The rest of the district's share of its industrial output",
+        f"100 - industrial output share = 100 - {OUTPUT_SHARE}",
+        (OUTPUT_SHARE,),
+        lambda v: HUNDRED - v[0],
+        "percent",
+    ),
+    RatioDefinition(
+        "rest-of-district-gdp-share-per-land-share",
+        "The rest of the district's GDP share per land share",
+        f"(100 - GDP share) / (100 - land share) = (100 - {GDP_SHARE}) / (100 - {LAND_SHARE})",
+        (GDP_SHARE, LAND_SHARE),
+        lambda v: (HUNDRED - v[0]) / (HUNDRED - v[1]),
+        "x",
+    ),
+    RatioDefinition(
+        "rest-of-district-industrial-output-share-per-land-share",
+        "The rest of the district's industrial output share per land share",
+        f"(100 - industrial output share) / (100 - land share)"
+        f" = (100 - {OUTPUT_SHARE}) / (100 - {LAND_SHARE})",
+        (OUTPUT_SHARE, LAND_SHARE),
+        lambda v: (HUNDRED - v[0]) / (HUNDRED - v[1]),
+        "x",
+    ),
+    RatioDefinition(
+        "gdp-density-against-rest-of-district",
+        "GDP density of the New City against the rest of the district",
+        f"(GDP share / land share) / ((100 - GDP share) / (100 - land share))"
+        f" with {GDP_SHARE}, {LAND_SHARE}",
+        (GDP_SHARE, LAND_SHARE),
+        lambda v: _density_against_rest(v[0], v[1]),
+        "x",
+    ),
+    RatioDefinition(
+        "industrial-output-density-against-rest-of-district",
+        "Industrial output density of the New City against the rest of the district",
+        f"(industrial output share / land share)"
+        f" / ((100 - industrial output share) / (100 - land share))"
+        f" with {OUTPUT_SHARE}, {LAND_SHARE}",
+        (OUTPUT_SHARE, LAND_SHARE),
+        lambda v: _density_against_rest(v[0], v[1]),
+        "x",
+    ),
+)
+
+RATIO_IDS = tuple(definition.id for definition in DEFINITIONS)
+RATIO_FIELDS = ("id", "label", "formula", "inputs", "value", "low", "high", "unit")
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A stated number and the interval its stated precision allows."""
+
+    value: Fraction
+    low: Fraction
+    high: Fraction
+
+
+def measured(value: float, decimals: int, is_share: bool = False) -> Measured:
+    exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    half = Fraction(1, 2 * 10**decimals)
+    low, high = exact - half, exact + half
+    if is_share:
+        low, high = max(low, Fraction(0)), min(high, HUNDRED)
+    return Measured(exact, low, high)
+
+
+def bounded(
+    compute: Callable[[Sequence[Fraction]], Fraction], inputs: Sequence[Measured]
+) -> tuple[Fraction | None, Fraction | None, Fraction | None]:
+    """(value, low, high); None for a value at a zero denominator or for an unbounded side."""
+    try:
+        value: Fraction | None = compute([item.value for item in inputs])
+    except ZeroDivisionError:
+        value = None
+    corners = []
+    for corner in itertools.product(*((item.low, item.high) for item in inputs)):
+        try:
+            corners.append(compute(corner))
+        except ZeroDivisionError:
+            return value, None, None
+    return value, min(corners), max(corners)
+
+
+def _facts_by_id(store: Store) -> dict[str, Mapping[str, Any]]:
+    items = cast("Mapping[str, Any]", store).get("facts", [])
+    return {fact["id"]: fact for fact in items}
+
+
+def derived_ratios(store: Store) -> tuple[list[Row], list[str]]:
+    """The ratios whose inputs the store states, and a note for each one left out."""
+    facts = _facts_by_id(store)
+    rows: list[Row] = []
+    notes: list[str] = []
+    for definition in DEFINITIONS:
+        missing = [
+            fact_id
+            for fact_id in definition.inputs
+            if fact_id not in facts or facts[fact_id]["value"] is None
+        ]
+        if missing:
+            notes.append(f"ratio {definition.id} left out: no value for {', '.join(missing)}")
+            continue
+        inputs = [facts[fact_id] for fact_id in definition.inputs]
+        measures = [
+            measured(fact["value"], fact["decimals"], fact["share_of"] is not None)
+            for fact in inputs
+        ]
+        value, low, high = bounded(definition.compute, measures)
+        if value is None:
+            notes.append(f"ratio {definition.id} left out: it divides by zero")
+            continue
+        rows.append(
+            {
+                "id": definition.id,
+                "label": definition.label,
+                "formula": definition.formula,
+                "inputs": [
+                    {
+                        "fact": fact["id"],
+                        "value": fact["value"],
+                        "unit": fact["unit"],
+                        "low": measure.low,
+                        "high": measure.high,
+                    }
+                    for fact, measure in zip(inputs, measures)
+                ],
+                "value": value,
+                "low": low,
+                "high": high,
+                "unit": definition.unit,
+            }
+        )
+    return rows, notes
+
+
+def describe_ratio(store: Store, ratio_id: str) -> Row:
+    """One ratio, how it is computed, and the evidence for each of its inputs."""
+    from .queries import not_found
+
+    rows, notes = derived_ratios(store)
+    for row in rows:
+        if row["id"] == ratio_id:
+            facts = _facts_by_id(store)
+            titles = {
+                source["id"]: source["title"]
+                for source in cast("Mapping[str, Any]", store).get("sources", [])
+            }
+            evidence = [
+                {
+                    "fact": item["fact"],
+                    "source": quote["source"],
+                    "source_title": titles.get(quote["source"]),
+                    "quote": quote["quote"],
+                }
+                for item in row["inputs"]
+                for quote in facts[item["fact"]]["evidence"]
+            ]
+            return {"kind": "ratios", "id": ratio_id, "record": row, "evidence": evidence}
+    reason = next((note for note in notes if f" {ratio_id} " in note), None)
+    if reason is not None:
+        from .errors import NotFound
+
+        raise NotFound(reason)
+    raise not_found(ratio_id, list(RATIO_IDS))

@@ -1,0 +1,176 @@
+"""Finding, reading and validating the active store, and turning what goes wrong into messages.
+
+Every store is validated by the models before its data is used. Validation needs pydantic,
+the slowest import of a run, so a store whose exact bytes have been proven valid by this
+version of the tool is remembered in the user's cache directory: an empty marker file named by
+the SHA-256 of the bytes. A missing, stale or unreadable marker only means validating again,
+and the data itself is always parsed from the store's own bytes, so the cache can never change
+an answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from . import __version__
+from .errors import StoreInvalid, StorePathError
+
+if TYPE_CHECKING:
+    from .models import Store
+
+STDIN = "-"
+DATA_ENV = "QINGPU_DATA"
+CACHE_ENV = "QINGPU_CACHE_DIR"
+NO_CACHE_ENV = "QINGPU_NO_CACHE"
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    """Where the active store comes from: a path, standard input, or the bundled file."""
+
+    path: str | None
+
+    @property
+    def label(self) -> str:
+        if self.path is None:
+            return "(bundled store)"
+        if self.path == STDIN:
+            return "(standard input)"
+        return self.path
+
+
+def locate_store(option: str | None, environ: dict[str, str] | None = None) -> StoreLocation:
+    """The `--data` option wins over `QINGPU_DATA`, which wins over the bundled store."""
+    env = os.environ if environ is None else environ
+    chosen = option if option else env.get(DATA_ENV) or None
+    return StoreLocation(chosen)
+
+
+def read_store_bytes(location: StoreLocation) -> bytes:
+    if location.path is None:
+        from importlib.resources import files
+
+        return files("qingpu_cli").joinpath("data", "qingpu.json").read_bytes()
+    if location.path == STDIN:
+        return sys.stdin.buffer.read()
+    path = Path(location.path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise StorePathError(f"store not found: {location.path}") from None
+    except IsADirectoryError:
+        raise StorePathError(f"store is a directory, not a file: {location.path}") from None
+    except PermissionError:
+        raise StorePathError(f"store is not readable (permission denied): {location.path}") from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise StorePathError(f"store cannot be read: {location.path}: {reason}") from None
+
+
+def decode_store_text(raw: bytes, where: str) -> str:
+    """UTF-8 with an optional byte-order mark; anything else is named with its byte offset."""
+    if raw.startswith(BOM):
+        raw = raw[len(BOM) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise StoreInvalid(
+            where, [("(file)", f"not UTF-8: invalid byte at offset {error.start}")]
+        ) from None
+
+
+def parse_store_text(text: str, where: str) -> Store:
+    """Parse text already proven valid; keeps the store's own key order for every output."""
+    try:
+        return cast("Store", json.loads(text))
+    except (ValueError, RecursionError) as error:
+        raise StoreInvalid(where, [("(file)", f"cannot be parsed: {error}")]) from None
+
+
+def validate_store_text(text: str, where: str) -> Store:
+    """Full validation by the models: the schema first, then the invariants across records."""
+    from pydantic import ValidationError
+
+    from .models import schema_problems, store_adapter, store_problems
+
+    try:
+        store_adapter().validate_json(text)
+    except ValidationError as error:
+        problems = schema_problems(error)
+        if any(location == "(top level)" for location, _ in problems):
+            raise StoreInvalid(where, _json_problems(problems)) from None
+        problems.extend(store_problems(json.loads(text)))
+        raise StoreInvalid(where, _unique(problems)) from None
+    store = parse_store_text(text, where)
+    problems = store_problems(store)
+    if problems:
+        raise StoreInvalid(where, problems)
+    return store
+
+
+def _json_problems(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A top-level JSON error says where the parser stopped; say it as a file position."""
+    return [("(file)" if loc == "(top level)" else loc, message) for loc, message in problems]
+
+
+def _unique(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return list(dict.fromkeys(problems))
+
+
+def cache_directory(environ: dict[str, str] | None = None) -> Path | None:
+    env = os.environ if environ is None else environ
+    if env.get(NO_CACHE_ENV):
+        return None
+    if env.get(CACHE_ENV):
+        return Path(env[CACHE_ENV])
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "qingpu"
+
+
+def _marker(directory: Path, digest: str) -> Path:
+    return directory / f"valid-{__version__}-{digest}"
+
+
+def _proven_valid(directory: Path | None, digest: str) -> bool:
+    if directory is None:
+        return False
+    try:
+        return _marker(directory, digest).read_text(encoding="ascii") == digest
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _remember_valid(directory: Path | None, digest: str) -> None:
+    if directory is None:
+        return
+    marker = _marker(directory, digest)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        partial = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
+        partial.write_text(digest, encoding="ascii")
+        os.replace(partial, marker)
+    except OSError:
+        return
+
+
+def load_store(location: StoreLocation, cache_dir: Path | None) -> Store:
+    """The active store's data, validated now or proven valid before for these exact bytes."""
+    raw = read_store_bytes(location)
+    digest = hashlib.sha256(raw).hexdigest()
+    text = decode_store_text(raw, location.label)
+    if _proven_valid(cache_dir, digest):
+        return parse_store_text(text, location.label)
+    store = validate_store_text(text, location.label)
+    _remember_valid(cache_dir, digest)
+    return store
+
+
+def store_record_count(store: Store) -> int:
+    return sum(len(value) for value in cast("dict[str, Any]", store).values() if isinstance(value, list))
