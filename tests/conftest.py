@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,8 @@ def run_cli(
     runner = CliRunner()
     with runner.isolation(input=input, env=env) as (out, err, _):
         status = main(list(args))
+        sys.stdout.flush()
+        sys.stderr.flush()
     return Run(status, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
 
 

@@ -1,0 +1,221 @@
+"""Finding and reading the active store; what a bad file says; the validation cache."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import BUNDLED, Run
+from qingpu_cli.errors import StoreInvalid, StorePathError
+from qingpu_cli.store import StoreLocation, load_store, locate_store, read_store_bytes
+
+
+def test_option_wins_over_environment_which_wins_over_bundled() -> None:
+    assert locate_store("a.json", {"QINGPU_DATA": "b.json"}).path == "a.json"
+    assert locate_store(None, {"QINGPU_DATA": "b.json"}).path == "b.json"
+    assert locate_store(None, {}).path is None
+
+
+def test_bundled_store_is_read_from_the_package() -> None:
+    assert read_store_bytes(StoreLocation(None)) == BUNDLED.read_bytes()
+
+
+def test_environment_variable_selects_the_store(
+    cli: Callable[..., Run], bundled: dict[str, Any], write_store: Callable[[object], Path]
+) -> None:
+    bundled["partners"] = bundled["partners"][:1]
+    bundled["agreements"] = []
+    bundled["facts"] = [fact for fact in bundled["facts"] if "huawei" not in fact["related"]]
+    path = write_store(bundled)
+    result = cli("partners", "--json", env={"QINGPU_DATA": str(path)})
+    assert [row["id"] for row in result.json()] == ["qingpu-district-government"]
+    other = cli("--data", str(BUNDLED), "partners", "--json", env={"QINGPU_DATA": str(path)})
+    assert len(other.json()) == 5
+
+
+def test_missing_path(cli: Callable[..., Run], tmp_path: Path) -> None:
+    result = cli("--data", str(tmp_path / "absent.json"), "facts")
+    assert result.status == 2
+    assert result.stderr == f"qingpu: store not found: {tmp_path / 'absent.json'}\n"
+    assert result.stdout == ""
+
+
+def test_directory_path(cli: Callable[..., Run], tmp_path: Path) -> None:
+    result = cli("--data", str(tmp_path), "facts")
+    assert result.status == 2
+    assert "is a directory" in result.stderr and str(tmp_path) in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_unreadable_path(cli: Callable[..., Run], write_store: Callable[[object], Path]) -> None:
+    path = write_store({})
+    path.chmod(0)
+    result = cli("--data", str(path), "facts")
+    assert result.status == 2
+    assert "permission denied" in result.stderr
+
+
+def test_unreadable_path_even_as_root(
+    monkeypatch: pytest.MonkeyPatch, write_store: Callable[[object], Path]
+) -> None:
+    path = write_store({})
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(StorePathError, match="permission denied"):
+        read_store_bytes(StoreLocation(str(path)))
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "(file): Invalid JSON: EOF while parsing a value at line 1 column 0"),
+        (b'{"schema_version": 1,\n "facts": [', "line 2 column 11"),
+        (b"[1, 2]", "(file): Input should be an object"),
+        (b'{"schema_version": 1} trailing', "line 1 column 23"),
+        (b"\xff\xfe{}", "(file): not UTF-8: invalid byte at offset 0"),
+        (b"[" * 100_000 + b"]" * 100_000, "recursion limit exceeded"),
+    ],
+)
+def test_malformed_files_get_a_located_message(
+    cli: Callable[..., Run], write_store: Callable[[object], Path], content: bytes, expected: str
+) -> None:
+    path = write_store(content)
+    result = cli("--data", str(path), "facts")
+    assert result.status == 1
+    assert result.stderr.startswith(f"qingpu: invalid store {path}: ")
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_byte_order_mark_is_accepted(
+    cli: Callable[..., Run], write_store: Callable[[object], Path]
+) -> None:
+    path = write_store(b"\xef\xbb\xbf" + BUNDLED.read_bytes())
+    result = cli("--data", str(path), "facts", "--json")
+    assert result.status == 0
+    assert len(result.json()) == 12
+
+
+def test_standard_input(cli: Callable[..., Run]) -> None:
+    result = cli("--data", "-", "events", "--json", input=BUNDLED.read_bytes())
+    assert result.status == 0
+    assert [row["id"] for row in result.json()][0] == "development-and-construction-conference"
+
+
+def test_fifo(cli: Callable[..., Run], tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "store.fifo"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("wb") as pipe:
+            pipe.write(BUNDLED.read_bytes())
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    result = cli("--data", str(fifo), "sources", "--json")
+    writer.join(timeout=10)
+    assert result.status == 0
+    assert result.json()[0]["id"] == "qingpu-new-city-signing"
+
+
+def test_invalid_store_lists_every_problem(
+    cli: Callable[..., Run], bundled: dict[str, Any], write_store: Callable[[object], Path]
+) -> None:
+    bundled["facts"][3]["value"] = "lots"
+    bundled["partners"][0]["sector"] = "church"
+    path = write_store(bundled)
+    result = cli("--data", str(path), "facts")
+    assert result.status == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"qingpu: invalid store {path}: 2 problems"
+    assert lines[1].startswith("  facts[3].value: ")
+    assert lines[2].startswith("  partners[0].sector: ")
+
+
+# The cache: it may only ever save work, never change an answer.
+
+
+def markers(cache: Path) -> list[Path]:
+    return sorted(cache.glob("valid-*")) if cache.exists() else []
+
+
+def test_a_validated_store_is_remembered_by_content(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = load_store(StoreLocation(None), cache)
+    assert len(markers(cache)) == 1
+    assert load_store(StoreLocation(None), cache) == first
+
+
+def test_a_changed_file_is_validated_again(
+    tmp_path: Path, bundled: dict[str, Any], write_store: Callable[[object], Path]
+) -> None:
+    cache = tmp_path / "cache"
+    path = write_store(bundled)
+    load_store(StoreLocation(str(path)), cache)
+    bundled["facts"][0]["value"] = -1
+    path.write_text(json.dumps(bundled), encoding="utf-8")
+    with pytest.raises(StoreInvalid):
+        load_store(StoreLocation(str(path)), cache)
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "empty", "directory", "other-digest"])
+def test_a_damaged_cache_falls_back_to_full_validation(
+    tmp_path: Path,
+    bundled: dict[str, Any],
+    write_store: Callable[[object], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    damage: str,
+) -> None:
+    cache = tmp_path / "cache"
+    path = write_store(bundled)
+    expected = load_store(StoreLocation(str(path)), cache)
+    (marker,) = markers(cache)
+    if damage == "corrupt":
+        marker.write_bytes(b"\x00\xff garbage")
+    elif damage == "empty":
+        marker.write_text("")
+    elif damage == "directory":
+        marker.unlink()
+        marker.mkdir()
+    else:
+        marker.write_text("0" * 64)
+    calls: list[str] = []
+    import qingpu_cli.store as store_module
+
+    original = store_module.validate_store_text
+
+    def counting(text: str, where: str) -> Any:
+        calls.append(where)
+        return original(text, where)
+
+    monkeypatch.setattr(store_module, "validate_store_text", counting)
+    assert load_store(StoreLocation(str(path)), cache) == expected
+    assert calls == [str(path)]
+
+
+def test_an_unwritable_cache_still_answers(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    assert load_store(StoreLocation(None), blocker / "cache")["schema_version"] == 1
+
+
+def test_cached_and_uncached_runs_answer_the_same(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    env = {"QINGPU_CACHE_DIR": str(tmp_path / "c")}
+    cold = cli("facts", "--json", env=env)
+    warm = cli("facts", "--json", env=env)
+    uncached = cli("facts", "--json", env={"QINGPU_NO_CACHE": "1"})
+    assert cold.stdout == warm.stdout == uncached.stdout
+    assert markers(tmp_path / "c")
