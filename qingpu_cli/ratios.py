@@ -36,6 +36,7 @@ class RatioDefinition:
     inputs: tuple[str, ...]
     compute: Callable[[Sequence[Fraction]], Fraction]
     unit: str
+    denominators: Callable[[Sequence[Fraction]], Sequence[Fraction]]
 
 
 def _quotient(a: Fraction, b: Fraction) -> Fraction:
@@ -54,6 +55,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         (GDP_SHARE, LAND_SHARE),
         lambda v: _quotient(v[0], v[1]),
         "x",
+        lambda v: (v[1],),
     ),
     RatioDefinition(
         "industrial-output-share-per-land-share",
@@ -62,6 +64,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         (OUTPUT_SHARE, LAND_SHARE),
         lambda v: _quotient(v[0], v[1]),
         "x",
+        lambda v: (v[1],),
     ),
     RatioDefinition(
         "industrial-output-share-per-gdp-share",
@@ -70,6 +73,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         (OUTPUT_SHARE, GDP_SHARE),
         lambda v: _quotient(v[0], v[1]),
         "x",
+        lambda v: (v[1],),
     ),
     RatioDefinition(
         "implied-district-land-area",
@@ -78,6 +82,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         (PLANNED_AREA, LAND_SHARE),
         lambda v: v[0] / (v[1] / HUNDRED),
         "km2",
+        lambda v: (v[1],),
     ),
     RatioDefinition(
         "rest-of-district-land-share",
@@ -86,6 +91,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         (LAND_SHARE,),
         lambda v: HUNDRED - v[0],
         "percent",
+        lambda v: (),
     ),
     RatioDefinition(
         "rest-of-district-gdp-share",
@@ -94,6 +100,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         (GDP_SHARE,),
         lambda v: HUNDRED - v[0],
         "percent",
+        lambda v: (),
     ),
     RatioDefinition(
         "rest-of-district-industrial-output-share",
@@ -102,6 +109,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         (OUTPUT_SHARE,),
         lambda v: HUNDRED - v[0],
         "percent",
+        lambda v: (),
     ),
     RatioDefinition(
         "rest-of-district-gdp-share-per-land-share",
@@ -110,6 +118,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         (GDP_SHARE, LAND_SHARE),
         lambda v: (HUNDRED - v[0]) / (HUNDRED - v[1]),
         "x",
+        lambda v: (HUNDRED - v[1],),
     ),
     RatioDefinition(
         "rest-of-district-industrial-output-share-per-land-share",
@@ -119,6 +128,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         (OUTPUT_SHARE, LAND_SHARE),
         lambda v: (HUNDRED - v[0]) / (HUNDRED - v[1]),
         "x",
+        lambda v: (HUNDRED - v[1],),
     ),
     RatioDefinition(
         "gdp-density-against-rest-of-district",
@@ -128,6 +138,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         (GDP_SHARE, LAND_SHARE),
         lambda v: _density_against_rest(v[0], v[1]),
         "x",
+        lambda v: (v[1], HUNDRED - v[0], HUNDRED - v[1]),
     ),
     RatioDefinition(
         "industrial-output-density-against-rest-of-district",
@@ -138,6 +149,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         (OUTPUT_SHARE, LAND_SHARE),
         lambda v: _density_against_rest(v[0], v[1]),
         "x",
+        lambda v: (v[1], HUNDRED - v[0], HUNDRED - v[1]),
     ),
 )
 
@@ -163,21 +175,27 @@ def measured(value: float, decimals: int, is_share: bool = False) -> Measured:
     return Measured(exact, low, high)
 
 
+Formula = tuple[
+    Callable[[Sequence[Fraction]], Fraction], Callable[[Sequence[Fraction]], Sequence[Fraction]]
+]
+
+
 def bounded(
-    compute: Callable[[Sequence[Fraction]], Fraction], inputs: Sequence[Measured]
+    compute: Formula, inputs: Sequence[Measured]
 ) -> tuple[Fraction | None, Fraction | None, Fraction | None]:
-    """(value, low, high); None for a value at a zero denominator or for an unbounded side."""
-    try:
-        value: Fraction | None = compute([item.value for item in inputs])
-    except ZeroDivisionError:
-        value = None
-    corners = []
-    for corner in itertools.product(*((item.low, item.high) for item in inputs)):
-        try:
-            corners.append(compute(corner))
-        except ZeroDivisionError:
-            return value, None, None
-    return value, min(corners), max(corners)
+    """(value, low, high): value None at a zero denominator, bounds None where one can be zero."""
+    definition_compute, denominators = compute
+    centre = [item.value for item in inputs]
+    value = definition_compute(centre) if all(denominators(centre)) else None
+    corners = list(itertools.product(*((item.low, item.high) for item in inputs)))
+    signs = [
+        {(d > 0) - (d < 0) for d in factor}
+        for factor in zip(*(denominators(corner) for corner in corners))
+    ]
+    if any(len(factor) > 1 or 0 in factor for factor in signs):
+        return value, None, None
+    results = [definition_compute(corner) for corner in corners]
+    return value, min(results), max(results)
 
 
 def _facts_by_id(store: Store) -> dict[str, Mapping[str, Any]]:
@@ -204,7 +222,7 @@ def derived_ratios(store: Store) -> tuple[list[Row], list[str]]:
             measured(fact["value"], fact["decimals"], fact["share_of"] is not None)
             for fact in inputs
         ]
-        value, low, high = bounded(definition.compute, measures)
+        value, low, high = bounded((definition.compute, definition.denominators), measures)
         if value is None:
             notes.append(f"ratio {definition.id} left out: it divides by zero")
             continue

@@ -1,0 +1,122 @@
+"""Queries are pure: a store in, rows out, without the command line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from qingpu_cli import queries
+from qingpu_cli.errors import NotFound, UsageError
+
+
+def ids(rows: list[dict[str, Any]]) -> list[str]:
+    return [row["id"] for row in rows]
+
+
+def test_facts_keep_store_order_and_add_their_sources(bundled: dict[str, Any]) -> None:
+    rows = queries.facts(bundled)
+    assert ids(rows) == ids(bundled["facts"])
+    assert all(row["sources"] == ["qingpu-new-city-signing"] for row in rows)
+
+
+def test_facts_by_topic_subject_and_text(bundled: dict[str, Any]) -> None:
+    assert ids(queries.facts(bundled, topic="ECONOMY")) == [
+        "new-city-gdp-share",
+        "new-city-industrial-output-share",
+    ]
+    assert len(queries.facts(bundled, subject="development-action-plan-2025")) == 4
+    assert ids(queries.facts(bundled, search="gdp")) == ["new-city-gdp-share"]
+    assert ids(queries.facts(bundled, search="规模以上工业总产值")) == [
+        "new-city-industrial-output-share"
+    ]
+    assert queries.facts(bundled, topic="land", search="gdp") == []
+
+
+def test_empty_search_text_is_refused(bundled: dict[str, Any]) -> None:
+    with pytest.raises(UsageError):
+        queries.search(bundled, "  ")
+
+
+def test_partners_in_sector_telecom_is_china_telecom_alone(bundled: dict[str, Any]) -> None:
+    (row,) = queries.partners_in_sector(bundled, "Telecom")
+    assert row["name"] == "China Telecom Shanghai Company"
+    assert row["agreement_kinds"] == ["strategic cooperation framework agreement"]
+    assert row["counterparts"] == ["Qingpu District Government"]
+    assert row["launched"] == []
+
+
+def test_huawei_launched_the_joint_innovation_center(bundled: dict[str, Any]) -> None:
+    (row,) = queries.partners_in_sector(bundled, "technology")
+    assert row["launched"] == ["Yangtze River Delta AI+ Joint Innovation Center"]
+
+
+def test_the_government_is_counterpart_to_every_partner(bundled: dict[str, Any]) -> None:
+    (row,) = queries.partners_in_sector(bundled, "government")
+    assert row["counterparts"] == [
+        "Shanghai University of Technology",
+        "China Telecom Shanghai Company",
+        "Bank of Communications Shanghai Branch",
+        "Huawei",
+    ]
+
+
+def test_industries_by_role(bundled: dict[str, Any]) -> None:
+    (focus,) = queries.industries(bundled, "focus")
+    assert focus["scale_label"] == "100 billion-level industrial cluster"
+    assert focus["plan_name"] == "2025 Qingpu New Town Development Action Plan"
+    assert ids(queries.industries(bundled, "coordinated")) == [
+        "high-end-equipment-manufacturing",
+        "modern-logistics",
+    ]
+
+
+def test_events_share_the_forty_projects(bundled: dict[str, Any]) -> None:
+    rows = queries.events(bundled)
+    assert [row["projects_signed"] for row in rows] == [40, 40]
+    assert rows[0]["signed_jointly_with"] == ["chaoyong-pujiang-activities"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "record_id"),
+    [
+        ("华为", "partners", "huawei"),
+        ("beidou", "industries", "beidou-and-low-altitude-economy"),
+        ("低空经济", "industries", "beidou-and-low-altitude-economy"),
+        ("潮涌浦江", "events", "chaoyong-pujiang-activities"),
+        ("青浦新城", "places", "qingpu-new-city"),
+        ("NEW TOWN", "places", "qingpu-new-city"),
+    ],
+)
+def test_search_finds_names_aliases_and_quotes(
+    bundled: dict[str, Any], text: str, kind: str, record_id: str
+) -> None:
+    hits = queries.search(bundled, text)
+    assert (kind, record_id) in {(hit["kind"], hit["id"]) for hit in hits}
+    assert all(text.casefold() in hit["text"].casefold() for hit in hits)
+
+
+def test_search_skips_references_to_other_records(bundled: dict[str, Any]) -> None:
+    hits = queries.search(bundled, "qingpu-new-city-signing")
+    assert [hit["field"] for hit in hits] == ["id", "file"]
+
+
+def test_show_finds_any_record_with_its_evidence(bundled: dict[str, Any]) -> None:
+    described = queries.describe_record(bundled, "huawei")
+    assert described["kind"] == "partners"
+    assert described["evidence"][0]["source_title"].startswith("Shanghai Qingpu New Town")
+
+
+def test_unknown_id_suggests_the_closest(bundled: dict[str, Any]) -> None:
+    with pytest.raises(NotFound, match="did you mean: huawei"):
+        queries.describe_record(bundled, "huawai")
+
+
+def test_overview_holds_the_shares(bundled: dict[str, Any]) -> None:
+    summary = queries.overview(bundled)
+    assert [(s["quantity"], s["value"]) for s in summary["shares"]] == [
+        ("land area", 13),
+        ("GDP", 40),
+        ("total industrial output value above designated size", 65),
+    ]
+    assert summary["shares"][0]["of"] == "Qingpu District"
