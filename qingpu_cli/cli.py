@@ -202,7 +202,7 @@ def facts(
     queries.require_text(search, "--search")
     rows = queries.facts(_active_store(ctx), topic, subject, search)
     emit(rows, lambda: record_fields("facts"),
-         ("id", "subject", "topic", "statement", "value", "unit", "sources"),
+         ("id", "subject", "statement", "value", "unit", "sources"),
          "Facts", fmt, as_json, fields)
 
 
@@ -421,6 +421,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return int(ExitStatus.OK)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else int(ExitStatus.OK)
     except KeyboardInterrupt:
         sys.stderr.write("qingpu: interrupted\n")
         return 130

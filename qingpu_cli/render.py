@@ -145,6 +145,13 @@ def literal(value: object, style: str = "") -> Text:
     return Text(visible(cell_text(value)), style=style)
 
 
+#: Below this many characters a column, a table is unreadable: rows are shown one field a line.
+MIN_COLUMN_WIDTH = 12
+
+#: Cells up to this long (ids, sectors, numbers) are never wrapped in a table; longer text wraps.
+SHORT_CELL = 24
+
+
 def _highlighted(value: object, needle: str | None) -> Text:
     text = literal(value)
     if needle:
@@ -166,14 +173,45 @@ def write_table(
     if not rows:
         console.print(literal("(no records)", "dim"))
         return
+    if console.width < MIN_COLUMN_WIDTH * len(columns):
+        _write_records_vertically(console, rows, columns, title, highlight)
+        return
     table = Table(
-        title=literal(title) if title else None, box=box.SIMPLE_HEAD, title_justify="left"
+        title=literal(title) if title else None,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        padding=(0, 1),
+        pad_edge=False,
+        collapse_padding=True,
     )
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*(_highlighted(row.get(column), highlight) for column in columns))
+    cells = [[_highlighted(row.get(column), highlight) for column in columns] for row in rows]
+    for index, column in enumerate(columns):
+        longest = max(len(column), *(len(row[index]) for row in cells))
+        if longest <= SHORT_CELL:
+            table.add_column(column, overflow="fold")
+        else:
+            table.add_column(column, overflow="fold", ratio=1, min_width=SHORT_CELL // 2)
+    for row_cells in cells:
+        table.add_row(*row_cells)
     console.print(table)
+
+
+def _write_records_vertically(
+    console: Console,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    title: str | None,
+    highlight: str | None,
+) -> None:
+    """For a narrow terminal: each record as a block of `field: value` lines."""
+    if title:
+        console.print(literal(title, "bold"))
+    for number, row in enumerate(rows, start=1):
+        console.print(literal(f"-- {number} --", "dim"))
+        for column in columns:
+            line = literal(f"{column}: ", "cyan")
+            line.append_text(_highlighted(row.get(column), highlight))
+            console.print(line, overflow="fold")
 
 
 @dataclass(frozen=True)

@@ -69,15 +69,18 @@ class Run:
 
 
 def run_cli(
-    *args: str, input: str | bytes | None = None, env: Mapping[str, str | None] | None = None
+    *args: str,
+    input: str | bytes | None = None,
+    env: Mapping[str, str | None] | None = None,
+    charset: str = "utf-8",
 ) -> Run:
     """Run the whole command line, error handling included, through Typer's CliRunner."""
-    runner = CliRunner()
+    runner = CliRunner(charset=charset)
     with runner.isolation(input=input, env=env) as (out, err, _):
         status = main(list(args))
         sys.stdout.flush()
         sys.stderr.flush()
-    return Run(status, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
+    return Run(status, out.getvalue().decode(charset), err.getvalue().decode(charset))
 
 
 @pytest.fixture

@@ -1,0 +1,272 @@
+"""The command line through Typer's CliRunner: every command, filter, format and exit status."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import Run
+from qingpu_cli import __version__
+
+Cli = Callable[..., Run]
+
+LISTINGS = [
+    ("facts",),
+    ("partners",),
+    ("industries",),
+    ("events",),
+    ("sources",),
+    ("ratios",),
+    ("search", "qingpu"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "golden_name"),
+    [
+        (("facts", "--json"), "facts.json"),
+        (("partners", "--json"), "partners.json"),
+        (("industries", "--json"), "industries.json"),
+        (("events", "--json"), "events.json"),
+        (("sources", "--json"), "sources.json"),
+        (("ratios", "--json"), "ratios.json"),
+        (("search", "华为", "--json"), "search.json"),
+        (("show", "new-city-gdp-share", "--json"), "show.json"),
+        (("show", "gdp-share-per-land-share", "--json"), "show-ratio.json"),
+        (("overview", "--json"), "overview.json"),
+    ],
+)
+def test_json_output_matches_its_golden_file(
+    cli: Cli, golden: Callable[[str, str], None], args: tuple[str, ...], golden_name: str
+) -> None:
+    result = cli(*args)
+    assert result.status == 0, result.stderr
+    assert result.stderr == ""
+    json.loads(result.stdout)
+    golden(golden_name, result.stdout)
+
+
+def test_no_arguments_prints_help_with_an_example_per_command(cli: Cli) -> None:
+    result = cli()
+    assert result.status == 0
+    for command in ("facts", "partners", "industries", "events", "sources", "show", "search",
+                    "ratios", "overview", "validate", "schema"):
+        assert f"  qingpu {command}" in result.stdout
+
+
+def test_version(cli: Cli) -> None:
+    assert cli("--version").stdout == f"qingpu {__version__}\n"
+
+
+def test_partners_in_telecom_is_china_telecom_alone(cli: Cli) -> None:
+    result = cli("partners", "--sector", "telecom")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[1].split("\t")[1] == "China Telecom Shanghai Company"
+
+
+def test_sector_matches_in_any_case(cli: Cli) -> None:
+    assert cli("partners", "--sector", "FiNaNcE", "--json").json()[0]["sector"] == "finance"
+
+
+def test_unknown_sector_lists_the_valid_ones(cli: Cli) -> None:
+    result = cli("partners", "--sector", "mining")
+    assert result.status == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    for sector in ("telecom", "finance", "education", "technology", "government"):
+        assert sector in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("facts", "--topic", "economy"), ["new-city-gdp-share", "new-city-industrial-output-share"]),
+        (("facts", "--subject", "development-action-plan-2025", "--search", "huawei"),
+         ["plan-industrial-ecological-chain"]),
+        (("industries", "--role", "characteristic"), ["beidou-and-low-altitude-economy"]),
+        (("facts", "--search", "no such words"), []),
+    ],
+)
+def test_filters(cli: Cli, args: tuple[str, ...], expected: list[str]) -> None:
+    result = cli(*args, "--json")
+    assert result.status == 0
+    assert [row["id"] for row in result.json()] == expected
+
+
+def test_empty_result_is_success_with_an_empty_array(cli: Cli) -> None:
+    result = cli("facts", "--search", "zzz", "--json")
+    assert (result.status, result.stdout) == (0, "[]\n")
+
+
+def test_empty_search_is_a_usage_error(cli: Cli) -> None:
+    result = cli("facts", "--search", "")
+    assert result.status == 2
+    assert result.stderr == "qingpu: --search needs a non-empty value\n"
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_tsv_is_the_default_off_a_terminal(cli: Cli, listing: tuple[str, ...]) -> None:
+    result = cli(*listing)
+    assert result.status == 0
+    lines = result.stdout.splitlines()
+    width = len(lines[0].split("\t"))
+    assert width >= 3
+    assert all(len(line.split("\t")) == width for line in lines)
+    assert "\x1b" not in result.stdout
+    assert "─" not in result.stdout
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+@pytest.mark.parametrize("fmt", ["table", "tsv", "csv", "json", "ndjson", "markdown"])
+def test_every_format_on_every_listing(cli: Cli, listing: tuple[str, ...], fmt: str) -> None:
+    result = cli(*listing, "--format", fmt)
+    assert result.status == 0, result.stderr
+    reference = cli(*listing, "--json").json()
+    out = result.stdout
+    if fmt == "json":
+        assert json.loads(out) == reference
+    elif fmt == "ndjson":
+        assert [json.loads(line) for line in out.splitlines()] == reference
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(out)))
+        assert len(rows) == len(reference) + 1
+    elif fmt == "markdown":
+        assert out.splitlines()[1].startswith("| --- |")
+        assert len(out.splitlines()) == len(reference) + 2
+    elif fmt == "tsv":
+        assert len(out.splitlines()) == len(reference) + 1
+    else:
+        assert reference[0]["id"][:10] in out
+
+
+def test_fields_keep_only_those_in_that_order(cli: Cli) -> None:
+    result = cli("partners", "--fields", "sector,name", "--json")
+    assert result.json()[0] == {"sector": "government", "name": "Qingpu District Government"}
+    tsv = cli("partners", "--fields", "sector,name").stdout.splitlines()
+    assert tsv[0] == "sector\tname"
+
+
+def test_unknown_field_lists_the_valid_ones(cli: Cli) -> None:
+    result = cli("facts", "--fields", "id,colour")
+    assert result.status == 2
+    assert "colour" in result.stderr and "statement" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_json_and_another_format_conflict(cli: Cli) -> None:
+    result = cli("facts", "--json", "--format", "csv")
+    assert result.status == 2
+    assert "--json" in result.stderr and "csv" in result.stderr
+
+
+def test_show_unknown_id_suggests_close_ones(cli: Cli) -> None:
+    result = cli("show", "new-city-gdp-shar")
+    assert result.status == 1
+    assert "did you mean: new-city-gdp-share" in result.stderr
+
+
+def test_show_prints_the_evidence_for_people(cli: Cli) -> None:
+    result = cli("show", "huawei", "--format", "table")
+    assert "华为" in result.stdout
+    assert "Huawei and the Qingpu District Government jointly launched" in result.stdout
+
+
+def test_search_highlights_on_a_terminal(cli: Cli) -> None:
+    result = cli("search", "telecom", "--format", "table", env={"FORCE_COLOR": "1"})
+    assert "\x1b[" in result.stdout
+    plain = cli("search", "telecom", "--format", "table", env={"NO_COLOR": "1"})
+    assert "\x1b[" not in plain.stdout
+
+
+def test_ratios_table_and_chart(cli: Cli) -> None:
+    table = cli("ratios")
+    assert "gdp-share-per-land-share\t3.077\t2.926\t3.24\tx" in table.stdout
+    chart = cli("ratios", "--chart")
+    assert chart.status == 0
+    assert max(len(line) for line in chart.stdout.splitlines()) <= 80
+    assert "40 (39.5-40.5)" in chart.stdout
+
+
+def test_ratios_chart_in_ascii_where_blocks_cannot_show(cli: Cli) -> None:
+    chart = cli("ratios", "--chart", charset="ascii")
+    assert chart.status == 0
+    assert chart.stdout.isascii()
+
+
+def test_ratios_note_missing_inputs_on_stderr(
+    cli: Cli, bundled: dict[str, Any], write_store: Callable[[object], Path]
+) -> None:
+    bundled["facts"] = [f for f in bundled["facts"] if f["id"] != "new-city-planned-area"]
+    result = cli("--data", str(write_store(bundled)), "ratios", "--json")
+    assert result.status == 0
+    assert len(result.json()) == 10
+    assert result.stderr == (
+        "qingpu: note: ratio implied-district-land-area left out:"
+        " no value for new-city-planned-area\n"
+    )
+
+
+def test_overview_draws_one_screen(cli: Cli) -> None:
+    result = cli("overview")
+    assert result.status == 0
+    for text in ("Key figures", "91.1 km2", "GDP", "Huawei", "modern logistics", "qingpu ratios"):
+        assert text in result.stdout
+    assert "█" in result.stdout
+
+
+def test_validate_the_active_and_a_named_store(
+    cli: Cli, bundled: dict[str, Any], write_store: Callable[[object], Path]
+) -> None:
+    assert cli("validate").stdout == "valid: 35 records\n"
+    bundled["facts"][0]["value"] = -5
+    bundled["partners"][0]["sector"] = "church"
+    result = cli("validate", str(write_store(bundled)))
+    assert result.status == 1
+    assert result.stdout == ""
+    assert [line.split(":")[0].strip() for line in result.stderr.splitlines()[1:]] == [
+        "partners[0].sector",
+        "facts[0].value",
+    ]
+
+
+def test_validate_a_missing_path(cli: Cli) -> None:
+    result = cli("validate", "/nonexistent/store.json")
+    assert result.status == 2
+    assert result.stderr == "qingpu: store not found: /nonexistent/store.json\n"
+
+
+def test_schema_is_json_schema(cli: Cli) -> None:
+    schema = cli("schema").json()
+    assert schema["title"] == "qingpu fact store"
+    assert "Fact" in schema["$defs"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("nonsense",), ("facts", "--colour"), ("industries", "--role", "leading"), ("show",)],
+)
+def test_misuse_is_a_one_line_usage_error(cli: Cli, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert result.status == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("qingpu: ")
+    assert result.stdout == ""
+
+
+def test_completion_offers_sectors(cli: Cli) -> None:
+    result = cli(env={"_QINGPU_COMPLETE": "complete_bash", "COMP_WORDS": "qingpu partners --sector t",
+                      "COMP_CWORD": "3"})
+    assert result.stdout.split() == ["telecom", "technology"]
+
+
+def test_completion_offers_ids(cli: Cli) -> None:
+    result = cli(env={"_QINGPU_COMPLETE": "complete_bash", "COMP_WORDS": "qingpu show hua",
+                      "COMP_CWORD": "2"})
+    assert result.stdout.split() == ["huawei"]
