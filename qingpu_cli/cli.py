@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
@@ -90,7 +90,7 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     data: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--data",
             metavar="PATH",
@@ -101,8 +101,9 @@ def main_options(
     ] = None,
     version: Annotated[
         bool,
-        typer.Option("--version", help="Print the version and exit.", callback=_version,
-                     is_eager=True),
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_version, is_eager=True
+        ),
     ] = False,
 ) -> None:
     """Facts, partners, industries and figures of Qingpu New City, each traced to its source."""
@@ -112,7 +113,7 @@ def main_options(
 
 
 FormatOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--format",
         "-f",
@@ -123,7 +124,7 @@ FormatOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
 FieldsOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--fields", metavar="A,B", help="Only these fields, in this order."),
 ]
 
@@ -182,17 +183,19 @@ def emit(
 def facts(
     ctx: typer.Context,
     topic: Annotated[
-        Optional[str],
-        typer.Option(click_type=click.Choice(TOPICS, case_sensitive=False),
-                     help="Only facts on this topic."),
+        str | None,
+        typer.Option(
+            click_type=click.Choice(TOPICS, case_sensitive=False), help="Only facts on this topic."
+        ),
     ] = None,
     subject: Annotated[
-        Optional[str],
-        typer.Option(metavar="ID", help="Only facts about this record id.",
-                     autocompletion=_complete_ids),
+        str | None,
+        typer.Option(
+            metavar="ID", help="Only facts about this record id.", autocompletion=_complete_ids
+        ),
     ] = None,
     search: Annotated[
-        Optional[str], typer.Option(metavar="TEXT", help="Only facts whose text contains this.")
+        str | None, typer.Option(metavar="TEXT", help="Only facts whose text contains this.")
     ] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -201,18 +204,26 @@ def facts(
     """Key figures and statements: qingpu facts --topic economy"""
     queries.require_text(search, "--search")
     rows = queries.facts(_active_store(ctx), topic, subject, search)
-    emit(rows, lambda: record_fields("facts"),
-         ("id", "subject", "statement", "value", "unit", "sources"),
-         "Facts", fmt, as_json, fields)
+    emit(
+        rows,
+        lambda: record_fields("facts"),
+        ("id", "subject", "statement", "value", "unit", "sources"),
+        "Facts",
+        fmt,
+        as_json,
+        fields,
+    )
 
 
 @app.command()
 def partners(
     ctx: typer.Context,
     sector: Annotated[
-        Optional[str],
-        typer.Option(click_type=click.Choice(SECTORS, case_sensitive=False),
-                     help="Only partners in this sector."),
+        str | None,
+        typer.Option(
+            click_type=click.Choice(SECTORS, case_sensitive=False),
+            help="Only partners in this sector.",
+        ),
     ] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -220,18 +231,26 @@ def partners(
 ) -> None:
     """Who signed an agreement or launched a cooperation: qingpu partners --sector telecom"""
     rows = queries.partners_in_sector(_active_store(ctx), sector)
-    emit(rows, lambda: record_fields("partners"),
-         ("id", "name", "sector", "agreement_kinds", "counterparts", "launched"),
-         "Partners", fmt, as_json, fields)
+    emit(
+        rows,
+        lambda: record_fields("partners"),
+        ("id", "name", "sector", "agreement_kinds", "counterparts", "launched"),
+        "Partners",
+        fmt,
+        as_json,
+        fields,
+    )
 
 
 @app.command()
 def industries(
     ctx: typer.Context,
     role: Annotated[
-        Optional[str],
-        typer.Option(click_type=click.Choice(ROLES, case_sensitive=False),
-                     help="Only industries with this role."),
+        str | None,
+        typer.Option(
+            click_type=click.Choice(ROLES, case_sensitive=False),
+            help="Only industries with this role.",
+        ),
     ] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -239,9 +258,15 @@ def industries(
 ) -> None:
     """Industries and clusters with role, scale and plan: qingpu industries --role focus"""
     rows = queries.industries(_active_store(ctx), role)
-    emit(rows, lambda: record_fields("industries"),
-         ("id", "name", "role", "scale_label", "owner", "plan_name"),
-         "Industries", fmt, as_json, fields)
+    emit(
+        rows,
+        lambda: record_fields("industries"),
+        ("id", "name", "role", "scale_label", "owner", "plan_name"),
+        "Industries",
+        fmt,
+        as_json,
+        fields,
+    )
 
 
 @app.command()
@@ -253,9 +278,15 @@ def events(
 ) -> None:
     """The signing events and the projects signed there: qingpu events"""
     rows = queries.events(_active_store(ctx))
-    emit(rows, lambda: record_fields("events"),
-         ("id", "name", "date", "projects_signed", "signed_jointly_with"),
-         "Events", fmt, as_json, fields)
+    emit(
+        rows,
+        lambda: record_fields("events"),
+        ("id", "name", "date", "projects_signed", "signed_jointly_with"),
+        "Events",
+        fmt,
+        as_json,
+        fields,
+    )
 
 
 @app.command()
@@ -267,9 +298,15 @@ def sources(
 ) -> None:
     """The sources, with what is and is not known about them: qingpu sources"""
     rows = queries.sources(_active_store(ctx))
-    emit(rows, lambda: record_fields("sources"),
-         ("id", "title", "language", "translation", "publisher", "date", "url"),
-         "Sources (empty: not given by the source)", fmt, as_json, fields)
+    emit(
+        rows,
+        lambda: record_fields("sources"),
+        ("id", "title", "language", "translation", "publisher", "date", "url"),
+        "Sources (empty: not given by the source)",
+        fmt,
+        as_json,
+        fields,
+    )
 
 
 @app.command()
@@ -282,8 +319,16 @@ def search(
 ) -> None:
     """Search names, aliases, statements and quotes: qingpu search 华为"""
     rows = queries.search(_active_store(ctx), text)
-    emit(rows, lambda: queries.SEARCH_ROW_FIELDS, queries.SEARCH_ROW_FIELDS,
-         f"Matches for {text!r}", fmt, as_json, fields, highlight=text)
+    emit(
+        rows,
+        lambda: queries.SEARCH_ROW_FIELDS,
+        queries.SEARCH_ROW_FIELDS,
+        f"Matches for {text!r}",
+        fmt,
+        as_json,
+        fields,
+        highlight=text,
+    )
 
 
 @app.command("ratios")
@@ -303,15 +348,23 @@ def ratios_command(
             raise UsageError("--chart draws bars; it does not combine with --format or --json")
         render.write_ratio_chart(rows, sys.stdout)
         return
-    emit(rows, lambda: ratios.RATIO_FIELDS, ("id", "value", "low", "high", "unit", "formula"),
-         "Ratios (low-high: the bounds the inputs' rounding allows)", fmt, as_json, fields)
+    emit(
+        rows,
+        lambda: ratios.RATIO_FIELDS,
+        ("id", "value", "low", "high", "unit", "formula"),
+        "Ratios (low-high: the bounds the inputs' rounding allows)",
+        fmt,
+        as_json,
+        fields,
+    )
 
 
 @app.command()
 def show(
     ctx: typer.Context,
     record_id: Annotated[
-        str, typer.Argument(metavar="ID", help="A record or ratio id.", autocompletion=_complete_ids)
+        str,
+        typer.Argument(metavar="ID", help="A record or ratio id.", autocompletion=_complete_ids),
     ],
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -364,7 +417,7 @@ class _TerminalLike:
 def validate(
     ctx: typer.Context,
     path: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Argument(help="The store to check; default: the active store.", show_default=False),
     ] = None,
 ) -> None:

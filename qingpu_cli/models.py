@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     ConfigDict,
@@ -24,7 +24,7 @@ from pydantic import (
     with_config,
 )
 from pydantic_core import PydanticCustomError
-from typing_extensions import Annotated, TypedDict
+from typing_extensions import TypedDict
 
 from .vocabulary import (
     InitiativeKind,
@@ -53,9 +53,7 @@ def _finite_number(value: object) -> float:
     return value
 
 
-Number = Annotated[
-    float, PlainValidator(_finite_number), WithJsonSchema({"type": "number"})
-]
+Number = Annotated[float, PlainValidator(_finite_number), WithJsonSchema({"type": "number"})]
 Id = Annotated[
     str,
     Field(
@@ -255,10 +253,7 @@ def format_location(loc: Sequence[str | int]) -> str:
 
 
 def schema_problems(error: ValidationError) -> list[Problem]:
-    return [
-        (format_location(item["loc"]), item["msg"])
-        for item in error.errors(include_url=False)
-    ]
+    return [(format_location(item["loc"]), item["msg"]) for item in error.errors(include_url=False)]
 
 
 def _records(data: object) -> Iterator[tuple[str, int, Mapping[str, Any]]]:
@@ -301,6 +296,16 @@ def _fact_problems(fact: Mapping[str, Any], where: str) -> Iterator[Problem]:
         yield f"{where}.share_of", "only a percent value is a share of something"
 
 
+def _reference_problem(
+    target: str, allowed: tuple[str, ...] | None, kind_of: Mapping[str, str]
+) -> str | None:
+    if target not in kind_of:
+        return f"unknown id {target!r}"
+    if allowed is not None and kind_of[target] not in allowed:
+        return f"{target!r} is in {kind_of[target]}, expected one of {' or '.join(allowed)}"
+    return None
+
+
 def store_problems(data: object) -> list[Problem]:
     """Invariants across records: unique ids, known sources, references that resolve."""
     problems: list[Problem] = []
@@ -318,33 +323,24 @@ def store_problems(data: object) -> list[Problem]:
         kind_of[record_id] = kind
     for kind, index, record in _records(data):
         where = f"{kind}[{index}]"
-        for field in ("parties", "counterpart", "subject", "related", "part_of", "actor",
-                      "owner", "plan", "based_on", "coordinated_with"):
-            if (kind, field) not in REFERENCES:
-                continue
-            allowed = REFERENCES[(kind, field)]
+        references = [(f, allowed) for (k, f), allowed in REFERENCES.items() if k == kind]
+        for field, allowed in references:
             for suffix, target in _referenced_ids(record.get(field)):
-                location = f"{where}.{field}{suffix}"
-                if target not in kind_of:
-                    problems.append((location, f"unknown id {target!r}"))
-                elif allowed is not None and kind_of[target] not in allowed:
-                    wanted = " or ".join(allowed)
-                    problems.append(
-                        (location, f"{target!r} is in {kind_of[target]}, expected one of {wanted}")
-                    )
+                problem = _reference_problem(target, allowed, kind_of)
+                if problem:
+                    problems.append((f"{where}.{field}{suffix}", problem))
         share_of = record.get("share_of") if kind == "facts" else None
         if isinstance(share_of, Mapping) and isinstance(share_of.get("subject"), str):
-            if share_of["subject"] not in kind_of:
-                problems.append((f"{where}.share_of.subject", f"unknown id {share_of['subject']!r}"))
+            problem = _reference_problem(share_of["subject"], None, kind_of)
+            if problem:
+                problems.append((f"{where}.share_of.subject", problem))
         evidence = record.get("evidence")
-        if isinstance(evidence, list):
-            for number, item in enumerate(evidence):
-                if isinstance(item, Mapping) and isinstance(item.get("source"), str):
-                    if kind_of.get(item["source"]) != "sources":
-                        problems.append(
-                            (f"{where}.evidence[{number}].source", f"unknown source {item['source']!r}")
-                        )
+        for number, item in enumerate(evidence if isinstance(evidence, list) else []):
+            source = item.get("source") if isinstance(item, Mapping) else None
+            if isinstance(source, str) and kind_of.get(source) != "sources":
+                problems.append(
+                    (f"{where}.evidence[{number}].source", f"unknown source {source!r}")
+                )
         if kind == "facts":
             problems.extend(_fact_problems(record, where))
     return problems
-

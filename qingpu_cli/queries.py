@@ -84,7 +84,7 @@ def sector_vocabulary(store: Store) -> list[str]:
 
 def partners_in_sector(store: Store, sector: str | None = None) -> list[Row]:
     """Organizations with the agreements they signed or launched, and who was on the other side."""
-    names = {partner["id"]: partner["name"] for partner in _records(store, "partners")}
+    names: dict[str, str] = {p["id"]: p["name"] for p in _records(store, "partners")}
     rows = []
     for partner in _records(store, "partners"):
         if sector is not None and partner["sector"] != sector.casefold():
@@ -99,7 +99,8 @@ def partners_in_sector(store: Store, sector: str | None = None) -> list[Row]:
             if partner["id"] == agreement["counterpart"]:
                 counterparts.extend(names.get(party, party) for party in agreement["parties"])
             else:
-                counterparts.append(names.get(agreement["counterpart"], agreement["counterpart"]))
+                counterpart: str = agreement["counterpart"]
+                counterparts.append(names.get(counterpart, counterpart))
         rows.append(
             {
                 **partner,
@@ -208,7 +209,11 @@ def describe_record(store: Store, record_id: str) -> Row:
     kind, record = find_record(store, record_id)
     titles = {source["id"]: source["title"] for source in _records(store, "sources")}
     evidence = [
-        {"source": item["source"], "source_title": titles.get(item["source"]), "quote": item["quote"]}
+        {
+            "source": item["source"],
+            "source_title": titles.get(item["source"]),
+            "quote": item["quote"],
+        }
         for item in record.get("evidence", [])
     ]
     return {"kind": kind, "id": record_id, "record": record, "evidence": evidence}

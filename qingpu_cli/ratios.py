@@ -190,7 +190,7 @@ def bounded(
     corners = list(itertools.product(*((item.low, item.high) for item in inputs)))
     signs = [
         {(d > 0) - (d < 0) for d in factor}
-        for factor in zip(*(denominators(corner) for corner in corners))
+        for factor in zip(*(denominators(corner) for corner in corners), strict=True)
     ]
     if any(len(factor) > 1 or 0 in factor for factor in signs):
         return value, None, None
@@ -239,7 +239,7 @@ def derived_ratios(store: Store) -> tuple[list[Row], list[str]]:
                         "low": measure.low,
                         "high": measure.high,
                     }
-                    for fact, measure in zip(inputs, measures)
+                    for fact, measure in zip(inputs, measures, strict=True)
                 ],
                 "value": value,
                 "low": low,

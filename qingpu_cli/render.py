@@ -364,11 +364,15 @@ def ratio_chart_lines(rows: Sequence[Mapping[str, Any]], width: int, ascii_only:
                     (item["fact"], Fraction(repr(item["value"])), item["low"], item["high"])
                 )
     for row in rows:
-        groups.setdefault(row["unit"], []).append((row["id"], row["value"], row["low"], row["high"]))
+        groups.setdefault(row["unit"], []).append(
+            (row["id"], row["value"], row["low"], row["high"])
+        )
     lines: list[str] = []
     for unit, items in groups.items():
-        scale = 100.0 if unit == "percent" else max(
-            float(high if high is not None else value) for _, value, _, high in items
+        scale = (
+            100.0
+            if unit == "percent"
+            else max(float(high if high is not None else value) for _, value, _, high in items)
         )
         lines.append(f"{unit} (bar: value; marks: low and high)")
         for label, value, low, high in items:

@@ -57,7 +57,7 @@ def read_store_bytes(location: StoreLocation) -> bytes:
     if location.path is None:
         from importlib.resources import files
 
-        return files("qingpu_cli").joinpath("data", "qingpu.json").read_bytes()
+        return files("qingpu_cli").joinpath("data/qingpu.json").read_bytes()
     if location.path == STDIN:
         return sys.stdin.buffer.read()
     path = Path(location.path)
@@ -68,7 +68,9 @@ def read_store_bytes(location: StoreLocation) -> bytes:
     except IsADirectoryError:
         raise StorePathError(f"store is a directory, not a file: {location.path}") from None
     except PermissionError:
-        raise StorePathError(f"store is not readable (permission denied): {location.path}") from None
+        raise StorePathError(
+            f"store is not readable (permission denied): {location.path}"
+        ) from None
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise StorePathError(f"store cannot be read: {location.path}: {reason}") from None
@@ -173,4 +175,6 @@ def load_store(location: StoreLocation, cache_dir: Path | None) -> Store:
 
 
 def store_record_count(store: Store) -> int:
-    return sum(len(value) for value in cast("dict[str, Any]", store).values() if isinstance(value, list))
+    return sum(
+        len(value) for value in cast("dict[str, Any]", store).values() if isinstance(value, list)
+    )

@@ -28,7 +28,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(autouse=True)
-def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def isolated_environment(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test reads the user's cache or store, or leaves a cache behind for another test."""
     monkeypatch.setenv("QINGPU_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     for name in ("QINGPU_DATA", "QINGPU_NO_CACHE", "QINGPU_DEBUG", "NO_COLOR", "FORCE_COLOR"):

@@ -55,8 +55,19 @@ def test_json_output_matches_its_golden_file(
 def test_no_arguments_prints_help_with_an_example_per_command(cli: Cli) -> None:
     result = cli()
     assert result.status == 0
-    for command in ("facts", "partners", "industries", "events", "sources", "show", "search",
-                    "ratios", "overview", "validate", "schema"):
+    for command in (
+        "facts",
+        "partners",
+        "industries",
+        "events",
+        "sources",
+        "show",
+        "search",
+        "ratios",
+        "overview",
+        "validate",
+        "schema",
+    ):
         assert f"  qingpu {command}" in result.stdout
 
 
@@ -87,9 +98,14 @@ def test_unknown_sector_lists_the_valid_ones(cli: Cli) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (("facts", "--topic", "economy"), ["new-city-gdp-share", "new-city-industrial-output-share"]),
-        (("facts", "--subject", "development-action-plan-2025", "--search", "huawei"),
-         ["plan-industrial-ecological-chain"]),
+        (
+            ("facts", "--topic", "economy"),
+            ["new-city-gdp-share", "new-city-industrial-output-share"],
+        ),
+        (
+            ("facts", "--subject", "development-action-plan-2025", "--search", "huawei"),
+            ["plan-industrial-ecological-chain"],
+        ),
         (("industries", "--role", "characteristic"), ["beidou-and-low-altitude-economy"]),
         (("facts", "--search", "no such words"), []),
     ],
@@ -261,12 +277,22 @@ def test_misuse_is_a_one_line_usage_error(cli: Cli, args: tuple[str, ...]) -> No
 
 
 def test_completion_offers_sectors(cli: Cli) -> None:
-    result = cli(env={"_QINGPU_COMPLETE": "complete_bash", "COMP_WORDS": "qingpu partners --sector t",
-                      "COMP_CWORD": "3"})
+    result = cli(
+        env={
+            "_QINGPU_COMPLETE": "complete_bash",
+            "COMP_WORDS": "qingpu partners --sector t",
+            "COMP_CWORD": "3",
+        }
+    )
     assert result.stdout.split() == ["telecom", "technology"]
 
 
 def test_completion_offers_ids(cli: Cli) -> None:
-    result = cli(env={"_QINGPU_COMPLETE": "complete_bash", "COMP_WORDS": "qingpu show hua",
-                      "COMP_CWORD": "2"})
+    result = cli(
+        env={
+            "_QINGPU_COMPLETE": "complete_bash",
+            "COMP_WORDS": "qingpu show hua",
+            "COMP_CWORD": "2",
+        }
+    )
     assert result.stdout.split() == ["huawei"]

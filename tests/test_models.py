@@ -51,7 +51,7 @@ def test_nan_and_infinities(bundled: dict[str, Any], text: str) -> None:
     raw = json.dumps(bundled).replace('"value": 91.1', f'"value": {text}', 1)
     with pytest.raises(StoreInvalid) as caught:
         validate_store_text(raw, "test")
-    assert [loc for loc, _ in caught.value.problems][0] == "facts[0].value"
+    assert next(loc for loc, _ in caught.value.problems) == "facts[0].value"
 
 
 def test_negative_area(bundled: dict[str, Any]) -> None:
@@ -146,7 +146,10 @@ def test_reference_to_the_wrong_kind_of_record(bundled: dict[str, Any]) -> None:
     bundled["agreements"][1]["parties"] = ["modern-logistics"]
     found = problems_of(bundled)
     assert found == [
-        ("agreements[1].parties[0]", "'modern-logistics' is in industries, expected one of partners")
+        (
+            "agreements[1].parties[0]",
+            "'modern-logistics' is in industries, expected one of partners",
+        )
     ]
 
 

@@ -158,7 +158,7 @@ def test_bounds_contain_every_value_inside_the_box(gdp: F, land: F, t: F, u: F) 
     box = [Measured(gdp, gdp - half, gdp + half), Measured(land, land - half, land + half)]
     for definition in DEFINITIONS:
         count = len(definition.inputs)
-        value, low, high = bounded(formula(definition), box[:count])
+        _value, low, high = bounded(formula(definition), box[:count])
         if low is None or high is None:
             continue
         inside = [

@@ -108,7 +108,7 @@ def test_byte_order_mark_is_accepted(
 def test_standard_input(cli: Callable[..., Run]) -> None:
     result = cli("--data", "-", "events", "--json", input=BUNDLED.read_bytes())
     assert result.status == 0
-    assert [row["id"] for row in result.json()][0] == "development-and-construction-conference"
+    assert next(row["id"] for row in result.json()) == "development-and-construction-conference"
 
 
 def test_fifo(cli: Callable[..., Run], tmp_path: Path) -> None:
@@ -210,9 +210,7 @@ def test_an_unwritable_cache_still_answers(tmp_path: Path) -> None:
     assert load_store(StoreLocation(None), blocker / "cache")["schema_version"] == 1
 
 
-def test_cached_and_uncached_runs_answer_the_same(
-    cli: Callable[..., Run], tmp_path: Path
-) -> None:
+def test_cached_and_uncached_runs_answer_the_same(cli: Callable[..., Run], tmp_path: Path) -> None:
     env = {"QINGPU_CACHE_DIR": str(tmp_path / "c")}
     cold = cli("facts", "--json", env=env)
     warm = cli("facts", "--json", env=env)
