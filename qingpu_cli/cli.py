@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, cast
 
 import click
 import typer
@@ -454,11 +454,17 @@ def _usage(error: click.UsageError) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; the one place where errors become a message on stderr and an exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _tolerate_narrow_encodings()
+    stdout = sys.stdout
+    sys.stdout = cast("TextIO", _GuardedOutput(stdout))
     try:
         try:
             result = app(args=args, prog_name="qingpu", standalone_mode=False)
         finally:
             sys.stdout.flush()
+    except _OutputClosed:
+        _silence(stdout)
+        return int(ExitStatus.OK)
     except QingpuError as error:
         return _report(error)
     except click.UsageError as error:
@@ -471,9 +477,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         sys.stderr.write("qingpu: aborted\n")
         return 130
-    except BrokenPipeError:
-        _silence_stdout()
-        return int(ExitStatus.OK)
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else int(ExitStatus.OK)
     except KeyboardInterrupt:
@@ -487,13 +490,53 @@ def main(argv: Sequence[str] | None = None) -> int:
             " (set QINGPU_DEBUG=1 for the traceback)\n"
         )
         return int(ExitStatus.BAD_DATA)
+    finally:
+        sys.stdout = stdout
     return result if isinstance(result, int) else int(ExitStatus.OK)
 
 
-def _silence_stdout() -> None:
-    """After the reader of a pipe has gone, let the interpreter's final flush go nowhere."""
+def _tolerate_narrow_encodings() -> None:
+    """A stdout that cannot encode a character shows it as an escape instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+class _OutputClosed(Exception):
+    """The reader of stdout has gone (`qingpu facts | head -1`): not an error of the user's."""
+
+
+class _GuardedOutput:
+    """stdout, with a closed pipe raised as _OutputClosed: click would turn it into status 1."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise _OutputClosed from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise _OutputClosed from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _silence(stream: TextIO) -> None:
+    """Let the interpreter's final flush into the closed pipe go nowhere."""
+    try:
+        descriptor = stream.fileno()
+    except (OSError, ValueError):
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(devnull, descriptor)
     os.close(devnull)
 
 

@@ -108,7 +108,10 @@ def validate_store_text(text: str, where: str) -> Store:
         problems = schema_problems(error)
         if any(location == "(top level)" for location, _ in problems):
             raise StoreInvalid(where, _json_problems(problems)) from None
-        problems.extend(store_problems(json.loads(text)))
+        try:
+            problems.extend(store_problems(json.loads(text)))
+        except (ValueError, RecursionError):
+            pass
         raise StoreInvalid(where, _unique(problems)) from None
     store = parse_store_text(text, where)
     problems = store_problems(store)

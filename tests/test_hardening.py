@@ -1,0 +1,268 @@
+"""Bad input, hostile data, closed pipes and odd terminals: a message, a status, no traceback."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import BUNDLED, Run, run_cli
+from qingpu_cli.errors import StoreInvalid
+from qingpu_cli.store import validate_store_text
+
+Cli = Callable[..., Run]
+HOSTILE = "[bold red]loud[/bold red] [/x] \x1b[31mred\x1b[0m \u202egnp.exe\u202c \x07 \x9b2J"
+
+
+def run_process(
+    command: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A real process and a real pipe: what CliRunner cannot show (closed pipes, encodings)."""
+    full_env = {**os.environ, "QINGPU_NO_CACHE": "1", **(env or {})}
+    return subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {command}"],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
+
+
+QINGPU = f"{sys.executable} -m qingpu_cli"
+
+
+@pytest.fixture
+def hostile_store(bundled: dict[str, Any], write_store: Callable[[object], Path]) -> Path:
+    bundled["facts"][0]["statement"] = HOSTILE
+    bundled["partners"][0]["name"] = HOSTILE
+    bundled["partners"][0]["aliases"] = ["x" * 5000]
+    return write_store(bundled)
+
+
+@pytest.mark.parametrize("fmt", ["table", "tsv", "csv", "markdown"])
+def test_hostile_text_prints_literally_and_visibly(cli: Cli, hostile_store: Path, fmt: str) -> None:
+    result = cli("--data", str(hostile_store), "facts", "--format", fmt, env={"COLUMNS": "400"})
+    assert result.status == 0
+    assert "[bold red]loud[/bold red] [/x]" in result.stdout
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert "\\x1b[31mred" in result.stdout and "\\u202e" in result.stdout
+    assert "\x07" not in result.stdout and "\x9b" not in result.stdout
+
+
+def test_hostile_text_in_colour_still_escapes_its_own_codes(cli: Cli, hostile_store: Path) -> None:
+    result = cli(
+        "--data",
+        str(hostile_store),
+        "partners",
+        "--format",
+        "table",
+        env={"FORCE_COLOR": "1", "COLUMNS": "300"},
+    )
+    assert result.status == 0
+    assert "\\x1b[31mred" in result.stdout
+    assert "[bold red]loud" in result.stdout
+
+
+def test_hostile_text_survives_json_unchanged(cli: Cli, hostile_store: Path) -> None:
+    result = cli("--data", str(hostile_store), "facts", "--json")
+    assert result.json()[0]["statement"] == HOSTILE
+    shown = cli("--data", str(hostile_store), "show", "new-city-planned-area")
+    assert shown.status == 0 and "\x1b" not in shown.stdout
+
+
+def test_a_long_string_is_never_cut_in_machine_output(cli: Cli, hostile_store: Path) -> None:
+    result = cli("--data", str(hostile_store), "partners", "--fields", "aliases")
+    assert "x" * 5000 in result.stdout
+
+
+def big_store(count: int) -> dict[str, Any]:
+    store = json.loads(BUNDLED.read_text(encoding="utf-8"))
+    template = store["facts"][0]
+    store["facts"] = [
+        {**copy.deepcopy(template), "id": f"fact-{number}"} for number in range(count)
+    ]
+    return store
+
+
+def test_a_store_of_many_megabytes(cli: Cli, write_store: Callable[[object], Path]) -> None:
+    path = write_store(big_store(20_000))
+    assert path.stat().st_size > 5_000_000
+    result = cli("--data", str(path), "validate")
+    assert result.stdout == "valid: 20023 records\n"
+
+
+def test_closed_pipe_is_quiet(write_store: Callable[[object], Path]) -> None:
+    path = write_store(big_store(3_000))
+    for command in (
+        f"{QINGPU} --data {path} facts --json | head -c 10",
+        f"{QINGPU} --data {path} search a | head -1",
+    ):
+        result = run_process(command)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "LANG": "C"}],
+)
+def test_a_narrow_encoding_still_gives_valid_output(env: dict[str, str]) -> None:
+    as_json = run_process(f"{QINGPU} search 华为 --json", env)
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)[0]["text"] == "华为"
+    tsv = run_process(f"{QINGPU} partners", env)
+    assert tsv.returncode == 0, tsv.stderr
+    overview = run_process(f"{QINGPU} overview", env)
+    assert overview.returncode == 0, overview.stderr
+
+
+def test_a_20_column_terminal(cli: Cli) -> None:
+    for args in (("facts", "--format", "table"), ("overview",), ("ratios", "--chart")):
+        result = cli(*args, env={"COLUMNS": "20"})
+        assert result.status == 0, result.stderr
+
+
+def test_no_terminal_at_all() -> None:
+    result = run_process(f"{QINGPU} facts < /dev/null > /dev/null")
+    assert result.returncode == 0 and result.stderr == ""
+
+
+def test_an_internal_error_is_one_line(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qingpu_cli.queries as queries
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(queries, "events", broken)
+    result = cli("events")
+    assert result.status == 1
+    assert result.stderr == (
+        "qingpu: internal error: RuntimeError: boom (set QINGPU_DEBUG=1 for the traceback)\n"
+    )
+
+
+# Properties: whatever the arguments, whatever the store.
+
+COMMANDS = [
+    "facts",
+    "partners",
+    "industries",
+    "events",
+    "sources",
+    "search",
+    "show",
+    "ratios",
+    "overview",
+    "validate",
+    "schema",
+    "nonsense",
+]
+WORDS = [
+    "--json",
+    "--format",
+    "--fields",
+    "--topic",
+    "--subject",
+    "--search",
+    "--sector",
+    "--role",
+    "--chart",
+    "--data",
+    "--help",
+    "--version",
+    "-f",
+    "json",
+    "csv",
+    "tsv",
+    "table",
+    "ndjson",
+    "markdown",
+    "telecom",
+    "TELECOM",
+    "mining",
+    "focus",
+    "economy",
+    "id",
+    "id,name",
+    "huawei",
+    "new-city-gdp-share",
+    "gdp-share-per-land-share",
+    "",
+    "华为",
+    "[bold]",
+    "-",
+    "/nonexistent",
+    "--",
+    "x" * 300,
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(command=st.sampled_from(COMMANDS), words=st.lists(st.sampled_from(WORDS), max_size=5))
+def test_any_arguments_give_a_documented_status(command: str, words: list[str]) -> None:
+    args = [command, *words]
+    result = run_cli(*args, input="")
+    assert result.status in (0, 1, 2), (args, result.stderr)
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, args
+    if result.status != 0:
+        assert result.stderr.startswith("qingpu: "), (args, result.stderr)
+    json_asked = "--json" in words and "--help" not in words and "--version" not in words
+    if json_asked and result.status == 0 and command not in ("validate", "schema"):
+        json.loads(result.stdout)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@st.composite
+def mutated_stores(draw: st.DrawFn) -> str:
+    store = json.loads(BUNDLED.read_text(encoding="utf-8"))
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        node: Any = store
+        while True:
+            keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+            if not keys:
+                break
+            key = draw(st.sampled_from(keys))
+            child = node[key]
+            if isinstance(child, (dict, list)) and child and draw(st.booleans()):
+                node = child
+                continue
+            action = draw(st.sampled_from(["replace", "delete", "add"]))
+            if action == "replace":
+                node[key] = draw(JSON_VALUES)
+            elif action == "delete":
+                del node[key]
+            elif isinstance(node, dict):
+                node[draw(st.text(min_size=1, max_size=6))] = draw(JSON_VALUES)
+            else:
+                node.append(draw(JSON_VALUES))
+            break
+    return json.dumps(store, allow_nan=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=mutated_stores())
+def test_the_loader_accepts_or_refuses_with_located_messages(text: str) -> None:
+    try:
+        validate_store_text(text, "mutated")
+    except StoreInvalid as error:
+        assert error.problems
+        for location, message in error.problems:
+            assert isinstance(location, str) and location
+            assert isinstance(message, str) and message
