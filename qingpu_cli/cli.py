@@ -27,6 +27,7 @@ from .store import (
     store_record_count,
     validate_store_text,
 )
+from .views import VIEWS
 from .vocabulary import ROLES, SECTORS, TOPICS
 
 if TYPE_CHECKING:
@@ -163,10 +164,9 @@ def record_fields(kind: str) -> tuple[str, ...]:
 
 
 def emit(
+    view: str,
     rows: list[dict[str, Any]],
     fields_of: Callable[[], tuple[str, ...]],
-    columns: tuple[str, ...],
-    title: str,
     fmt: str | None,
     as_json: bool,
     fields: str | None,
@@ -175,6 +175,7 @@ def emit(
     """Every listing command ends here: one set of output options, one renderer."""
     chosen_format = output_format(fmt, as_json)
     valid = fields_of() if fields is not None else ()
+    columns, title = VIEWS[view]
     listing = render.Listing(rows, valid, columns, title, highlight)
     render.write_listing(listing, chosen_format, sys.stdout, chosen_fields(fields, valid))
 
@@ -205,10 +206,9 @@ def facts(
     queries.require_text(search, "--search")
     rows = queries.facts(_active_store(ctx), topic, subject, search)
     emit(
+        "facts",
         rows,
         lambda: record_fields("facts"),
-        ("id", "subject", "statement", "value", "unit", "sources"),
-        "Facts",
         fmt,
         as_json,
         fields,
@@ -232,10 +232,9 @@ def partners(
     """Who signed an agreement or launched a cooperation: qingpu partners --sector telecom"""
     rows = queries.partners_in_sector(_active_store(ctx), sector)
     emit(
+        "partners",
         rows,
         lambda: record_fields("partners"),
-        ("id", "name", "sector", "agreement_kinds", "counterparts", "launched"),
-        "Partners",
         fmt,
         as_json,
         fields,
@@ -259,10 +258,9 @@ def industries(
     """Industries and clusters with role, scale and plan: qingpu industries --role focus"""
     rows = queries.industries(_active_store(ctx), role)
     emit(
+        "industries",
         rows,
         lambda: record_fields("industries"),
-        ("id", "name", "role", "scale_label", "owner", "plan_name"),
-        "Industries",
         fmt,
         as_json,
         fields,
@@ -279,10 +277,9 @@ def events(
     """The signing events and the projects signed there: qingpu events"""
     rows = queries.events(_active_store(ctx))
     emit(
+        "events",
         rows,
         lambda: record_fields("events"),
-        ("id", "name", "date", "projects_signed", "signed_jointly_with"),
-        "Events",
         fmt,
         as_json,
         fields,
@@ -299,10 +296,9 @@ def sources(
     """The sources, with what is and is not known about them: qingpu sources"""
     rows = queries.sources(_active_store(ctx))
     emit(
+        "sources",
         rows,
         lambda: record_fields("sources"),
-        ("id", "title", "language", "translation", "publisher", "date", "url"),
-        "Sources (empty: not given by the source)",
         fmt,
         as_json,
         fields,
@@ -320,10 +316,9 @@ def search(
     """Search names, aliases, statements and quotes: qingpu search 华为"""
     rows = queries.search(_active_store(ctx), text)
     emit(
+        "search",
         rows,
         lambda: queries.SEARCH_ROW_FIELDS,
-        queries.SEARCH_ROW_FIELDS,
-        f"Matches for {text!r}",
         fmt,
         as_json,
         fields,
@@ -349,10 +344,9 @@ def ratios_command(
         render.write_ratio_chart(rows, sys.stdout)
         return
     emit(
+        "ratios",
         rows,
         lambda: ratios.RATIO_FIELDS,
-        ("id", "value", "low", "high", "unit", "formula"),
-        "Ratios (low-high: the bounds the inputs' rounding allows)",
         fmt,
         as_json,
         fields,
@@ -454,7 +448,7 @@ def _usage(error: click.UsageError) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; the one place where errors become a message on stderr and an exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    _tolerate_narrow_encodings()
+    render.tolerate_narrow_encodings()
     stdout = sys.stdout
     sys.stdout = cast("TextIO", _GuardedOutput(stdout))
     try:
@@ -463,7 +457,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             sys.stdout.flush()
     except _OutputClosed:
-        _silence(stdout)
+        render.silence(stdout)
         return int(ExitStatus.OK)
     except QingpuError as error:
         return _report(error)
@@ -495,14 +489,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return result if isinstance(result, int) else int(ExitStatus.OK)
 
 
-def _tolerate_narrow_encodings() -> None:
-    """A stdout that cannot encode a character shows it as an escape instead of failing."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
-
-
 class _OutputClosed(Exception):
     """The reader of stdout has gone (`qingpu facts | head -1`): not an error of the user's."""
 
@@ -527,17 +513,6 @@ class _GuardedOutput:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
-
-
-def _silence(stream: TextIO) -> None:
-    """Let the interpreter's final flush into the closed pipe go nowhere."""
-    try:
-        descriptor = stream.fileno()
-    except (OSError, ValueError):
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, descriptor)
-    os.close(devnull)
 
 
 __all__ = ["STDIN", "app", "main"]

@@ -7,7 +7,6 @@ writes, so their keys are the JSON contract documented in the README.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -199,6 +198,8 @@ def find_record(store: Store, record_id: str) -> tuple[str, Row]:
 
 
 def not_found(record_id: str, known: list[str]) -> NotFound:
+    import difflib
+
     close = difflib.get_close_matches(record_id, known, n=3, cutoff=0.5)
     hint = f"; did you mean: {', '.join(close)}?" if close else "; `qingpu search TEXT` finds ids"
     return NotFound(f"no record has the id {record_id!r}{hint}")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from fractions import Fraction
-from typing import IO, TYPE_CHECKING, Any
+from numbers import Rational
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -48,8 +49,8 @@ def cell_text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, Fraction):
-        return format_number(value)
+    if isinstance(value, Rational) and not isinstance(value, int):
+        return format_number(float(value))
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, Mapping):
@@ -59,14 +60,33 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def format_number(value: Fraction | float, digits: int = 4) -> str:
+def format_number(value: float, digits: int = 4) -> str:
     return f"{float(value):.{digits}g}"
 
 
 def _json_default(value: object) -> Any:
-    if isinstance(value, Fraction):
+    if isinstance(value, Rational):
         return float(value)
     raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def tolerate_narrow_encodings() -> None:
+    """A stdout that cannot encode a character shows it as an escape instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def silence(stream: IO[str]) -> None:
+    """After the reader of a pipe has gone, let the interpreter's final flush go nowhere."""
+    try:
+        descriptor = stream.fileno()
+    except (OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
 
 
 def encodes_unicode(stream: IO[str]) -> bool:
@@ -214,8 +234,7 @@ def _write_records_vertically(
             console.print(line, overflow="fold")
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """What a listing command hands to the renderer: rows, all their fields, default columns."""
 
     rows: list[dict[str, Any]]
@@ -361,7 +380,7 @@ def ratio_chart_lines(rows: Sequence[Mapping[str, Any]], width: int, ascii_only:
             if item["unit"] == "percent" and item["fact"] not in seen_inputs:
                 seen_inputs.add(item["fact"])
                 groups.setdefault("percent", []).append(
-                    (item["fact"], Fraction(repr(item["value"])), item["low"], item["high"])
+                    (item["fact"], item["value"], item["low"], item["high"])
                 )
     for row in rows:
         groups.setdefault(row["unit"], []).append(

@@ -10,13 +10,12 @@ an answer.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from . import __version__
 from .errors import StoreInvalid, StorePathError
@@ -31,8 +30,7 @@ NO_CACHE_ENV = "QINGPU_NO_CACHE"
 BOM = b"\xef\xbb\xbf"
 
 
-@dataclass(frozen=True)
-class StoreLocation:
+class StoreLocation(NamedTuple):
     """Where the active store comes from: a path, standard input, or the bundled file."""
 
     path: str | None
@@ -55,14 +53,12 @@ def locate_store(option: str | None, environ: dict[str, str] | None = None) -> S
 
 def read_store_bytes(location: StoreLocation) -> bytes:
     if location.path is None:
-        from importlib.resources import files
-
-        return files("qingpu_cli").joinpath("data/qingpu.json").read_bytes()
+        return _bundled_bytes()
     if location.path == STDIN:
         return sys.stdin.buffer.read()
-    path = Path(location.path)
     try:
-        return path.read_bytes()
+        with open(location.path, "rb") as file:
+            return file.read()
     except FileNotFoundError:
         raise StorePathError(f"store not found: {location.path}") from None
     except IsADirectoryError:
@@ -74,6 +70,18 @@ def read_store_bytes(location: StoreLocation) -> bytes:
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise StorePathError(f"store cannot be read: {location.path}: {reason}") from None
+
+
+def _bundled_bytes() -> bytes:
+    """The store shipped in the package: read as a plain file where the package is one (the
+    usual install, and the faster way), else through importlib.resources (a zipped package)."""
+    beside = os.path.join(os.path.dirname(__file__), "data", "qingpu.json")
+    if os.path.isfile(beside):
+        with open(beside, "rb") as file:
+            return file.read()
+    from importlib.resources import files
+
+    return files("qingpu_cli").joinpath("data/qingpu.json").read_bytes()
 
 
 def decode_store_text(raw: bytes, where: str) -> str:
@@ -108,10 +116,8 @@ def validate_store_text(text: str, where: str) -> Store:
         problems = schema_problems(error)
         if any(location == "(top level)" for location, _ in problems):
             raise StoreInvalid(where, _json_problems(problems)) from None
-        try:
+        with contextlib.suppress(ValueError, RecursionError):
             problems.extend(store_problems(json.loads(text)))
-        except (ValueError, RecursionError):
-            pass
         raise StoreInvalid(where, _unique(problems)) from None
     store = parse_store_text(text, where)
     problems = store_problems(store)
@@ -129,43 +135,45 @@ def _unique(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return list(dict.fromkeys(problems))
 
 
-def cache_directory(environ: dict[str, str] | None = None) -> Path | None:
+def cache_directory(environ: dict[str, str] | None = None) -> str | None:
     env = os.environ if environ is None else environ
     if env.get(NO_CACHE_ENV):
         return None
     if env.get(CACHE_ENV):
-        return Path(env[CACHE_ENV])
+        return env[CACHE_ENV]
     base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "qingpu"
+    return os.path.join(base, "qingpu")
 
 
-def _marker(directory: Path, digest: str) -> Path:
-    return directory / f"valid-{__version__}-{digest}"
+def _marker(directory: str | os.PathLike[str], digest: str) -> str:
+    return os.path.join(directory, f"valid-{__version__}-{digest}")
 
 
-def _proven_valid(directory: Path | None, digest: str) -> bool:
+def _proven_valid(directory: str | os.PathLike[str] | None, digest: str) -> bool:
     if directory is None:
         return False
     try:
-        return _marker(directory, digest).read_text(encoding="ascii") == digest
+        with open(_marker(directory, digest), encoding="ascii") as file:
+            return file.read() == digest
     except (OSError, UnicodeDecodeError):
         return False
 
 
-def _remember_valid(directory: Path | None, digest: str) -> None:
+def _remember_valid(directory: str | os.PathLike[str] | None, digest: str) -> None:
     if directory is None:
         return
     marker = _marker(directory, digest)
+    partial = f"{marker}.{os.getpid()}.tmp"
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        partial = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
-        partial.write_text(digest, encoding="ascii")
+        os.makedirs(directory, exist_ok=True)
+        with open(partial, "w", encoding="ascii") as file:
+            file.write(digest)
         os.replace(partial, marker)
     except OSError:
         return
 
 
-def load_store(location: StoreLocation, cache_dir: Path | None) -> Store:
+def load_store(location: StoreLocation, cache_dir: str | os.PathLike[str] | None) -> Store:
     """The active store's data, validated now or proven valid before for these exact bytes."""
     raw = read_store_bytes(location)
     digest = hashlib.sha256(raw).hexdigest()
@@ -175,6 +183,18 @@ def load_store(location: StoreLocation, cache_dir: Path | None) -> Store:
     store = validate_store_text(text, location.label)
     _remember_valid(cache_dir, digest)
     return store
+
+
+def proven_store(location: StoreLocation, cache_dir: str | os.PathLike[str] | None) -> Store | None:
+    """The store's data only if these exact bytes were proven valid before; None otherwise."""
+    try:
+        raw = read_store_bytes(location)
+        digest = hashlib.sha256(raw).hexdigest()
+        if not _proven_valid(cache_dir, digest):
+            return None
+        return parse_store_text(decode_store_text(raw, location.label), location.label)
+    except (StoreInvalid, StorePathError):
+        return None
 
 
 def store_record_count(store: Store) -> int:

@@ -64,11 +64,14 @@ def test_unreadable_path_even_as_root(
     monkeypatch: pytest.MonkeyPatch, write_store: Callable[[object], Path]
 ) -> None:
     path = write_store({})
+    real_open = open
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr("builtins.open", refuse)
     with pytest.raises(StorePathError, match="permission denied"):
         read_store_bytes(StoreLocation(str(path)))
 
