@@ -1,0 +1,175 @@
+"""Start-up and scale of `qingpu`, side by side with a bare interpreter and with jq.
+
+Run it as `python benchmarks/run.py` with the `qingpu` to measure on PATH (an installed copy,
+bytecode caches written: this script runs each command once before timing it). Commands being
+compared are interleaved round by round, so a load on the shared machine hits them alike.
+It prints medians and ratios and writes every figure to `benchmarks/results.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "data" / "qingpu.json"
+
+
+def run_once(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak resident memory in kB of one run of the command."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        assert process.stderr is not None
+        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss
+
+
+def compare(
+    commands: dict[str, list[str]], rounds: int, env: dict[str, str]
+) -> dict[str, dict[str, float]]:
+    """Median wall time and peak memory of each command, the commands interleaved."""
+    for command in commands.values():
+        run_once(command, env)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    memory: dict[str, list[int]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            elapsed, peak = run_once(command, env)
+            times[name].append(elapsed)
+            memory[name].append(peak)
+    return {
+        name: {
+            "median_ms": statistics.median(times[name]) * 1000,
+            "peak_rss_mb": statistics.median(memory[name]) / 1024,
+        }
+        for name in commands
+    }
+
+
+def synthetic_store(count: int, directory: Path) -> Path:
+    """The bundled store with `count` facts made from its own, each with a unique id."""
+    store = json.loads(BUNDLED.read_text(encoding="utf-8"))
+    templates = store["facts"]
+    store["facts"] = []
+    for number in range(count):
+        fact = copy.deepcopy(templates[number % len(templates)])
+        fact["id"] = f"{fact['id']}-{number}"
+        store["facts"].append(fact)
+    path = directory / f"store-{count}.json"
+    path.write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=20, help="runs of each start-up command")
+    parser.add_argument("--scale-rounds", type=int, default=5, help="runs of each scale command")
+    parser.add_argument(
+        "--sizes", default="1000,10000,100000", help="facts in the synthetic stores"
+    )
+    parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results.json"))
+    options = parser.parse_args()
+
+    qingpu = shutil.which("qingpu")
+    jq = shutil.which("jq")
+    if qingpu is None:
+        raise SystemExit("no qingpu on PATH: install the project first (pip install .)")
+    python = sys.executable
+    work = Path(tempfile.mkdtemp(prefix="qingpu-bench-"))
+    env = {**os.environ, "QINGPU_CACHE_DIR": str(work / "cache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("QINGPU_NO_CACHE", None)
+    completion_env = {
+        "_QINGPU_COMPLETE": "complete_bash",
+        "COMP_WORDS": "qingpu partners --sector ",
+        "COMP_CWORD": "3",
+    }
+
+    startup = {
+        "bare python -c pass": [python, "-c", "pass"],
+        "qingpu facts --json": [qingpu, "facts", "--json"],
+        "qingpu facts (tsv, not a terminal)": [qingpu, "facts"],
+        "qingpu partners --sector telecom --json": [
+            qingpu,
+            "partners",
+            "--sector",
+            "telecom",
+            "--json",
+        ],
+        "completion: qingpu partners --sector <TAB>": [
+            "env",
+            *(f"{k}={v}" for k, v in completion_env.items()),
+            qingpu,
+        ],
+    }
+    print(f"start-up, median of {options.rounds} interleaved runs, caches warm:")
+    started = compare(startup, options.rounds, env)
+    bare = started["bare python -c pass"]["median_ms"]
+    for name, figures in started.items():
+        ratio = figures["median_ms"] / bare
+        figures["x_bare"] = ratio
+        print(f"  {name:45} {figures['median_ms']:7.1f} ms  {ratio:5.2f}x bare")
+
+    scale: dict[str, Any] = {}
+    print(f"\nscale, median of {options.scale_rounds} interleaved runs, store proven valid:")
+    for size in (int(s) for s in options.sizes.split(",")):
+        path = synthetic_store(size, work)
+        commands = {"qingpu": [qingpu, "--data", str(path), "facts", "--json"]}
+        if jq:
+            commands["jq"] = [jq, ".facts", str(path)]
+        cold_env = {**env, "QINGPU_CACHE_DIR": str(work / f"cold-{size}")}
+        cold, _ = run_once(commands["qingpu"], cold_env)
+        figures = compare(commands, options.scale_rounds, env)
+        entry: dict[str, Any] = {
+            "store_mb": path.stat().st_size / 1e6,
+            "first_run_validating_ms": cold * 1000,
+            **figures,
+        }
+        if jq:
+            entry["time_x_jq"] = figures["qingpu"]["median_ms"] / figures["jq"]["median_ms"]
+            entry["memory_x_jq"] = figures["qingpu"]["peak_rss_mb"] / figures["jq"]["peak_rss_mb"]
+        scale[str(size)] = entry
+        line = (
+            f"  {size:>7} facts ({entry['store_mb']:.1f} MB): qingpu "
+            f"{figures['qingpu']['median_ms']:7.0f} ms {figures['qingpu']['peak_rss_mb']:6.0f} MB"
+        )
+        if jq:
+            line += (
+                f" | jq {figures['jq']['median_ms']:7.0f} ms {figures['jq']['peak_rss_mb']:6.0f} MB"
+                f" | {entry['time_x_jq']:.2f}x time, {entry['memory_x_jq']:.2f}x memory"
+            )
+        print(line + f" | first run (validating) {cold * 1000:.0f} ms")
+    if "10000" in scale and "100000" in scale:
+        growth = scale["100000"]["qingpu"]["median_ms"] / scale["10000"]["qingpu"]["median_ms"]
+        scale["growth_10k_to_100k"] = growth
+        print(f"  time from 10,000 to 100,000 facts: {growth:.1f}x (linear would be 10x)")
+
+    results = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores,"
+        f" Python {platform.python_version()}",
+        "startup": started,
+        "scale": scale,
+    }
+    Path(options.output).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {options.output}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

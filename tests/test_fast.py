@@ -1,0 +1,142 @@
+"""The fast path answers as the app does, byte for byte, and imports none of the heavy modules."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from qingpu_cli.fast import answer, complete, parse
+from qingpu_cli.store import StoreLocation, cache_directory, load_store
+
+AGREED = [
+    ["facts", "--json"],
+    ["facts"],
+    ["facts", "--topic", "ECONOMY", "--format", "csv"],
+    ["facts", "--subject", "development-action-plan-2025", "--search", "Huawei", "-f", "ndjson"],
+    ["partners", "--sector", "telecom", "--json"],
+    ["partners", "--sector", "Finance", "--format", "markdown"],
+    ["industries", "--role", "focus", "--format", "json"],
+    ["events", "--format", "tsv"],
+    ["sources", "--json", "--format", "json"],
+    ["facts", "--search", "no such text", "--json"],
+]
+
+
+@pytest.fixture
+def proven() -> None:
+    """The bundled store proven valid in this test's cache, as after any earlier run."""
+    load_store(StoreLocation(None), cache_directory())
+
+
+@pytest.mark.parametrize("args", AGREED)
+def test_fast_answer_is_the_apps_answer(proven: None, args: list[str]) -> None:
+    out = io.StringIO()
+    assert answer(args, out) == 0
+    reference = run_cli(*args)
+    assert reference.status == 0
+    assert out.getvalue() == reference.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["facts", "--fields", "id"],
+        ["facts", "--help"],
+        ["facts", "--search", ""],
+        ["partners", "--sector", "mining"],
+        ["partners", "--sector"],
+        ["facts", "--json", "--format", "csv"],
+        ["facts", "--format", "table"],
+        ["facts", "--topic", "land", "--topic", "plan"],
+        ["search", "huawei"],
+        ["--data", "-", "facts"],
+        ["show", "huawei"],
+        [],
+    ],
+)
+def test_everything_else_goes_to_the_app(proven: None, args: list[str]) -> None:
+    assert answer(args, io.StringIO()) is None
+
+
+def test_a_store_not_yet_proven_goes_to_the_app() -> None:
+    assert parse(["facts", "--json"]) is not None
+    assert answer(["facts", "--json"], io.StringIO()) is None
+
+
+def test_a_changed_store_goes_to_the_app(proven: None, tmp_path: Path) -> None:
+    path = tmp_path / "store.json"
+    path.write_bytes((Path(__file__).parent.parent / "data" / "qingpu.json").read_bytes())
+    load_store(StoreLocation(str(path)), cache_directory())
+    assert answer(["--data", str(path), "events", "--json"], io.StringIO()) == 0
+    path.write_text("{}")
+    assert answer(["--data", str(path), "events", "--json"], io.StringIO()) is None
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["qingpu partners --sector t", "qingpu industries --role ", "qingpu facts --format n"],
+)
+def test_fast_completion_is_the_apps_completion(words: str) -> None:
+    cword = str(len(words.split()) - (0 if words.endswith(" ") else 1))
+    env = {"_QINGPU_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword}
+    out = io.StringIO()
+    assert complete(env, out) == 0
+    assert out.getvalue().split() == run_cli(env=env).stdout.split()
+    assert out.getvalue()
+
+
+def test_completion_of_ids_goes_to_the_app() -> None:
+    env = {"_QINGPU_COMPLETE": "complete_bash", "COMP_WORDS": "qingpu show hua", "COMP_CWORD": "2"}
+    assert complete(env, io.StringIO()) is None
+
+
+HEAVY = ("pydantic", "rich", "typer", "click")
+
+
+def imported_modules(args: list[str], cache: Path) -> set[str]:
+    env = {**os.environ, "QINGPU_CACHE_DIR": str(cache)}
+    env.pop("QINGPU_NO_CACHE", None)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "qingpu_cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return {
+        line.split("|")[-1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+
+
+def test_a_json_run_on_a_proven_store_imports_nothing_heavy(tmp_path: Path) -> None:
+    first = imported_modules(["facts", "--json"], tmp_path)
+    assert "pydantic" in first, "the first run validates the store"
+    for args in (["facts", "--json"], ["partners", "--sector", "telecom", "--json"], ["events"]):
+        modules = imported_modules(args, tmp_path)
+        assert not {m for m in modules if m.split(".")[0] in HEAVY}, args
+
+
+def test_completion_imports_nothing_heavy(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "_QINGPU_COMPLETE": "complete_bash",
+        "COMP_WORDS": "qingpu partners --sector ",
+        "COMP_CWORD": "3",
+    }
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "qingpu_cli"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert result.stdout.split() == ["telecom", "finance", "education", "technology", "government"]
+    assert not any(f"| {name}" in result.stderr for name in HEAVY)
