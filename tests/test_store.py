@@ -85,6 +85,7 @@ def test_unreadable_path_even_as_root(
         (b'{"schema_version": 1} trailing', "line 1 column 23"),
         (b"\xff\xfe{}", "(file): not UTF-8: invalid byte at offset 0"),
         (b"[" * 100_000 + b"]" * 100_000, "recursion limit exceeded"),
+        (b'{"schema_version": 1' + b"0" * 5000 + b"}", "number out of range"),
     ],
 )
 def test_malformed_files_get_a_located_message(
