@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .models import Store
 
 FORMATS = tuple(fmt for fmt in render.FORMATS if fmt != "table")
-Listing = Callable[["Store", Mapping[str, str]], list[dict[str, Any]]]
+Query = Callable[["Store", Mapping[str, str]], list[dict[str, Any]]]
 
 #: Each listing the fast path answers: its filter options with their choices (None: free text).
 FILTERS: dict[str, dict[str, tuple[str, ...] | None]] = {
@@ -36,7 +36,7 @@ FILTERS: dict[str, dict[str, tuple[str, ...] | None]] = {
     "sources": {},
 }
 
-LISTINGS: dict[str, Listing] = {
+LISTINGS: dict[str, Query] = {
     "facts": lambda store, given: queries.facts(
         store, given.get("--topic"), given.get("--subject"), given.get("--search")
     ),

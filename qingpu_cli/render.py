@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Rational
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
@@ -98,23 +98,32 @@ def encodes_unicode(stream: IO[str]) -> bool:
     return True
 
 
-def _json_text(data: object, stream: IO[str], indent: int | None) -> str:
+def _json_encoder(stream: IO[str]) -> Callable[[object, int | None], str]:
+    """JSON text for this stream: ASCII escapes where it cannot encode Unicode, and on a
+    terminal, escapes for the characters a terminal would act on. The stream is asked once,
+    not once a record."""
     ascii_only = not encodes_unicode(stream)
-    text = json.dumps(data, ensure_ascii=ascii_only, indent=indent, default=_json_default)
-    if not ascii_only and stream.isatty():
-        text = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text
+    escape_unsafe = not ascii_only and stream.isatty()
+
+    def encode(data: object, indent: int | None) -> str:
+        text = json.dumps(data, ensure_ascii=ascii_only, indent=indent, default=_json_default)
+        if escape_unsafe:
+            text = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        return text
+
+    return encode
 
 
 def write_json(data: object, stream: IO[str]) -> None:
     """An array is written one record a line (the C encoder, fast on large stores), an object
     indented; both are one JSON document."""
+    encode = _json_encoder(stream)
     if isinstance(data, list):
         stream.write("[\n" if data else "[")
-        stream.write(",\n".join(_json_text(row, stream, indent=None) for row in data))
+        stream.write(",\n".join(encode(row, None) for row in data))
         stream.write("\n]\n" if data else "]\n")
         return
-    stream.write(_json_text(data, stream, indent=2))
+    stream.write(encode(data, 2))
     stream.write("\n")
 
 
@@ -127,8 +136,9 @@ def _safe_cell(value: object) -> str:
 
 
 def write_ndjson(rows: Iterable[Mapping[str, Any]], stream: IO[str]) -> None:
+    encode = _json_encoder(stream)
     for row in rows:
-        stream.write(_json_text(row, stream, indent=None))
+        stream.write(encode(row, None))
         stream.write("\n")
 
 
