@@ -173,10 +173,15 @@ def _remember_valid(directory: str | os.PathLike[str] | None, digest: str) -> No
         return
 
 
+def _read_with_digest(location: StoreLocation) -> tuple[bytes, str]:
+    """The store's bytes and the SHA-256 that names their proof of validity."""
+    raw = read_store_bytes(location)
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
 def load_store(location: StoreLocation, cache_dir: str | os.PathLike[str] | None) -> Store:
     """The active store's data, validated now or proven valid before for these exact bytes."""
-    raw = read_store_bytes(location)
-    digest = hashlib.sha256(raw).hexdigest()
+    raw, digest = _read_with_digest(location)
     text = decode_store_text(raw, location.label)
     if _proven_valid(cache_dir, digest):
         return parse_store_text(text, location.label)
@@ -188,8 +193,7 @@ def load_store(location: StoreLocation, cache_dir: str | os.PathLike[str] | None
 def proven_store(location: StoreLocation, cache_dir: str | os.PathLike[str] | None) -> Store | None:
     """The store's data only if these exact bytes were proven valid before; None otherwise."""
     try:
-        raw = read_store_bytes(location)
-        digest = hashlib.sha256(raw).hexdigest()
+        raw, digest = _read_with_digest(location)
         if not _proven_valid(cache_dir, digest):
             return None
         return parse_store_text(decode_store_text(raw, location.label), location.label)
