@@ -98,15 +98,20 @@ def encodes_unicode(stream: IO[str]) -> bool:
     return True
 
 
-def _json_encoder(stream: IO[str]) -> Callable[[object, int | None], str]:
+#: Rows joined into one write: few enough calls to the stream, never the whole listing at once.
+_ROWS_PER_WRITE = 512
+
+
+def _json_encoder(stream: IO[str], indent: int | None) -> Callable[[object], str]:
     """JSON text for this stream: ASCII escapes where it cannot encode Unicode, and on a
     terminal, escapes for the characters a terminal would act on. The stream is asked once,
-    not once a record."""
+    and one encoder serves every record of a write instead of a new one a record."""
     ascii_only = not encodes_unicode(stream)
     escape_unsafe = not ascii_only and stream.isatty()
+    encoder = json.JSONEncoder(ensure_ascii=ascii_only, indent=indent, default=_json_default)
 
-    def encode(data: object, indent: int | None) -> str:
-        text = json.dumps(data, ensure_ascii=ascii_only, indent=indent, default=_json_default)
+    def encode(data: object) -> str:
+        text = encoder.encode(data)
         if escape_unsafe:
             text = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
         return text
@@ -114,16 +119,31 @@ def _json_encoder(stream: IO[str]) -> Callable[[object, int | None], str]:
     return encode
 
 
+def _write_lines(lines: Iterable[str], separator: str, stream: IO[str]) -> None:
+    """Lines joined by the separator, written a batch at a time so that a large listing never
+    exists twice over as one string and its encoded bytes."""
+    batch: list[str] = []
+    first = True
+    for line in lines:
+        batch.append(line)
+        if len(batch) == _ROWS_PER_WRITE:
+            stream.write(("" if first else separator) + separator.join(batch))
+            batch.clear()
+            first = False
+    if batch:
+        stream.write(("" if first else separator) + separator.join(batch))
+
+
 def write_json(data: object, stream: IO[str]) -> None:
     """An array is written one record a line (the C encoder, fast on large stores), an object
     indented; both are one JSON document."""
-    encode = _json_encoder(stream)
     if isinstance(data, list):
+        encode = _json_encoder(stream, None)
         stream.write("[\n" if data else "[")
-        stream.write(",\n".join(encode(row, None) for row in data))
+        _write_lines(map(encode, data), ",\n", stream)
         stream.write("\n]\n" if data else "]\n")
         return
-    stream.write(encode(data, 2))
+    stream.write(_json_encoder(stream, 2)(data))
     stream.write("\n")
 
 
@@ -136,10 +156,8 @@ def _safe_cell(value: object) -> str:
 
 
 def write_ndjson(rows: Iterable[Mapping[str, Any]], stream: IO[str]) -> None:
-    encode = _json_encoder(stream)
-    for row in rows:
-        stream.write(encode(row, None))
-        stream.write("\n")
+    encode = _json_encoder(stream, None)
+    _write_lines((f"{encode(row)}\n" for row in rows), "", stream)
 
 
 def write_tsv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str]) -> None:

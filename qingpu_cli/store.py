@@ -183,6 +183,7 @@ def load_store(location: StoreLocation, cache_dir: str | os.PathLike[str] | None
     """The active store's data, validated now or proven valid before for these exact bytes."""
     raw, digest = _read_with_digest(location)
     text = decode_store_text(raw, location.label)
+    del raw  # a large store's bytes need not outlive their text while it is parsed
     if _proven_valid(cache_dir, digest):
         return parse_store_text(text, location.label)
     store = validate_store_text(text, location.label)
@@ -196,7 +197,9 @@ def proven_store(location: StoreLocation, cache_dir: str | os.PathLike[str] | No
         raw, digest = _read_with_digest(location)
         if not _proven_valid(cache_dir, digest):
             return None
-        return parse_store_text(decode_store_text(raw, location.label), location.label)
+        text = decode_store_text(raw, location.label)
+        del raw  # a large store's bytes need not outlive their text while it is parsed
+        return parse_store_text(text, location.label)
     except (StoreInvalid, StorePathError):
         return None
 
