@@ -133,27 +133,28 @@ def main() -> None:
         if jq:
             commands["jq"] = [jq, ".facts", str(path)]
         cold_env = {**env, "QINGPU_CACHE_DIR": str(work / f"cold-{size}")}
-        cold, _ = run_once(commands["qingpu"], cold_env)
-        figures = compare(commands, options.scale_rounds, env)
+        cold, cold_peak_kb = run_once(commands["qingpu"], cold_env)
+        timed = compare(commands, options.scale_rounds, env)
         entry: dict[str, Any] = {
             "store_mb": path.stat().st_size / 1e6,
             "first_run_validating_ms": cold * 1000,
-            **figures,
+            "first_run_validating_peak_rss_mb": cold_peak_kb / 1024,
+            **timed,
         }
         if jq:
-            entry["time_x_jq"] = figures["qingpu"]["median_ms"] / figures["jq"]["median_ms"]
-            entry["memory_x_jq"] = figures["qingpu"]["peak_rss_mb"] / figures["jq"]["peak_rss_mb"]
+            entry["time_x_jq"] = timed["qingpu"]["median_ms"] / timed["jq"]["median_ms"]
+            entry["memory_x_jq"] = timed["qingpu"]["peak_rss_mb"] / timed["jq"]["peak_rss_mb"]
         scale[str(size)] = entry
         line = (
             f"  {size:>7} facts ({entry['store_mb']:.1f} MB): qingpu "
-            f"{figures['qingpu']['median_ms']:7.0f} ms {figures['qingpu']['peak_rss_mb']:6.0f} MB"
+            f"{timed['qingpu']['median_ms']:7.0f} ms {timed['qingpu']['peak_rss_mb']:6.0f} MB"
         )
         if jq:
             line += (
-                f" | jq {figures['jq']['median_ms']:7.0f} ms {figures['jq']['peak_rss_mb']:6.0f} MB"
+                f" | jq {timed['jq']['median_ms']:7.0f} ms {timed['jq']['peak_rss_mb']:6.0f} MB"
                 f" | {entry['time_x_jq']:.2f}x time, {entry['memory_x_jq']:.2f}x memory"
             )
-        print(line + f" | first run (validating) {cold * 1000:.0f} ms")
+        print(line + f" | first run (validating) {cold * 1000:.0f} ms {cold_peak_kb / 1024:.0f} MB")
     if "10000" in scale and "100000" in scale:
         growth = scale["100000"]["qingpu"]["median_ms"] / scale["10000"]["qingpu"]["median_ms"]
         scale["growth_10k_to_100k"] = growth

@@ -28,7 +28,7 @@ from .store import (
     validate_store_text,
 )
 from .views import VIEWS
-from .vocabulary import ROLES, SECTORS, TOPICS
+from .vocabulary import FORMATS, ROLES, SECTORS, TOPICS
 
 if TYPE_CHECKING:
     from .models import Store
@@ -118,7 +118,7 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        click_type=click.Choice(render.FORMATS, case_sensitive=False),
+        click_type=click.Choice(FORMATS, case_sensitive=False),
         help="Output format. Default: table on a terminal, tsv otherwise.",
         show_default=False,
     ),

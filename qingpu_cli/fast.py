@@ -17,15 +17,13 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from . import queries, render
-from .store import STDIN, cache_directory, locate_store, proven_store
-from .views import VIEWS
-from .vocabulary import ROLES, SECTORS, TOPICS
+from . import queries
+from .vocabulary import FORMATS, ROLES, SECTORS, TOPICS
 
 if TYPE_CHECKING:
     from .models import Store
 
-FORMATS = tuple(fmt for fmt in render.FORMATS if fmt != "table")
+MACHINE_FORMATS = tuple(fmt for fmt in FORMATS if fmt != "table")
 Query = Callable[["Store", Mapping[str, str]], list[dict[str, Any]]]
 
 #: Each listing the fast path answers: its filter options with their choices (None: free text).
@@ -80,7 +78,7 @@ def parse(args: Sequence[str]) -> tuple[str | None, str, dict[str, str], str | N
             return None
         value = options[index + 1]
         if option in ("--format", "-f") and fmt is None:
-            fmt = _choice(value, FORMATS)
+            fmt = _choice(value, MACHINE_FORMATS)
             if fmt is None:
                 return None
         elif option in allowed and option not in given:
@@ -102,6 +100,11 @@ def answer(args: Sequence[str], stdout: IO[str]) -> int | None:
     if parsed is None:
         return None
     data, command, given, fmt = parsed
+    # Imported here rather than above: completion, the most frequent run, needs none of them.
+    from . import render
+    from .store import STDIN, cache_directory, locate_store, proven_store
+    from .views import VIEWS
+
     if fmt is None:
         if stdout.isatty():
             return None
@@ -139,7 +142,7 @@ def complete(environ: Mapping[str, str], stdout: IO[str]) -> int | None:
     command = next((word for word in words[1:current] if word in FILTERS), None)
     if command is None:
         return None
-    choices = render.FORMATS if previous in ("--format", "-f") else FILTERS[command].get(previous)
+    choices = FORMATS if previous in ("--format", "-f") else FILTERS[command].get(previous)
     if choices is None:
         return None
     for choice in choices:
@@ -155,13 +158,13 @@ def main() -> None:
     collector would walk every record of a large store again and again while it is parsed and
     listed, which costs more than the parsing itself. Memory is freed by reference counting."""
     gc.disable()
-    render.tolerate_narrow_encodings()
-    stdout = sys.stdout
-    status = (
-        complete(os.environ, stdout)
-        if "_QINGPU_COMPLETE" in os.environ
-        else answer(sys.argv[1:], stdout)
-    )
+    if "_QINGPU_COMPLETE" in os.environ:
+        status = complete(os.environ, sys.stdout)
+    else:
+        from . import render
+
+        render.tolerate_narrow_encodings()
+        status = answer(sys.argv[1:], sys.stdout)
     if status is None:
         from .cli import main as run
 

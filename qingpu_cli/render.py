@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-FORMATS = ("table", "tsv", "csv", "json", "ndjson", "markdown")
 MACHINE_FORMATS = ("tsv", "csv", "json", "ndjson")
 
 #: C0 and C1 controls, DEL, and the bidirectional overrides and isolates.

@@ -1,4 +1,4 @@
-"""The closed vocabularies of the store, shared by the models and the command line.
+"""The closed vocabularies of the store and the command line, shared by the models and the app.
 
 Kept apart from `models` so that the command line can offer and check them (choices, shell
 completion) without importing pydantic.
@@ -18,3 +18,6 @@ ScaleStatus = Literal["current", "target"]
 SECTORS: tuple[str, ...] = get_args(Sector)
 ROLES: tuple[str, ...] = get_args(Role)
 TOPICS: tuple[str, ...] = get_args(Topic)
+
+#: The output formats every listing offers; `table` is for people, the rest for scripts.
+FORMATS: tuple[str, ...] = ("table", "tsv", "csv", "json", "ndjson", "markdown")

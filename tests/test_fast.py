@@ -99,8 +99,9 @@ def test_completion_of_ids_goes_to_the_app() -> None:
 HEAVY = ("pydantic", "rich", "typer", "click")
 
 
-def imported_modules(args: list[str], cache: Path) -> set[str]:
-    env = {**os.environ, "QINGPU_CACHE_DIR": str(cache)}
+def imported_modules(args: list[str], cache: Path, **extra_env: str) -> tuple[set[str], str]:
+    """Every module a run of `python -m qingpu_cli` imports, and what it printed."""
+    env = {**os.environ, "QINGPU_CACHE_DIR": str(cache), **extra_env}
     env.pop("QINGPU_NO_CACHE", None)
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "qingpu_cli", *args],
@@ -109,34 +110,31 @@ def imported_modules(args: list[str], cache: Path) -> set[str]:
         env=env,
         check=True,
     )
-    return {
+    modules = {
         line.split("|")[-1].strip()
         for line in result.stderr.splitlines()
         if line.startswith("import time:")
     }
+    return modules, result.stdout
 
 
 def test_a_json_run_on_a_proven_store_imports_nothing_heavy(tmp_path: Path) -> None:
-    first = imported_modules(["facts", "--json"], tmp_path)
+    first, _ = imported_modules(["facts", "--json"], tmp_path)
     assert "pydantic" in first, "the first run validates the store"
     for args in (["facts", "--json"], ["partners", "--sector", "telecom", "--json"], ["events"]):
-        modules = imported_modules(args, tmp_path)
+        modules, _ = imported_modules(args, tmp_path)
         assert not {m for m in modules if m.split(".")[0] in HEAVY}, args
 
 
-def test_completion_imports_nothing_heavy(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "_QINGPU_COMPLETE": "complete_bash",
-        "COMP_WORDS": "qingpu partners --sector ",
-        "COMP_CWORD": "3",
-    }
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "qingpu_cli"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
+def test_completion_imports_neither_the_app_nor_the_store_machinery(tmp_path: Path) -> None:
+    modules, printed = imported_modules(
+        [],
+        tmp_path,
+        _QINGPU_COMPLETE="complete_bash",
+        COMP_WORDS="qingpu partners --sector ",
+        COMP_CWORD="3",
     )
-    assert result.stdout.split() == ["telecom", "finance", "education", "technology", "government"]
-    assert not any(f"| {name}" in result.stderr for name in HEAVY)
+    assert printed.split() == ["telecom", "finance", "education", "technology", "government"]
+    assert "qingpu_cli.fast" in modules
+    assert not {m for m in modules if m.split(".")[0] in HEAVY}
+    assert not modules & {"qingpu_cli.store", "qingpu_cli.render", "hashlib", "json", "csv"}
