@@ -321,10 +321,13 @@ def store_problems(data: object) -> list[Problem]:
             continue
         first_at[record_id] = where
         kind_of[record_id] = kind
+    references_of = {
+        kind: [(field, allowed) for (k, field), allowed in REFERENCES.items() if k == kind]
+        for kind in RECORD_KINDS
+    }
     for kind, index, record in _records(data):
         where = f"{kind}[{index}]"
-        references = [(f, allowed) for (k, f), allowed in REFERENCES.items() if k == kind]
-        for field, allowed in references:
+        for field, allowed in references_of[kind]:
             for suffix, target in _referenced_ids(record.get(field)):
                 problem = _reference_problem(target, allowed, kind_of)
                 if problem:
