@@ -75,6 +75,24 @@ def synthetic_store(count: int, directory: Path) -> Path:
     return path
 
 
+def measured_copy(qingpu: str) -> str:
+    """Where the package behind the `qingpu` on PATH lives: an editable checkout or an install."""
+    with open(qingpu, "rb") as script:
+        shebang = script.readline().decode(errors="replace")
+    interpreter = shebang[2:].strip() if shebang.startswith("#!") else sys.executable
+    found = subprocess.run(
+        [interpreter, "-I", "-c", "import qingpu_cli; print(qingpu_cli.__file__)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if found.returncode != 0:
+        return "unknown"
+    package = Path(found.stdout.strip()).parent
+    kind = "installed" if "site-packages" in package.parts else "editable checkout"
+    return f"{kind}: {package}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=20, help="runs of each start-up command")
@@ -90,6 +108,8 @@ def main() -> None:
     if qingpu is None:
         raise SystemExit("no qingpu on PATH: install the project first (pip install .)")
     python = sys.executable
+    copy_measured = measured_copy(qingpu)
+    print(f"measuring {qingpu} ({copy_measured}), bytecode caches written\n")
     work = Path(tempfile.mkdtemp(prefix="qingpu-bench-"))
     env = {**os.environ, "QINGPU_CACHE_DIR": str(work / "cache")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -164,6 +184,7 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores,"
         f" Python {platform.python_version()}",
+        "qingpu": copy_measured,
         "startup": started,
         "scale": scale,
     }
