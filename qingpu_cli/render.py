@@ -59,6 +59,12 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def clip(label: str, width: int) -> str:
+    """A label cut to fit a chart's margin, marked with `~` so a cut is never mistaken for the
+    whole name."""
+    return label if len(label) <= width else label[: width - 1] + "~"
+
+
 def format_number(value: float, digits: int = 4) -> str:
     return f"{float(value):.{digits}g}"
 
@@ -381,7 +387,7 @@ def chart_lines(
     scale = max(max(high if high is not None else value, value) for _, value, _, high, _ in items)
     lines = []
     for label, value, low, high, shown in items:
-        name = label if len(label) <= label_width else label[: label_width - 1] + "~"
+        name = clip(label, label_width)
         drawn = bounded_bar(value, low, high, scale, width, ascii_only)
         lines.append(f"{name.ljust(label_width)}  {drawn}  {shown.rjust(shown_width)}")
     return lines
@@ -431,7 +437,7 @@ def ratio_chart_lines(rows: Sequence[Mapping[str, Any]], width: int, ascii_only:
         for label, value, low, high in items:
             shown = _bounds_text(value, low, high)
             room = max(1, width - len(shown) - 3)
-            name = label if len(label) <= room else label[: room - 1] + "~"
+            name = clip(label, room)
             lines.append(f"  {name.ljust(room)} {shown}")
             drawn = bounded_bar(
                 float(value),
@@ -474,7 +480,7 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], stream: IO[
         label_width = min(label_width, max(8, width // 3))
         bar_width = max(8, width - label_width - 10)
         for share in summary["shares"]:
-            label = share["quantity"][:label_width].ljust(label_width)
+            label = clip(share["quantity"], label_width).ljust(label_width)
             drawn = bar(share["value"] / 100, bar_width, ascii_only)
             console.print(literal(f"  {label} {drawn} {cell_text(share['value']):>4}%"))
     sections = (

@@ -237,6 +237,13 @@ def test_overview_draws_one_screen(cli: Cli) -> None:
     assert "█" in result.stdout
 
 
+def test_overview_marks_a_share_label_it_had_to_cut(cli: Cli) -> None:
+    chart = [line for line in cli("overview").stdout.splitlines() if line.endswith("%")]
+    assert len(chart) == 3
+    assert any("total industrial output v~" in line for line in chart)
+    assert all(len(line) <= 80 for line in chart)
+
+
 def test_validate_the_active_and_a_named_store(
     cli: Cli, bundled: dict[str, Any], write_store: Callable[[object], Path]
 ) -> None:

@@ -115,3 +115,14 @@ def test_an_object_is_indented() -> None:
     stream = Stream()
     render.write_json({"valid": True, "records": 35}, stream)
     assert stream.getvalue() == '{\n  "valid": true,\n  "records": 35\n}\n'
+
+
+@given(label=st.text(max_size=60), width=st.integers(min_value=1, max_value=40))
+def test_a_clipped_label_fits_and_says_it_was_cut(label: str, width: int) -> None:
+    clipped = render.clip(label, width)
+    assert len(clipped) <= width
+    if len(label) <= width:
+        assert clipped == label
+    else:
+        assert clipped.endswith("~")
+        assert label.startswith(clipped[:-1])
