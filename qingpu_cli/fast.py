@@ -23,7 +23,8 @@ from .vocabulary import FORMATS, ROLES, SECTORS, TOPICS
 if TYPE_CHECKING:
     from .models import Store
 
-MACHINE_FORMATS = tuple(fmt for fmt in FORMATS if fmt != "table")
+#: The formats the fast path writes: every one but the table, which needs Rich.
+FAST_FORMATS = tuple(fmt for fmt in FORMATS if fmt != "table")
 Query = Callable[["Store", Mapping[str, str]], list[dict[str, Any]]]
 
 #: Each listing the fast path answers: its filter options with their choices (None: free text).
@@ -78,7 +79,7 @@ def parse(args: Sequence[str]) -> tuple[str | None, str, dict[str, str], str | N
             return None
         value = options[index + 1]
         if option in ("--format", "-f") and fmt is None:
-            fmt = _choice(value, MACHINE_FORMATS)
+            fmt = _choice(value, FAST_FORMATS)
             if fmt is None:
                 return None
         elif option in allowed and option not in given:
