@@ -39,10 +39,6 @@ class RatioDefinition:
     denominators: Callable[[Sequence[Fraction]], Sequence[Fraction]]
 
 
-def _quotient(a: Fraction, b: Fraction) -> Fraction:
-    return a / b
-
-
 def _density_against_rest(share: Fraction, land: Fraction) -> Fraction:
     return (share / land) / ((HUNDRED - share) / (HUNDRED - land))
 
@@ -53,7 +49,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         "GDP share per land share: the New City's output density against the district average",
         f"GDP share / land share = {GDP_SHARE} / {LAND_SHARE}",
         (GDP_SHARE, LAND_SHARE),
-        lambda v: _quotient(v[0], v[1]),
+        lambda v: v[0] / v[1],
         "x",
         lambda v: (v[1],),
     ),
@@ -62,7 +58,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         "Industrial output share per land share",
         f"industrial output share / land share = {OUTPUT_SHARE} / {LAND_SHARE}",
         (OUTPUT_SHARE, LAND_SHARE),
-        lambda v: _quotient(v[0], v[1]),
+        lambda v: v[0] / v[1],
         "x",
         lambda v: (v[1],),
     ),
@@ -71,7 +67,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
         "Industrial output share per GDP share",
         f"industrial output share / GDP share = {OUTPUT_SHARE} / {GDP_SHARE}",
         (OUTPUT_SHARE, GDP_SHARE),
-        lambda v: _quotient(v[0], v[1]),
+        lambda v: v[0] / v[1],
         "x",
         lambda v: (v[1],),
     ),
@@ -175,18 +171,13 @@ def measured(value: float, decimals: int, is_share: bool = False) -> Measured:
     return Measured(exact, low, high)
 
 
-Formula = tuple[
-    Callable[[Sequence[Fraction]], Fraction], Callable[[Sequence[Fraction]], Sequence[Fraction]]
-]
-
-
 def bounded(
-    compute: Formula, inputs: Sequence[Measured]
+    definition: RatioDefinition, inputs: Sequence[Measured]
 ) -> tuple[Fraction | None, Fraction | None, Fraction | None]:
     """(value, low, high): value None at a zero denominator, bounds None where one can be zero."""
-    definition_compute, denominators = compute
+    compute, denominators = definition.compute, definition.denominators
     centre = [item.value for item in inputs]
-    value = definition_compute(centre) if all(denominators(centre)) else None
+    value = compute(centre) if all(denominators(centre)) else None
     corners = list(itertools.product(*((item.low, item.high) for item in inputs)))
     signs = [
         {(d > 0) - (d < 0) for d in factor}
@@ -194,7 +185,7 @@ def bounded(
     ]
     if any(len(factor) > 1 or 0 in factor for factor in signs):
         return value, None, None
-    results = [definition_compute(corner) for corner in corners]
+    results = [compute(corner) for corner in corners]
     return value, min(results), max(results)
 
 
@@ -222,7 +213,7 @@ def derived_ratios(store: Store) -> tuple[list[Row], list[str]]:
             measured(fact["value"], fact["decimals"], fact["share_of"] is not None)
             for fact in inputs
         ]
-        value, low, high = bounded((definition.compute, definition.denominators), measures)
+        value, low, high = bounded(definition, measures)
         if value is None:
             notes.append(f"ratio {definition.id} left out: it divides by zero")
             continue

@@ -13,18 +13,12 @@ from hypothesis import strategies as st
 from qingpu_cli.errors import NotFound
 from qingpu_cli.ratios import (
     DEFINITIONS,
-    Formula,
     Measured,
-    RatioDefinition,
     bounded,
     derived_ratios,
     describe_ratio,
     measured,
 )
-
-
-def formula(definition: RatioDefinition) -> Formula:
-    return definition.compute, definition.denominators
 
 
 def by_id(store: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -97,7 +91,7 @@ def test_zero_denominator_never_crashes(bundled: dict[str, Any]) -> None:
 def test_a_denominator_that_can_be_zero_leaves_the_bounds_open() -> None:
     (definition,) = [d for d in DEFINITIONS if d.id == "gdp-share-per-land-share"]
     spanning_zero = Measured(F(1, 10), F(-1, 10), F(3, 10))
-    value, low, high = bounded(formula(definition), [measured(40, 0), spanning_zero])
+    value, low, high = bounded(definition, [measured(40, 0), spanning_zero])
     assert (value, low, high) == (400, None, None)
 
 
@@ -126,7 +120,7 @@ def test_low_value_high_hold_for_any_inputs(share: int, land: int, places: int) 
         inputs = [measured(share, places, True), measured(land, places, True)][
             : len(definition.inputs)
         ]
-        value, low, high = bounded(formula(definition), inputs)
+        value, low, high = bounded(definition, inputs)
         assert value is not None
         if low is not None and high is not None:
             assert low <= value <= high
@@ -138,8 +132,8 @@ def test_more_precise_inputs_give_narrower_bounds(share: int, land: int, places:
         coarse = [measured(share, places, True), measured(land, places, True)]
         fine = [measured(share, places + 1, True), measured(land, places + 1, True)]
         count = len(definition.inputs)
-        _, coarse_low, coarse_high = bounded(formula(definition), coarse[:count])
-        _, fine_low, fine_high = bounded(formula(definition), fine[:count])
+        _, coarse_low, coarse_high = bounded(definition, coarse[:count])
+        _, fine_low, fine_high = bounded(definition, fine[:count])
         assert fine_low is not None and fine_high is not None
         if coarse_low is not None and coarse_high is not None:
             assert coarse_low <= fine_low <= fine_high <= coarse_high
@@ -158,7 +152,7 @@ def test_bounds_contain_every_value_inside_the_box(gdp: F, land: F, t: F, u: F) 
     box = [Measured(gdp, gdp - half, gdp + half), Measured(land, land - half, land + half)]
     for definition in DEFINITIONS:
         count = len(definition.inputs)
-        _value, low, high = bounded(formula(definition), box[:count])
+        _value, low, high = bounded(definition, box[:count])
         if low is None or high is None:
             continue
         inside = [
