@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO, cast
 
@@ -166,15 +166,18 @@ def record_fields(kind: str) -> tuple[str, ...]:
 def emit(
     view: str,
     rows: list[dict[str, Any]],
-    fields_of: Callable[[], tuple[str, ...]],
     fmt: str | None,
     as_json: bool,
     fields: str | None,
+    *,
+    field_names: tuple[str, ...] | None = None,
     highlight: str | None = None,
 ) -> None:
-    """Every listing command ends here: one set of output options, one renderer."""
+    """Every listing command ends here: one set of output options, one renderer. A listing of
+    records has its record kind's fields, looked up (through the models) only for `--fields`;
+    other listings name theirs."""
     chosen_format = output_format(fmt, as_json)
-    valid = fields_of() if fields is not None else ()
+    valid = (field_names or record_fields(view)) if fields is not None else ()
     columns, title = VIEWS[view]
     listing = render.Listing(rows, valid, columns, title, highlight)
     render.write_listing(listing, chosen_format, sys.stdout, chosen_fields(fields, valid))
@@ -205,14 +208,7 @@ def facts(
     """Key figures and statements: qingpu facts --topic economy"""
     queries.require_text(search, "--search")
     rows = queries.facts(_active_store(ctx), topic, subject, search)
-    emit(
-        "facts",
-        rows,
-        lambda: record_fields("facts"),
-        fmt,
-        as_json,
-        fields,
-    )
+    emit("facts", rows, fmt, as_json, fields)
 
 
 @app.command()
@@ -231,14 +227,7 @@ def partners(
 ) -> None:
     """Who signed an agreement or launched a cooperation: qingpu partners --sector telecom"""
     rows = queries.partners_in_sector(_active_store(ctx), sector)
-    emit(
-        "partners",
-        rows,
-        lambda: record_fields("partners"),
-        fmt,
-        as_json,
-        fields,
-    )
+    emit("partners", rows, fmt, as_json, fields)
 
 
 @app.command()
@@ -257,14 +246,7 @@ def industries(
 ) -> None:
     """Industries and clusters with role, scale and plan: qingpu industries --role focus"""
     rows = queries.industries(_active_store(ctx), role)
-    emit(
-        "industries",
-        rows,
-        lambda: record_fields("industries"),
-        fmt,
-        as_json,
-        fields,
-    )
+    emit("industries", rows, fmt, as_json, fields)
 
 
 @app.command()
@@ -276,14 +258,7 @@ def events(
 ) -> None:
     """The signing events and the projects signed there: qingpu events"""
     rows = queries.events(_active_store(ctx))
-    emit(
-        "events",
-        rows,
-        lambda: record_fields("events"),
-        fmt,
-        as_json,
-        fields,
-    )
+    emit("events", rows, fmt, as_json, fields)
 
 
 @app.command()
@@ -295,14 +270,7 @@ def sources(
 ) -> None:
     """The sources, with what is and is not known about them: qingpu sources"""
     rows = queries.sources(_active_store(ctx))
-    emit(
-        "sources",
-        rows,
-        lambda: record_fields("sources"),
-        fmt,
-        as_json,
-        fields,
-    )
+    emit("sources", rows, fmt, as_json, fields)
 
 
 @app.command()
@@ -316,13 +284,7 @@ def search(
     """Search names, aliases, statements and quotes: qingpu search 华为"""
     rows = queries.search(_active_store(ctx), text)
     emit(
-        "search",
-        rows,
-        lambda: queries.SEARCH_ROW_FIELDS,
-        fmt,
-        as_json,
-        fields,
-        highlight=text,
+        "search", rows, fmt, as_json, fields, field_names=queries.SEARCH_ROW_FIELDS, highlight=text
     )
 
 
@@ -343,14 +305,7 @@ def ratios_command(
             raise UsageError("--chart draws bars; it does not combine with --format or --json")
         render.write_ratio_chart(rows, sys.stdout)
         return
-    emit(
-        "ratios",
-        rows,
-        lambda: ratios.RATIO_FIELDS,
-        fmt,
-        as_json,
-        fields,
-    )
+    emit("ratios", rows, fmt, as_json, fields, field_names=ratios.RATIO_FIELDS)
 
 
 @app.command()
