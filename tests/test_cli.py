@@ -283,23 +283,14 @@ def test_misuse_is_a_one_line_usage_error(cli: Cli, args: tuple[str, ...]) -> No
     assert result.stdout == ""
 
 
-def test_completion_offers_sectors(cli: Cli) -> None:
-    result = cli(
-        env={
-            "_QINGPU_COMPLETE": "complete_bash",
-            "COMP_WORDS": "qingpu partners --sector t",
-            "COMP_CWORD": "3",
-        }
-    )
-    assert result.stdout.split() == ["telecom", "technology"]
-
-
-def test_completion_offers_ids(cli: Cli) -> None:
-    result = cli(
-        env={
-            "_QINGPU_COMPLETE": "complete_bash",
-            "COMP_WORDS": "qingpu show hua",
-            "COMP_CWORD": "2",
-        }
-    )
-    assert result.stdout.split() == ["huawei"]
+@pytest.mark.parametrize(
+    ("words", "current", "offered"),
+    [
+        ("qingpu partners --sector t", "3", ["telecom", "technology"]),
+        ("qingpu show hua", "2", ["huawei"]),
+    ],
+    ids=["sectors", "ids"],
+)
+def test_completion_offers(cli: Cli, words: str, current: str, offered: list[str]) -> None:
+    env = {"_QINGPU_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": current}
+    assert cli(env=env).stdout.split() == offered
