@@ -206,6 +206,7 @@ def facts(
     fields: FieldsOption = None,
 ) -> None:
     """Key figures and statements: qingpu facts --topic economy"""
+    queries.require_text(subject, "--subject")
     queries.require_text(search, "--search")
     rows = queries.facts(_active_store(ctx), topic, subject, search)
     emit("facts", rows, fmt, as_json, fields)

@@ -103,6 +103,7 @@ def answer(args: Sequence[str], stdout: IO[str]) -> int | None:
     data, command, given, fmt = parsed
     # Imported here rather than above: completion, the most frequent run, needs none of them.
     from . import render
+    from .errors import QingpuError
     from .store import STDIN, cache_directory, locate_store, proven_store
     from .views import VIEWS
 
@@ -110,7 +111,10 @@ def answer(args: Sequence[str], stdout: IO[str]) -> int | None:
         if stdout.isatty():
             return None
         fmt = "tsv"
-    location = locate_store(data)
+    try:
+        location = locate_store(data)
+    except QingpuError:
+        return None  # the app says what is wrong
     if location.path == STDIN:
         return None
     store = proven_store(location, cache_directory())

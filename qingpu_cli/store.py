@@ -18,7 +18,7 @@ import sys
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from . import __version__
-from .errors import StoreInvalid, StorePathError
+from .errors import StoreInvalid, StorePathError, UsageError
 
 if TYPE_CHECKING:
     from .models import Store
@@ -45,7 +45,11 @@ class StoreLocation(NamedTuple):
 
 
 def locate_store(option: str | None, environ: dict[str, str] | None = None) -> StoreLocation:
-    """The `--data` option wins over `QINGPU_DATA`, which wins over the bundled store."""
+    """The `--data` option wins over `QINGPU_DATA`, which wins over the bundled store. An empty
+    option is refused (`--data "$UNSET"` must not quietly read the bundled store); an empty
+    variable counts as unset, as is usual for the environment."""
+    if option == "":
+        raise UsageError(f"--data needs a path ('{STDIN}' reads standard input)")
     env = os.environ if environ is None else environ
     chosen = option if option else env.get(DATA_ENV) or None
     return StoreLocation(chosen)

@@ -121,10 +121,17 @@ def test_empty_result_is_success_with_an_empty_array(cli: Cli) -> None:
     assert (result.status, result.stdout) == (0, "[]\n")
 
 
-def test_empty_search_is_a_usage_error(cli: Cli) -> None:
-    result = cli("facts", "--search", "")
+@pytest.mark.parametrize("option", ["--search", "--subject"])
+def test_an_empty_filter_is_a_usage_error(cli: Cli, option: str) -> None:
+    result = cli("facts", option, "")
     assert result.status == 2
-    assert result.stderr == "qingpu: --search needs a non-empty value\n"
+    assert result.stderr == f"qingpu: {option} needs a non-empty value\n"
+
+
+def test_an_empty_data_path_is_a_usage_error_not_the_bundled_store(cli: Cli) -> None:
+    result = cli("--data", "", "facts", "--json")
+    assert (result.status, result.stdout) == (2, "")
+    assert result.stderr == "qingpu: --data needs a path ('-' reads standard input)\n"
 
 
 @pytest.mark.parametrize("listing", LISTINGS)

@@ -49,6 +49,8 @@ def test_fast_answer_is_the_apps_answer(proven: None, args: list[str]) -> None:
         ["facts", "--fields", "id"],
         ["facts", "--help"],
         ["facts", "--search", ""],
+        ["facts", "--subject", " "],
+        ["--data", "", "facts", "--json"],
         ["partners", "--sector", "mining"],
         ["partners", "--sector"],
         ["facts", "--json", "--format", "csv"],

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from conftest import BUNDLED, Run
-from qingpu_cli.errors import StoreInvalid, StorePathError
+from qingpu_cli.errors import StoreInvalid, StorePathError, UsageError
 from qingpu_cli.store import StoreLocation, load_store, locate_store, read_store_bytes
 
 
@@ -19,6 +19,12 @@ def test_option_wins_over_environment_which_wins_over_bundled() -> None:
     assert locate_store("a.json", {"QINGPU_DATA": "b.json"}).path == "a.json"
     assert locate_store(None, {"QINGPU_DATA": "b.json"}).path == "b.json"
     assert locate_store(None, {}).path is None
+    assert locate_store(None, {"QINGPU_DATA": ""}).path is None
+
+
+def test_an_empty_data_option_is_refused() -> None:
+    with pytest.raises(UsageError, match="--data needs a path"):
+        locate_store("", {"QINGPU_DATA": "b.json"})
 
 
 def test_bundled_store_is_read_from_the_package() -> None:
