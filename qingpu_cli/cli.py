@@ -387,15 +387,17 @@ def schema() -> None:
 
 
 def _report(error: QingpuError) -> int:
-    sys.stderr.write(f"qingpu: {error.message}\n")
-    if isinstance(error, StoreInvalid):
+    """One line naming the problem and where it is; several problems of a store follow it, one a
+    line. Escaped, since a path or a store's text may hold control characters."""
+    sys.stderr.write(f"qingpu: {render.visible(error.message)}\n")
+    if isinstance(error, StoreInvalid) and len(error.problems) > 1:
         for location, message in error.problems:
             sys.stderr.write(f"  {render.visible(location)}: {render.visible(message)}\n")
     return int(error.status)
 
 
 def _usage(error: click.UsageError) -> int:
-    message = error.format_message().replace("\n", " ")
+    message = render.visible(error.format_message().replace("\n", " "))
     command = error.ctx.command_path if error.ctx is not None else "qingpu"
     sys.stderr.write(f"qingpu: {message} (see '{command} --help')\n")
     return int(ExitStatus.USAGE)

@@ -33,9 +33,12 @@ class StoreInvalid(QingpuError):
     """The store is not JSON, or breaks the schema or an invariant; `problems` lists all of them."""
 
     def __init__(self, where: str, problems: list[tuple[str, str]]) -> None:
-        count = len(problems)
-        noun = "problem" if count == 1 else "problems"
-        super().__init__(f"invalid store {where}: {count} {noun}")
+        if len(problems) == 1:
+            location, problem = problems[0]
+            summary = f"{location}: {problem}"
+        else:
+            summary = f"{len(problems)} problems"
+        super().__init__(f"invalid store {where}: {summary}")
         self.where = where
         self.problems = problems
 

@@ -128,6 +128,24 @@ def test_an_empty_filter_is_a_usage_error(cli: Cli, option: str) -> None:
     assert result.stderr == f"qingpu: {option} needs a non-empty value\n"
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--data", "no\nsuch\x1b[31m.json", "facts"),
+        ("facts", "--topic", "land\n\x1b[2J"),
+        ("show", "x\u202ey\nz"),
+    ],
+    ids=["path", "option value", "id"],
+)
+def test_control_characters_in_what_the_user_typed_stay_on_one_visible_line(
+    cli: Cli, args: tuple[str, ...]
+) -> None:
+    result = cli(*args)
+    assert result.status in (1, 2)
+    assert len(result.stderr.splitlines()) == 1
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+
+
 def test_an_empty_data_path_is_a_usage_error_not_the_bundled_store(cli: Cli) -> None:
     result = cli("--data", "", "facts", "--json")
     assert (result.status, result.stdout) == (2, "")

@@ -102,6 +102,7 @@ def test_malformed_files_get_a_located_message(
     assert result.status == 1
     assert result.stderr.startswith(f"qingpu: invalid store {path}: ")
     assert expected in result.stderr
+    assert len(result.stderr.splitlines()) == 1, "one problem, one line"
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
 
