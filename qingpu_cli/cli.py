@@ -15,7 +15,7 @@ import click
 import typer
 
 from . import __version__, queries, ratios, render
-from .errors import ExitStatus, QingpuError, StoreInvalid, UsageError
+from .errors import ExitStatus, OutputError, QingpuError, StoreInvalid, UsageError
 from .store import (
     STDIN,
     StoreLocation,
@@ -417,6 +417,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _OutputClosed:
         render.silence(stdout)
         return int(ExitStatus.OK)
+    except OutputError as error:
+        render.silence(stdout)
+        return _report(error)
     except QingpuError as error:
         return _report(error)
     except click.UsageError as error:
@@ -452,7 +455,8 @@ class _OutputClosed(Exception):
 
 
 class _GuardedOutput:
-    """stdout, with a closed pipe raised as _OutputClosed: click would turn it into status 1."""
+    """stdout, with a closed pipe raised as _OutputClosed (click would turn it into status 1)
+    and any other failure to write as OutputError."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
@@ -462,12 +466,16 @@ class _GuardedOutput:
             return self._stream.write(text)
         except BrokenPipeError:
             raise _OutputClosed from None
+        except OSError as error:
+            raise OutputError(error) from None
 
     def flush(self) -> None:
         try:
             self._stream.flush()
         except BrokenPipeError:
             raise _OutputClosed from None
+        except OSError as error:
+            raise OutputError(error) from None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)

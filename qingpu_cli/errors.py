@@ -45,3 +45,12 @@ class StoreInvalid(QingpuError):
 
 class NotFound(QingpuError):
     """An id that no record has."""
+
+
+class OutputError(QingpuError):
+    """Standard output cannot be written (a full disk, a closed descriptor). The reader of a pipe
+    going away is not this: that ends a run quietly."""
+
+    def __init__(self, error: OSError) -> None:
+        reason = error.strerror or type(error).__name__
+        super().__init__(f"cannot write to standard output: {reason}")

@@ -103,7 +103,7 @@ def answer(args: Sequence[str], stdout: IO[str]) -> int | None:
     data, command, given, fmt = parsed
     # Imported here rather than above: completion, the most frequent run, needs none of them.
     from . import render
-    from .errors import QingpuError
+    from .errors import OutputError, QingpuError
     from .store import STDIN, cache_directory, locate_store, proven_store
     from .views import VIEWS
 
@@ -127,6 +127,11 @@ def answer(args: Sequence[str], stdout: IO[str]) -> int | None:
         stdout.flush()
     except BrokenPipeError:
         render.silence(stdout)
+    except OSError as error:
+        render.silence(stdout)
+        failure = OutputError(error)
+        sys.stderr.write(f"qingpu: {failure.message}\n")
+        return int(failure.status)
     return 0
 
 
@@ -163,6 +168,12 @@ def main() -> None:
     collector would walk every record of a large store again and again while it is parsed and
     listed, which costs more than the parsing itself. Memory is freed by reference counting."""
     gc.disable()
+    if sys.stdout is None:  # started with its standard output closed: `qingpu facts >&-`
+        from .errors import ExitStatus
+
+        if sys.stderr is not None:
+            sys.stderr.write("qingpu: standard output is closed; nothing can be written\n")
+        sys.exit(ExitStatus.BAD_DATA)
     if "_QINGPU_COMPLETE" in os.environ:
         status = complete(os.environ, sys.stdout)
     else:

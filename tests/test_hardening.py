@@ -111,6 +111,27 @@ def test_closed_pipe_is_quiet(write_store: Callable[[object], Path]) -> None:
         assert result.stderr == ""
 
 
+OUTPUT_RUNS = ["facts --json", "partners --sector telecom", "overview", "validate", "--version"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+@pytest.mark.parametrize("args", OUTPUT_RUNS)
+def test_a_full_disk_is_one_line_and_status_1(args: str, tmp_path: Path) -> None:
+    """Twice: the first run validates through the app, the second may take the fast path."""
+    env = {"QINGPU_NO_CACHE": "", "QINGPU_CACHE_DIR": str(tmp_path)}
+    for _ in range(2):
+        result = run_process(f"{QINGPU} {args} > /dev/full", env)
+        assert result.returncode == 1
+        assert result.stderr == "qingpu: cannot write to standard output: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", OUTPUT_RUNS)
+def test_a_closed_standard_output_is_one_line_and_status_1(args: str) -> None:
+    result = run_process(f"{QINGPU} {args} >&-")
+    assert result.returncode == 1
+    assert result.stderr == "qingpu: standard output is closed; nothing can be written\n"
+
+
 @pytest.mark.parametrize(
     "env",
     [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "LANG": "C"}],
