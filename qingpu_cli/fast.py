@@ -174,6 +174,15 @@ def main() -> None:
         if sys.stderr is not None:
             sys.stderr.write("qingpu: standard output is closed; nothing can be written\n")
         sys.exit(ExitStatus.BAD_DATA)
+    try:
+        status = _run()
+    except KeyboardInterrupt:  # the app reports its own; this covers the fast path and imports
+        sys.stderr.write("qingpu: interrupted\n")
+        status = 130
+    sys.exit(status)
+
+
+def _run() -> int:
     if "_QINGPU_COMPLETE" in os.environ:
         status = complete(os.environ, sys.stdout)
     else:
@@ -185,4 +194,4 @@ def main() -> None:
         from .cli import main as run
 
         status = run()
-    sys.exit(status)
+    return status

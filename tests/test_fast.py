@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
+from qingpu_cli import fast
 from qingpu_cli.fast import answer, complete, parse
 from qingpu_cli.store import StoreLocation, cache_directory, load_store
 
@@ -140,3 +142,20 @@ def test_completion_imports_neither_the_app_nor_the_store_machinery(tmp_path: Pa
     assert "qingpu_cli.fast" in modules
     assert not {m for m in modules if m.split(".")[0] in HEAVY}
     assert not modules & {"qingpu_cli.store", "qingpu_cli.render", "hashlib", "json", "csv"}
+
+
+def test_an_interrupt_on_the_fast_path_is_one_line_and_status_130(
+    proven: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("qingpu_cli.store.proven_store", interrupted)
+    monkeypatch.setattr(sys, "argv", ["qingpu", "facts", "--json"])
+    try:
+        with pytest.raises(SystemExit) as done:
+            fast.main()
+    finally:
+        gc.enable()  # the console script turns the collector off for its short run
+    assert done.value.code == 130
+    assert capsys.readouterr().err == "qingpu: interrupted\n"
