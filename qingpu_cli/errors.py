@@ -1,4 +1,5 @@
-"""Exit statuses and the project's errors: raised in the core, turned into messages in one place."""
+"""Exit statuses and the project's errors: raised in the core, turned into messages in one place
+(`boundary.run`)."""
 
 from enum import IntEnum
 
@@ -7,6 +8,7 @@ class ExitStatus(IntEnum):
     OK = 0
     BAD_DATA = 1
     USAGE = 2
+    INTERRUPTED = 130
 
 
 class QingpuError(Exception):
@@ -54,3 +56,8 @@ class OutputError(QingpuError):
     def __init__(self, error: OSError) -> None:
         reason = error.strerror or type(error).__name__
         super().__init__(f"cannot write to standard output: {reason}")
+
+
+class Interrupted(BaseException):
+    """Ctrl-C during a run. Not a KeyboardInterrupt, which Typer turns into a silent status 130:
+    raised instead of it so that every path reaches the run boundary and says so."""

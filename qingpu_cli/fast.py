@@ -1,12 +1,12 @@
-"""Answers for the runs scripts make most, without building the Typer app.
+"""Answers for the runs people and scripts make most, without building the Typer app.
 
-Importing Typer, Rich and pydantic costs several times a bare interpreter's start-up, more than
-the work itself. A listing in a machine format (`qingpu facts --json`, `qingpu partners
---sector telecom` into a pipe) from a store already proven valid needs none of them, nor does
-completing an option's value. This module answers exactly those runs with the same queries and
-the same renderer as the app, and returns None for anything else (options it does not know,
-help, errors, a store not yet proven valid, a table for a terminal), so the app stays the
-reference and gives every message.
+Importing Typer and pydantic costs several times a bare interpreter's start-up, more than the
+work itself. A listing (`qingpu facts --json`, `qingpu partners --sector telecom` into a pipe)
+from a store already proven valid needs neither, nor does completing an option's value. This
+module reads the listings' declarations in `registry`, answers exactly those runs through the
+same query and the same `output.emit` as the app, and hands everything else (options it does
+not know, help, errors, a store not yet proven valid) to the app, with the store's bytes if it
+has read them, so the app stays the reference and gives every message.
 """
 
 from __future__ import annotations
@@ -14,125 +14,111 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import IO, TYPE_CHECKING, NamedTuple
 
-from . import queries
-from .vocabulary import FORMATS, ROLES, SECTORS, TOPICS
+from .registry import (
+    FIELDS_OPTION,
+    FORMAT_OPTIONS,
+    JSON_OPTION,
+    LISTINGS,
+    Listing,
+    OutputOptions,
+    choices_of,
+)
+from .vocabulary import FORMATS
 
 if TYPE_CHECKING:
-    from .models import Store
+    from .boundary import Streams
+    from .store import StoreReader
 
-#: The formats the fast path writes: every one but the table, which needs Rich.
-FAST_FORMATS = tuple(fmt for fmt in FORMATS if fmt != "table")
-Query = Callable[["Store", Mapping[str, str]], list[dict[str, Any]]]
 
-#: Each listing the fast path answers: its filter options with their choices (None: free text).
-FILTERS: dict[str, dict[str, tuple[str, ...] | None]] = {
-    "facts": {"--topic": TOPICS, "--subject": None, "--search": None},
-    "partners": {"--sector": SECTORS},
-    "industries": {"--role": ROLES},
-    "events": {},
-    "sources": {},
-}
+class Request(NamedTuple):
+    """A listing run as the fast path understood it."""
 
-LISTINGS: dict[str, Query] = {
-    "facts": lambda store, given: queries.facts(
-        store, given.get("--topic"), given.get("--subject"), given.get("--search")
-    ),
-    "partners": lambda store, given: queries.partners_in_sector(store, given.get("--sector")),
-    "industries": lambda store, given: queries.industries(store, given.get("--role")),
-    "events": lambda store, given: queries.events(store),
-    "sources": lambda store, given: queries.sources(store),
-}
+    data: str | None
+    listing: Listing
+    arguments: dict[str, str]
+    options: OutputOptions
 
 
 def _choice(value: str, choices: tuple[str, ...] | None) -> str | None:
-    """The value as the app's case-insensitive choice would take it, or None if it would refuse."""
+    """The value as the app would take it (a choice in any case, or text that is not blank), or
+    None if the app would refuse it."""
     if choices is None:
         return value if value.strip() else None
     folded = {choice.casefold(): choice for choice in choices}
     return folded.get(value.casefold())
 
 
-def parse(args: Sequence[str]) -> tuple[str | None, str, dict[str, str], str | None] | None:
-    """(--data, command, filters, format) when the arguments are plainly a fast listing."""
+def parse(args: Sequence[str]) -> Request | None:
+    """The run, when the arguments are plainly a listing's: each option once, with a value the
+    app would accept; None for anything else."""
     rest = list(args)
     data = None
     if len(rest) >= 2 and rest[0] == "--data":
         data, rest = rest[1], rest[2:]
-    if not rest or rest[0] not in FILTERS:
+    if not rest or rest[0] not in LISTINGS:
         return None
-    command, options = rest[0], rest[1:]
-    allowed = FILTERS[command]
-    given: dict[str, str] = {}
+    listing = LISTINGS[rest[0]]
+    if listing.argument is not None:
+        return None
+    filters = {item.option: item for item in listing.filters}
+    arguments: dict[str, str] = {}
     fmt: str | None = None
+    fields: str | None = None
     as_json = False
+    options = rest[1:]
     index = 0
     while index < len(options):
         option = options[index]
-        if option == "--json" and not as_json:
+        if option == JSON_OPTION and not as_json:
             as_json = True
             index += 1
             continue
         if index + 1 >= len(options):
             return None
         value = options[index + 1]
-        if option in ("--format", "-f") and fmt is None:
-            fmt = _choice(value, FAST_FORMATS)
+        if option in FORMAT_OPTIONS and fmt is None:
+            fmt = _choice(value, FORMATS)
             if fmt is None:
                 return None
-        elif option in allowed and option not in given:
-            chosen = _choice(value, allowed[option])
+        elif option == FIELDS_OPTION and fields is None:
+            fields = value
+        elif option in filters and filters[option].keyword not in arguments:
+            chosen = _choice(value, filters[option].choices)
             if chosen is None:
                 return None
-            given[option] = chosen
+            arguments[filters[option].keyword] = chosen
         else:
             return None
         index += 2
-    if as_json and fmt not in (None, "json"):
-        return None
-    return data, command, given, "json" if as_json else fmt
+    return Request(data, listing, arguments, OutputOptions(fmt, as_json, fields))
 
 
-def answer(args: Sequence[str], stdout: IO[str]) -> int | None:
-    """The exit status of a run answered here, or None to hand the run to the app."""
-    parsed = parse(args)
-    if parsed is None:
-        return None
-    data, command, given, fmt = parsed
+def answer(args: Sequence[str], streams: Streams) -> tuple[int | None, StoreReader | None]:
+    """The exit status of a run answered here, or None to hand the run to the app, with the
+    store's reader if the store was read."""
+    request = parse(args)
+    if request is None:
+        return None, None
     # Imported here rather than above: completion, the most frequent run, needs none of them.
-    from . import render
-    from .errors import OutputError, QingpuError
-    from .store import STDIN, cache_directory, locate_store, proven_store
-    from .views import VIEWS
+    from .errors import UsageError
+    from .output import chosen_fields, emit, output_format
+    from .store import StoreReader, cache_directory, locate_store
 
-    if fmt is None:
-        if stdout.isatty():
-            return None
-        fmt = "tsv"
     try:
-        location = locate_store(data)
-    except QingpuError:
-        return None  # the app says what is wrong
-    if location.path == STDIN:
-        return None
-    store = proven_store(location, cache_directory())
+        output_format(request.options, streams.is_terminal)
+        chosen_fields(request.options.fields, request.listing.fields)
+        location = locate_store(request.data)
+    except UsageError:
+        return None, None  # the app says what is wrong
+    reader = StoreReader(location, streams.stdin)
+    store = reader.proven(cache_directory())
     if store is None:
-        return None
-    rows = LISTINGS[command](store, given)
-    columns, title = VIEWS[command]
-    try:
-        render.write_listing(render.Listing(rows, (), columns, title), fmt, stdout)
-        stdout.flush()
-    except BrokenPipeError:
-        render.silence(stdout)
-    except OSError as error:
-        render.silence(stdout)
-        failure = OutputError(error)
-        sys.stderr.write(f"qingpu: {failure.message}\n")
-        return int(failure.status)
-    return 0
+        return None, reader
+    emit(request.listing, store, request.arguments, request.options, streams)
+    return 0, reader
 
 
 def complete(environ: Mapping[str, str], stdout: IO[str]) -> int | None:
@@ -149,10 +135,10 @@ def complete(environ: Mapping[str, str], stdout: IO[str]) -> int | None:
     if current != len(words) - 1 or current < 2:
         return None
     previous, incomplete = words[current - 1], words[current]
-    command = next((word for word in words[1:current] if word in FILTERS), None)
+    command = next((word for word in words[1:current] if word in LISTINGS), None)
     if command is None:
         return None
-    choices = FORMATS if previous in ("--format", "-f") else FILTERS[command].get(previous)
+    choices = choices_of(LISTINGS[command], previous)
     if choices is None:
         return None
     for choice in choices:
@@ -162,36 +148,33 @@ def complete(environ: Mapping[str, str], stdout: IO[str]) -> int | None:
 
 
 def main() -> None:
-    """The console script: the fast answers first, the app for everything else.
+    """The console script: the fast answers first, the app for everything else, all within the
+    one run boundary.
 
     A run is short and its data is JSON, which holds no reference cycles; left on, the cyclic
     collector would walk every record of a large store again and again while it is parsed and
     listed, which costs more than the parsing itself. Memory is freed by reference counting."""
     gc.disable()
-    if sys.stdout is None:  # started with its standard output closed: `qingpu facts >&-`
-        from .errors import ExitStatus
-
-        if sys.stderr is not None:
-            sys.stderr.write("qingpu: standard output is closed; nothing can be written\n")
-        sys.exit(ExitStatus.BAD_DATA)
     try:
-        status = _run()
-    except KeyboardInterrupt:  # the app reports its own; this covers the fast path and imports
-        sys.stderr.write("qingpu: interrupted\n")
+        from .boundary import run
+
+        status = run(_fast_or_app)
+    except KeyboardInterrupt:  # before the boundary is in place, while modules are imported
+        if sys.stderr is not None:
+            sys.stderr.write("qingpu: interrupted\n")
         status = 130
     sys.exit(status)
 
 
-def _run() -> int:
+def _fast_or_app(streams: Streams) -> int:
+    args = sys.argv[1:]
+    reader = None
     if "_QINGPU_COMPLETE" in os.environ:
-        status = complete(os.environ, sys.stdout)
+        status = complete(os.environ, streams.stdout)
     else:
-        from . import render
-
-        render.tolerate_narrow_encodings()
-        status = answer(sys.argv[1:], sys.stdout)
+        status, reader = answer(args, streams)
     if status is None:
-        from .cli import main as run
+        from .cli import run_app
 
-        status = run()
+        status = run_app(args, streams, reader)
     return status

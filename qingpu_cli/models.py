@@ -37,7 +37,6 @@ from .vocabulary import (
     Unit,
 )
 
-SCHEMA_VERSION = 1
 MAX_QUOTE_LENGTH = 200
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

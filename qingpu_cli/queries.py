@@ -10,23 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from .errors import NotFound, UsageError
+from .errors import NotFound
 
 if TYPE_CHECKING:
     from .models import Store
 
 Row = dict[str, Any]
-
-#: Fields each listing adds to the store's own record fields.
-DERIVED_FIELDS: dict[str, tuple[str, ...]] = {
-    "facts": ("sources",),
-    "partners": ("agreements", "agreement_kinds", "counterparts", "launched"),
-    "industries": ("scale_label", "plan_name"),
-    "events": ("projects_signed", "projects_fact", "signed_jointly_with"),
-    "sources": (),
-}
-
-SEARCH_ROW_FIELDS = ("kind", "id", "field", "text")
 
 
 def _records(store: Store, kind: str) -> list[Row]:
@@ -47,13 +36,6 @@ def source_ids(record: Mapping[str, Any]) -> list[str]:
 
 def _matches(text: str, needle: str) -> bool:
     return needle.casefold() in text.casefold()
-
-
-def require_text(value: str | None, option: str) -> str | None:
-    """An empty filter would match everything silently; refuse it as a usage error."""
-    if value is not None and not value.strip():
-        raise UsageError(f"{option} needs a non-empty value")
-    return value
 
 
 def facts(
@@ -77,22 +59,21 @@ def facts(
     return rows
 
 
-def sector_vocabulary(store: Store) -> list[str]:
-    return sorted({partner["sector"] for partner in _records(store, "partners")})
-
-
 def partners_in_sector(store: Store, sector: str | None = None) -> list[Row]:
-    """Organizations with the agreements they signed or launched, and who was on the other side."""
+    """Organizations with the agreements they signed or launched, and who was on the other side.
+
+    Each partner's agreements come from an index built in one pass over the agreements, so the
+    listing grows with the store rather than with partners times agreements."""
     names: dict[str, str] = {p["id"]: p["name"] for p in _records(store, "partners")}
+    agreements_of: dict[str, list[Row]] = {}
+    for agreement in _records(store, "agreements"):
+        for member in dict.fromkeys([*agreement["parties"], agreement["counterpart"]]):
+            agreements_of.setdefault(member, []).append(agreement)
     rows = []
     for partner in _records(store, "partners"):
         if sector is not None and partner["sector"] != sector.casefold():
             continue
-        agreements = [
-            agreement
-            for agreement in _records(store, "agreements")
-            if partner["id"] in agreement["parties"] or partner["id"] == agreement["counterpart"]
-        ]
+        agreements = agreements_of.get(partner["id"], [])
         counterparts: list[str] = []
         for agreement in agreements:
             if partner["id"] == agreement["counterpart"]:
@@ -131,15 +112,17 @@ def industries(store: Store, role: str | None = None) -> list[Row]:
 
 
 def events(store: Store) -> list[Row]:
-    """Signing events with the count of projects signed, which the source may give jointly."""
+    """Signing events with the count of projects signed, which the source may give jointly.
+
+    The first count fact that names each event is found in one pass over the facts."""
+    count_fact: dict[str, Row] = {}
+    for counted in _records(store, "facts"):
+        if counted["unit"] == "count":
+            for related in counted["related"]:
+                count_fact.setdefault(related, counted)
     rows = []
     for event in _records(store, "events"):
-        counted = [
-            fact
-            for fact in _records(store, "facts")
-            if fact["unit"] == "count" and event["id"] in fact["related"]
-        ]
-        fact = counted[0] if counted else None
+        fact = count_fact.get(event["id"])
         rows.append(
             {
                 **event,
@@ -173,7 +156,6 @@ SEARCH_SKIPPED_FIELDS = {"id", "source", "subject", "counterpart", "owner", "pla
 
 def search(store: Store, text: str) -> list[Row]:
     """Every name, alias, statement and quote that contains the text, ignoring case."""
-    require_text(text, "search text")
     rows = []
     for kind, record in all_records(store):
         for field, value in _strings(record, ""):

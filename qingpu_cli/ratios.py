@@ -150,7 +150,6 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
 )
 
 RATIO_IDS = tuple(definition.id for definition in DEFINITIONS)
-RATIO_FIELDS = ("id", "label", "formula", "inputs", "value", "low", "high", "unit")
 
 
 @dataclass(frozen=True)
@@ -194,51 +193,80 @@ def _facts_by_id(store: Store) -> dict[str, Mapping[str, Any]]:
     return {fact["id"]: fact for fact in items}
 
 
+def _prepared(
+    definition: RatioDefinition, facts: Mapping[str, Mapping[str, Any]]
+) -> tuple[list[Mapping[str, Any]], list[Measured]] | str:
+    """The facts a ratio takes and their intervals, or why the ratio is left out."""
+    missing = [
+        fact_id
+        for fact_id in definition.inputs
+        if fact_id not in facts or facts[fact_id]["value"] is None
+    ]
+    if missing:
+        return f"no value for {', '.join(missing)}"
+    inputs = [facts[fact_id] for fact_id in definition.inputs]
+    measures = [
+        measured(fact["value"], fact["decimals"], fact["share_of"] is not None) for fact in inputs
+    ]
+    if not all(definition.denominators([item.value for item in measures])):
+        return "it divides by zero"
+    return inputs, measures
+
+
+def _ratio_row(
+    definition: RatioDefinition, inputs: Sequence[Mapping[str, Any]], measures: list[Measured]
+) -> Row:
+    value, low, high = bounded(definition, measures)
+    return {
+        "id": definition.id,
+        "label": definition.label,
+        "formula": definition.formula,
+        "inputs": [
+            {
+                "fact": fact["id"],
+                "value": fact["value"],
+                "unit": fact["unit"],
+                "low": measure.low,
+                "high": measure.high,
+            }
+            for fact, measure in zip(inputs, measures, strict=True)
+        ],
+        "value": value,
+        "low": low,
+        "high": high,
+        "unit": definition.unit,
+    }
+
+
 def derived_ratios(store: Store) -> tuple[list[Row], list[str]]:
     """The ratios whose inputs the store states, and a note for each one left out."""
     facts = _facts_by_id(store)
     rows: list[Row] = []
     notes: list[str] = []
     for definition in DEFINITIONS:
-        missing = [
-            fact_id
-            for fact_id in definition.inputs
-            if fact_id not in facts or facts[fact_id]["value"] is None
-        ]
-        if missing:
-            notes.append(f"ratio {definition.id} left out: no value for {', '.join(missing)}")
-            continue
-        inputs = [facts[fact_id] for fact_id in definition.inputs]
-        measures = [
-            measured(fact["value"], fact["decimals"], fact["share_of"] is not None)
-            for fact in inputs
-        ]
-        value, low, high = bounded(definition, measures)
-        if value is None:
-            notes.append(f"ratio {definition.id} left out: it divides by zero")
-            continue
-        rows.append(
-            {
-                "id": definition.id,
-                "label": definition.label,
-                "formula": definition.formula,
-                "inputs": [
-                    {
-                        "fact": fact["id"],
-                        "value": fact["value"],
-                        "unit": fact["unit"],
-                        "low": measure.low,
-                        "high": measure.high,
-                    }
-                    for fact, measure in zip(inputs, measures, strict=True)
-                ],
-                "value": value,
-                "low": low,
-                "high": high,
-                "unit": definition.unit,
-            }
-        )
+        prepared = _prepared(definition, facts)
+        if isinstance(prepared, str):
+            notes.append(f"ratio {definition.id} left out: {prepared}")
+        else:
+            rows.append(_ratio_row(definition, *prepared))
     return rows, notes
+
+
+def ratio_rows(store: Store) -> list[Row]:
+    """The ratios listing: every ratio the store's facts allow."""
+    return derived_ratios(store)[0]
+
+
+def ratio_notes(store: Store) -> list[str]:
+    """Why each ratio the store's facts do not allow is left out; cheaper than the ratios, since
+    no bounds are computed."""
+    facts = _facts_by_id(store)
+    reasons = ((definition, _prepared(definition, facts)) for definition in DEFINITIONS)
+    return [
+        f"ratio {definition.id} left out: {reason}"
+        for definition, reason in reasons
+        if isinstance(reason, str)
+    ]
 
 
 def describe_ratio(store: Store, ratio_id: str) -> Row:

@@ -1,11 +1,15 @@
-"""Finding, reading and validating the active store, and turning what goes wrong into messages.
+"""Finding, reading (once) and validating the active store; the cache of proofs of validity.
 
 Every store is validated by the models before its data is used. Validation needs pydantic,
 the slowest import of a run, so a store whose exact bytes have been proven valid by this
-version of the tool is remembered in the user's cache directory: an empty marker file named by
-the SHA-256 of the bytes. A missing, stale or unreadable marker only means validating again,
-and the data itself is always parsed from the store's own bytes, so the cache can never change
-an answer.
+version of the tool is remembered in the user's cache directory: a marker file named by the
+SHA-256 of the bytes and holding that digest. A missing, stale or unreadable marker only means
+validating again, and the data itself is always parsed from the store's own bytes, so the cache
+can never change an answer.
+
+A run reads its store's bytes once, through one `StoreReader`, whether the fast path or the app
+answers: a pipe, `/dev/stdin` or `<(...)` can be read only once, and a large file need not be
+read and hashed twice.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import hashlib
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
 
 from . import __version__
 from .errors import StoreInvalid, StorePathError, UsageError
@@ -55,11 +59,13 @@ def locate_store(option: str | None, environ: dict[str, str] | None = None) -> S
     return StoreLocation(chosen)
 
 
-def read_store_bytes(location: StoreLocation) -> bytes:
+def read_store_bytes(location: StoreLocation, stdin: IO[bytes] | None = None) -> bytes:
     if location.path is None:
         return _bundled_bytes()
     if location.path == STDIN:
-        return sys.stdin.buffer.read()
+        if stdin is None:
+            raise StorePathError("store is standard input ('--data -'), but it is closed")
+        return stdin.read()
     try:
         with open(location.path, "rb") as file:
             return file.read()
@@ -177,35 +183,66 @@ def _remember_valid(directory: str | os.PathLike[str] | None, digest: str) -> No
         return
 
 
-def _read_with_digest(location: StoreLocation) -> tuple[bytes, str]:
-    """The store's bytes and the SHA-256 that names their proof of validity."""
-    raw = read_store_bytes(location)
-    return raw, hashlib.sha256(raw).hexdigest()
+class StoreReader:
+    """The active store of one run: located once, its bytes read once and hashed once, then
+    handed on, so that the fast path can pass a store it could not answer from to the app."""
+
+    def __init__(self, location: StoreLocation, stdin: IO[bytes] | None = None) -> None:
+        self.location = location
+        self._stdin = stdin
+        self._raw: bytes | None = None
+        self._digest = ""
+        self._store: Store | None = None
+
+    def _bytes(self) -> tuple[bytes, str]:
+        if self._raw is None:
+            self._raw = read_store_bytes(self.location, self._stdin)
+            self._digest = hashlib.sha256(self._raw).hexdigest()
+        return self._raw, self._digest
+
+    def _text(self) -> str:
+        """The store's text; its bytes are let go, since a large store's bytes need not outlive
+        their text while it is parsed."""
+        raw, _ = self._bytes()
+        self._raw = b""
+        return decode_store_text(raw, self.location.label)
+
+    def proven(self, cache_dir: str | os.PathLike[str] | None) -> Store | None:
+        """The data only if these exact bytes were proven valid before; None otherwise, with
+        the bytes kept for `load`. A store that cannot be read is None too: `load` says why."""
+        if self._store is not None:
+            return self._store
+        try:
+            if not _proven_valid(cache_dir, self._bytes()[1]):
+                return None
+            self._store = parse_store_text(self._text(), self.location.label)
+        except (StoreInvalid, StorePathError):
+            return None
+        return self._store
+
+    def load(self, cache_dir: str | os.PathLike[str] | None) -> Store:
+        """The data, validated now or proven valid before for these exact bytes."""
+        if self._store is None:
+            digest = self._bytes()[1]
+            text = self._text()
+            if _proven_valid(cache_dir, digest):
+                self._store = parse_store_text(text, self.location.label)
+            else:
+                self._store = validate_store_text(text, self.location.label)
+                _remember_valid(cache_dir, digest)
+        return self._store
+
+    def validated(self, cache_dir: str | os.PathLike[str] | None) -> Store:
+        """The data validated in full now, whatever the cache says (`qingpu validate`)."""
+        digest = self._bytes()[1]
+        self._store = validate_store_text(self._text(), self.location.label)
+        _remember_valid(cache_dir, digest)
+        return self._store
 
 
 def load_store(location: StoreLocation, cache_dir: str | os.PathLike[str] | None) -> Store:
-    """The active store's data, validated now or proven valid before for these exact bytes."""
-    raw, digest = _read_with_digest(location)
-    text = decode_store_text(raw, location.label)
-    del raw  # a large store's bytes need not outlive their text while it is parsed
-    if _proven_valid(cache_dir, digest):
-        return parse_store_text(text, location.label)
-    store = validate_store_text(text, location.label)
-    _remember_valid(cache_dir, digest)
-    return store
-
-
-def proven_store(location: StoreLocation, cache_dir: str | os.PathLike[str] | None) -> Store | None:
-    """The store's data only if these exact bytes were proven valid before; None otherwise."""
-    try:
-        raw, digest = _read_with_digest(location)
-        if not _proven_valid(cache_dir, digest):
-            return None
-        text = decode_store_text(raw, location.label)
-        del raw  # a large store's bytes need not outlive their text while it is parsed
-        return parse_store_text(text, location.label)
-    except (StoreInvalid, StorePathError):
-        return None
+    """The store at this location, validated now or proven valid before."""
+    return StoreReader(location, getattr(sys.stdin, "buffer", None)).load(cache_dir)
 
 
 def store_record_count(store: Store) -> int:

@@ -1,7 +1,8 @@
 """The closed vocabularies of the store and the command line, shared by the models and the app.
 
 Kept apart from `models` so that the command line can offer and check them (choices, shell
-completion) without importing pydantic.
+completion) without importing pydantic. Each is a `Literal`: the models validate with it, Typer
+builds its choices from it, and the fast path reads its values.
 """
 
 from typing import Literal, get_args
@@ -15,9 +16,12 @@ InitiativeKind = Literal["hub", "strategic task"]
 Relation = Literal["builds", "serves"]
 ScaleStatus = Literal["current", "target"]
 
+#: The output formats every listing offers; `table` is for people, the rest for scripts.
+Format = Literal["table", "tsv", "csv", "json", "ndjson", "markdown"]
+#: What the overview, a screen for people, can be: drawn, or written as one JSON object.
+OverviewFormat = Literal["table", "json"]
+
 SECTORS: tuple[str, ...] = get_args(Sector)
 ROLES: tuple[str, ...] = get_args(Role)
 TOPICS: tuple[str, ...] = get_args(Topic)
-
-#: The output formats every listing offers; `table` is for people, the rest for scripts.
-FORMATS: tuple[str, ...] = ("table", "tsv", "csv", "json", "ndjson", "markdown")
+FORMATS: tuple[str, ...] = get_args(Format)

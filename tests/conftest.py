@@ -31,9 +31,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def isolated_environment(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No test reads the user's cache or store, or leaves a cache behind for another test."""
+    """No test reads the user's cache or store, or leaves a cache behind for another test, and
+    no terminal size of the shell that runs the tests changes what a table looks like."""
     monkeypatch.setenv("QINGPU_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    for name in ("QINGPU_DATA", "QINGPU_NO_CACHE", "QINGPU_DEBUG", "NO_COLOR", "FORCE_COLOR"):
+    names = ("QINGPU_DATA", "QINGPU_NO_CACHE", "QINGPU_DEBUG", "NO_COLOR", "FORCE_COLOR")
+    for name in (*names, "COLUMNS", "LINES"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -82,7 +84,7 @@ def run_cli(
         status = main(list(args))
         sys.stdout.flush()
         sys.stderr.flush()
-    return Run(status, out.getvalue().decode(charset), err.getvalue().decode(charset))
+        return Run(status, out.getvalue().decode(charset), err.getvalue().decode(charset))
 
 
 @pytest.fixture

@@ -121,11 +121,21 @@ def test_empty_result_is_success_with_an_empty_array(cli: Cli) -> None:
     assert (result.status, result.stdout) == (0, "[]\n")
 
 
-@pytest.mark.parametrize("option", ["--search", "--subject"])
-def test_an_empty_filter_is_a_usage_error(cli: Cli, option: str) -> None:
-    result = cli("facts", option, "")
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("facts", "--search", ""), "'--search'"),
+        (("facts", "--subject", " "), "'--subject'"),
+        (("search", "  "), "'TEXT'"),
+    ],
+)
+def test_blank_text_to_match_is_a_usage_error(cli: Cli, args: tuple[str, ...], named: str) -> None:
+    result = cli(*args)
     assert result.status == 2
-    assert result.stderr == f"qingpu: {option} needs a non-empty value\n"
+    assert result.stderr == (
+        f"qingpu: Invalid value for {named}: needs a non-empty value"
+        f" (see 'qingpu {args[0]} --help')\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import BUNDLED, run_cli
 from qingpu_cli import fast
+from qingpu_cli.boundary import Streams
 from qingpu_cli.fast import answer, complete, parse
 from qingpu_cli.store import StoreLocation, cache_directory, load_store
 
@@ -21,6 +22,8 @@ AGREED = [
     ["facts"],
     ["facts", "--topic", "ECONOMY", "--format", "csv"],
     ["facts", "--subject", "development-action-plan-2025", "--search", "Huawei", "-f", "ndjson"],
+    ["facts", "--fields", "id,value", "--json"],
+    ["facts", "--format", "table"],
     ["partners", "--sector", "telecom", "--json"],
     ["partners", "--sector", "Finance", "--format", "markdown"],
     ["industries", "--role", "focus", "--format", "json"],
@@ -28,6 +31,12 @@ AGREED = [
     ["sources", "--json", "--format", "json"],
     ["facts", "--search", "no such text", "--json"],
 ]
+
+
+def streams_of(out: io.StringIO, stdin: bytes | None = None, terminal: bool = False) -> Streams:
+    return Streams(
+        None if stdin is None else io.BytesIO(stdin), out, io.StringIO(), terminal, False
+    )
 
 
 @pytest.fixture
@@ -39,16 +48,24 @@ def proven() -> None:
 @pytest.mark.parametrize("args", AGREED)
 def test_fast_answer_is_the_apps_answer(proven: None, args: list[str]) -> None:
     out = io.StringIO()
-    assert answer(args, out) == 0
+    assert answer(args, streams_of(out))[0] == 0
     reference = run_cli(*args)
     assert reference.status == 0
     assert out.getvalue() == reference.stdout
 
 
+def test_a_store_on_standard_input_is_answered_from_its_bytes(proven: None) -> None:
+    out = io.StringIO()
+    args = ["--data", "-", "partners", "--json"]
+    assert answer(args, streams_of(out, stdin=BUNDLED.read_bytes()))[0] == 0
+    assert out.getvalue() == run_cli(*args, input=BUNDLED.read_bytes()).stdout
+
+
 @pytest.mark.parametrize(
     "args",
     [
-        ["facts", "--fields", "id"],
+        ["facts", "--fields", "colour"],
+        ["facts", "--fields", ","],
         ["facts", "--help"],
         ["facts", "--search", ""],
         ["facts", "--subject", " "],
@@ -56,30 +73,31 @@ def test_fast_answer_is_the_apps_answer(proven: None, args: list[str]) -> None:
         ["partners", "--sector", "mining"],
         ["partners", "--sector"],
         ["facts", "--json", "--format", "csv"],
-        ["facts", "--format", "table"],
         ["facts", "--topic", "land", "--topic", "plan"],
         ["search", "huawei"],
-        ["--data", "-", "facts"],
+        ["ratios", "--chart"],
         ["show", "huawei"],
         [],
     ],
 )
 def test_everything_else_goes_to_the_app(proven: None, args: list[str]) -> None:
-    assert answer(args, io.StringIO()) is None
+    assert answer(args, streams_of(io.StringIO())) == (None, None)
 
 
-def test_a_store_not_yet_proven_goes_to_the_app() -> None:
+def test_a_store_not_yet_proven_goes_to_the_app_with_its_bytes_read() -> None:
     assert parse(["facts", "--json"]) is not None
-    assert answer(["facts", "--json"], io.StringIO()) is None
+    status, reader = answer(["facts", "--json"], streams_of(io.StringIO()))
+    assert status is None and reader is not None
+    assert reader.location == StoreLocation(None)
 
 
 def test_a_changed_store_goes_to_the_app(proven: None, tmp_path: Path) -> None:
     path = tmp_path / "store.json"
-    path.write_bytes((Path(__file__).parent.parent / "data" / "qingpu.json").read_bytes())
+    path.write_bytes(BUNDLED.read_bytes())
     load_store(StoreLocation(str(path)), cache_directory())
-    assert answer(["--data", str(path), "events", "--json"], io.StringIO()) == 0
+    assert answer(["--data", str(path), "events", "--json"], streams_of(io.StringIO()))[0] == 0
     path.write_text("{}")
-    assert answer(["--data", str(path), "events", "--json"], io.StringIO()) is None
+    assert answer(["--data", str(path), "events", "--json"], streams_of(io.StringIO()))[0] is None
 
 
 @pytest.mark.parametrize(
@@ -150,7 +168,7 @@ def test_an_interrupt_on_the_fast_path_is_one_line_and_status_130(
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("qingpu_cli.store.proven_store", interrupted)
+    monkeypatch.setattr("qingpu_cli.store.StoreReader.proven", interrupted)
     monkeypatch.setattr(sys, "argv", ["qingpu", "facts", "--json"])
     try:
         with pytest.raises(SystemExit) as done:

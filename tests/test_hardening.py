@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import BUNDLED, Run, run_cli
 from qingpu_cli.errors import StoreInvalid
+from qingpu_cli.registry import LISTINGS
 from qingpu_cli.store import validate_store_text
 
 Cli = Callable[..., Run]
@@ -158,13 +159,11 @@ def test_no_terminal_at_all() -> None:
 
 
 def test_an_internal_error_is_one_line(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    import qingpu_cli.queries as queries
-
-    def broken(*_: object) -> None:
+    def broken(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(queries, "events", broken)
-    result = cli("events")
+    monkeypatch.setitem(LISTINGS, "industries", LISTINGS["industries"]._replace(query=broken))
+    result = cli("industries")
     assert result.status == 1
     assert result.stderr == (
         "qingpu: internal error: RuntimeError: boom (set QINGPU_DEBUG=1 for the traceback)\n"

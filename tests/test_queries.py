@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from qingpu_cli import queries
-from qingpu_cli.errors import NotFound, UsageError
+from qingpu_cli.errors import NotFound
 
 
 def ids(rows: list[dict[str, Any]]) -> list[str]:
@@ -31,11 +31,6 @@ def test_facts_by_topic_subject_and_text(bundled: dict[str, Any]) -> None:
         "new-city-industrial-output-share"
     ]
     assert queries.facts(bundled, topic="land", search="gdp") == []
-
-
-def test_empty_search_text_is_refused(bundled: dict[str, Any]) -> None:
-    with pytest.raises(UsageError):
-        queries.search(bundled, "  ")
 
 
 def test_partners_in_sector_telecom_is_china_telecom_alone(bundled: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""The machine formats of render, without the CLI: large listings are written in batches, and
+"""The machine formats, without the CLI: large listings are written in batches, and
 the text must be the same document whatever the number of rows."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qingpu_cli import render
+from qingpu_cli import machine, screens
 
-BATCH = render._ROWS_PER_WRITE
+BATCH = machine._ROWS_PER_WRITE
 #: Row counts on and around the batch boundaries, where a separator could be lost or doubled.
 EDGE_COUNTS = [0, 1, 2, BATCH - 1, BATCH, BATCH + 1, 2 * BATCH, 2 * BATCH + 1, 3 * BATCH + 7]
 
@@ -56,7 +56,7 @@ def one_record_a_line(rows: list[dict[str, Any]]) -> str:
 def test_a_json_array_is_one_record_a_line_across_batches(count: int) -> None:
     rows = numbered_rows(count)
     stream = Stream()
-    render.write_json(rows, stream)
+    machine.write_json(rows, stream)
     text = stream.getvalue()
     assert text == one_record_a_line(rows)
     assert json.loads(text) == rows
@@ -66,7 +66,7 @@ def test_a_json_array_is_one_record_a_line_across_batches(count: int) -> None:
 def test_ndjson_is_one_record_a_line_across_batches(count: int) -> None:
     rows = numbered_rows(count)
     stream = Stream()
-    render.write_ndjson(rows, stream)
+    machine.write_ndjson(rows, stream)
     lines = stream.getvalue().splitlines()
     assert [json.loads(line) for line in lines] == rows
     assert stream.getvalue() == "".join(f"{json.dumps(row, ensure_ascii=False)}\n" for row in rows)
@@ -75,7 +75,7 @@ def test_ndjson_is_one_record_a_line_across_batches(count: int) -> None:
 def test_a_large_listing_is_written_in_batches_not_one_string_nor_a_write_a_row() -> None:
     rows = numbered_rows(10 * BATCH)
     stream = Stream()
-    render.write_json(rows, stream)
+    machine.write_json(rows, stream)
     assert 10 <= stream.writes <= 12
 
 
@@ -88,14 +88,14 @@ def test_a_large_listing_is_written_in_batches_not_one_string_nor_a_write_a_row(
 )
 def test_any_rows_round_trip(rows: list[dict[str, Any]]) -> None:
     stream = Stream()
-    render.write_json(rows, stream)
+    machine.write_json(rows, stream)
     assert stream.getvalue() == one_record_a_line(rows)
 
 
 def test_on_a_terminal_every_batch_escapes_controls() -> None:
     rows = [{"text": f"row {n}\x1b[31m\u202e"} for n in range(2 * BATCH + 3)]
     stream = Stream(tty=True)
-    render.write_json(rows, stream)
+    machine.write_json(rows, stream)
     text = stream.getvalue()
     assert "\x1b" not in text and "\u202e" not in text
     assert text.count("\\u001b") == len(rows)
@@ -105,7 +105,7 @@ def test_on_a_terminal_every_batch_escapes_controls() -> None:
 def test_a_stream_that_cannot_encode_unicode_gets_ascii_escapes() -> None:
     rows = numbered_rows(BATCH + 1)
     stream = Stream(encoding="ascii")
-    render.write_json(rows, stream)
+    machine.write_json(rows, stream)
     text = stream.getvalue()
     assert text.isascii()
     assert json.loads(text) == rows
@@ -113,13 +113,13 @@ def test_a_stream_that_cannot_encode_unicode_gets_ascii_escapes() -> None:
 
 def test_an_object_is_indented() -> None:
     stream = Stream()
-    render.write_json({"valid": True, "records": 35}, stream)
+    machine.write_json({"valid": True, "records": 35}, stream)
     assert stream.getvalue() == '{\n  "valid": true,\n  "records": 35\n}\n'
 
 
 @given(label=st.text(max_size=60), width=st.integers(min_value=1, max_value=40))
 def test_a_clipped_label_fits_and_says_it_was_cut(label: str, width: int) -> None:
-    clipped = render.clip(label, width)
+    clipped = screens.clip(label, width)
     assert len(clipped) <= width
     if len(label) <= width:
         assert clipped == label

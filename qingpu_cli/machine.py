@@ -1,0 +1,157 @@
+"""Machine formats for scripts, and the escaping every output shares: standard library only.
+
+JSON, NDJSON, TSV, CSV and Markdown are written straight to the stream, never through Rich, so a
+long value is never wrapped and a `--json` run imports nothing heavy (the fast path imports this
+module). Every string from a store is data: control and bidirectional characters are shown as
+visible escapes wherever a terminal could act on them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from numbers import Rational
+from typing import IO, Any
+
+#: C0 and C1 controls, DEL, and the bidirectional overrides and isolates.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CELL_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_CELL_UNSAFE = re.compile("[\\\\\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _CELL_ESCAPES:
+        return _CELL_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Control and bidirectional characters as escapes, so a terminal shows them, not obeys."""
+    return _UNSAFE.sub(_escape_char, text)
+
+
+def cell_text(value: object) -> str:
+    """One value as one line of text: lists joined by '; ', numbers as written, null empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Rational) and not isinstance(value, int):
+        return format_number(float(value))
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{key}={cell_text(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return "; ".join(cell_text(item) for item in value)
+    return str(value)
+
+
+def format_number(value: float, digits: int = 4) -> str:
+    return f"{float(value):.{digits}g}"
+
+
+def _json_default(value: object) -> Any:
+    if isinstance(value, Rational):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def encodes_unicode(stream: IO[str]) -> bool:
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        "\u534e\u202e".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+#: Rows joined into one write: few enough calls to the stream, never the whole listing at once.
+_ROWS_PER_WRITE = 512
+
+
+def _json_encoder(stream: IO[str], indent: int | None) -> Callable[[object], str]:
+    """JSON text for this stream: ASCII escapes where it cannot encode Unicode, and on a
+    terminal, escapes for the characters a terminal would act on. The stream is asked once,
+    and one encoder serves every record of a write instead of a new one a record."""
+    ascii_only = not encodes_unicode(stream)
+    escape_unsafe = not ascii_only and stream.isatty()
+    encoder = json.JSONEncoder(ensure_ascii=ascii_only, indent=indent, default=_json_default)
+
+    def encode(data: object) -> str:
+        text = encoder.encode(data)
+        if escape_unsafe:
+            text = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        return text
+
+    return encode
+
+
+def _write_lines(lines: Iterable[str], separator: str, stream: IO[str]) -> None:
+    """Lines joined by the separator, written a batch at a time so that a large listing never
+    exists twice over as one string and its encoded bytes."""
+    batch: list[str] = []
+    first = True
+    for line in lines:
+        batch.append(line)
+        if len(batch) == _ROWS_PER_WRITE:
+            stream.write(("" if first else separator) + separator.join(batch))
+            batch.clear()
+            first = False
+    if batch:
+        stream.write(("" if first else separator) + separator.join(batch))
+
+
+def write_json(data: object, stream: IO[str]) -> None:
+    """An array is written one record a line (the C encoder, fast on large stores), an object
+    indented; both are one JSON document."""
+    if isinstance(data, list):
+        encode = _json_encoder(stream, None)
+        stream.write("[\n" if data else "[")
+        _write_lines(map(encode, data), ",\n", stream)
+        stream.write("\n]\n" if data else "]\n")
+        return
+    stream.write(_json_encoder(stream, 2)(data))
+    stream.write("\n")
+
+
+def select_fields(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> list[dict[str, Any]]:
+    return [{field: row.get(field) for field in fields} for row in rows]
+
+
+def _safe_cell(value: object) -> str:
+    return _CELL_UNSAFE.sub(_escape_char, cell_text(value))
+
+
+def write_ndjson(rows: Iterable[Mapping[str, Any]], stream: IO[str]) -> None:
+    encode = _json_encoder(stream, None)
+    _write_lines((f"{encode(row)}\n" for row in rows), "", stream)
+
+
+def write_tsv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str]) -> None:
+    stream.write("\t".join(columns) + "\n")
+    for row in rows:
+        stream.write("\t".join(_safe_cell(row.get(column)) for column in columns) + "\n")
+
+
+def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str]) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([visible(cell_text(row.get(column))) for column in columns])
+
+
+def write_markdown(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str]
+) -> None:
+    def cell(value: object) -> str:
+        return _safe_cell(value).replace("|", "\\|")
+
+    stream.write("| " + " | ".join(columns) + " |\n")
+    stream.write("|" + "|".join(" --- " for _ in columns) + "|\n")
+    for row in rows:
+        stream.write("| " + " | ".join(cell(row.get(column)) for column in columns) + " |\n")

@@ -1,0 +1,118 @@
+"""The one way out for rows: the output options every listing shares, and the writer they pick.
+
+The fast path and the app both end here, so a listing looks the same whichever answers it.
+Machine formats are written by `machine` (standard library only); Rich, through `screens`, is
+imported only when a table is drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .boundary import Streams, say
+from .errors import UsageError
+from .machine import (
+    select_fields,
+    write_csv,
+    write_json,
+    write_markdown,
+    write_ndjson,
+    write_tsv,
+)
+from .registry import Listing, OutputOptions
+
+if TYPE_CHECKING:
+    from .models import Store
+
+
+def output_format(options: OutputOptions, is_terminal: bool) -> str:
+    """The one rule for choosing a format: --json, else --format, else by the terminal."""
+    fmt, as_json = options.fmt, options.as_json
+    if as_json and fmt is not None and fmt.lower() != "json":
+        raise UsageError(f"--json conflicts with --format {fmt}: choose one")
+    if as_json:
+        return "json"
+    if fmt is not None:
+        return fmt.lower()
+    return "table" if is_terminal else "tsv"
+
+
+def chosen_fields(fields: str | None, valid: Sequence[str]) -> list[str] | None:
+    """The fields `--fields a,b` names, in that order; an unknown one is a usage error."""
+    if fields is None:
+        return None
+    chosen = [field.strip() for field in fields.split(",") if field.strip()]
+    if not chosen:
+        raise UsageError("--fields needs at least one field name")
+    unknown = [field for field in chosen if field not in valid]
+    if unknown:
+        raise UsageError(
+            f"unknown field {', '.join(unknown)} for --fields; valid: {', '.join(valid)}"
+        )
+    return chosen
+
+
+def emit(
+    listing: Listing,
+    store: Store,
+    arguments: Mapping[str, Any],
+    options: OutputOptions,
+    streams: Streams,
+    highlight: str | None = None,
+) -> None:
+    """Every listing ends here: its options are checked before any work, then its query runs,
+    what it left out is noted on stderr, and its rows are written in the chosen format."""
+    fmt = output_format(options, streams.is_terminal)
+    fields = chosen_fields(options.fields, listing.fields)
+    rows = listing.query(store, **arguments)
+    if listing.notes is not None:
+        for note in listing.notes(store):
+            say(streams, f"note: {note}")
+    write_rows(rows, fmt, streams, fields or listing.columns, listing.title, highlight, fields)
+
+
+def write_rows(
+    rows: Sequence[Mapping[str, Any]],
+    fmt: str,
+    streams: Streams,
+    columns: Sequence[str],
+    title: str = "",
+    highlight: str | None = None,
+    fields: Sequence[str] | None = None,
+) -> None:
+    """Rows in one format: JSON keeps every key of a row unless fields are chosen; the tabular
+    formats write the columns."""
+    if fields:
+        rows = select_fields(rows, fields)
+    stream = streams.stdout
+    if fmt == "json":
+        write_json(list(rows), stream)
+    elif fmt == "ndjson":
+        write_ndjson(rows, stream)
+    elif fmt == "tsv":
+        write_tsv(rows, columns, stream)
+    elif fmt == "csv":
+        write_csv(rows, columns, stream)
+    elif fmt == "markdown":
+        write_markdown(rows, columns, stream)
+    else:
+        from .screens import write_table
+
+        write_table(rows, columns, streams, title or None, highlight)
+
+
+def write_record(described: Mapping[str, Any], fmt: str, streams: Streams) -> None:
+    """One record in full: a JSON object, a field and its value a row, or a screen for people."""
+    if fmt == "json":
+        write_json(described, streams.stdout)
+    elif fmt == "ndjson":
+        write_ndjson([described], streams.stdout)
+    elif fmt == "table":
+        from .screens import write_record as draw_record
+
+        draw_record(described, streams)
+    else:
+        record = {"kind": described["kind"], **described["record"]}
+        rows = [{"field": key, "value": value} for key, value in record.items()]
+        write_rows(rows, fmt, streams, ("field", "value"))

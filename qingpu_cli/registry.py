@@ -1,0 +1,202 @@
+"""Every listing the command line offers, declared once: its query, filters, columns and fields.
+
+The fast path's parser and completion, the one way out for rows (`output.emit`), the help's
+examples and the tests all read these declarations. The Typer functions in `cli.py` stay
+explicit, since they are the reference a user reads in `--help`; a parity test walks the app
+and fails when a command, an option or a choice differs from what is declared here.
+
+Import-light on purpose (no Typer, Rich or pydantic, nor `ratios` until a ratio is asked for):
+completion imports this module on every press of the tab key. For the same reason a listing's
+fields are named here rather than read from the models; a test proves that they are the
+model's fields followed by what the query derives, in the order the query writes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from . import queries
+from .vocabulary import FORMATS, ROLES, SECTORS, TOPICS
+
+if TYPE_CHECKING:
+    from .models import Store
+
+Row = dict[str, Any]
+
+
+class Filter(NamedTuple):
+    """An option that narrows a listing; its value is handed to the query by keyword."""
+
+    option: str
+    help: str
+    choices: tuple[str, ...] | None = None
+    """The values it takes, in any case; None: any text that is not blank."""
+    metavar: str | None = None
+
+    @property
+    def keyword(self) -> str:
+        return self.option.removeprefix("--").replace("-", "_")
+
+
+class Listing(NamedTuple):
+    """A command that writes rows, through the output options every listing shares."""
+
+    name: str
+    query: Callable[..., list[Row]]
+    filters: tuple[Filter, ...]
+    columns: tuple[str, ...]
+    """The columns of a table or tsv when `--fields` is not given."""
+    title: str
+    fields: tuple[str, ...]
+    """Every key of a row, in order: what `--fields` accepts and `--json` writes."""
+    argument: str | None = None
+    """The keyword of a positional argument the query takes (search's text), if any."""
+    app_only: tuple[str, ...] = ()
+    """Options the Typer app alone answers (`--chart`): the fast path leaves such runs to it."""
+    notes: Callable[[Store], list[str]] | None = None
+    """What the query left out and why, said on stderr beside the rows."""
+
+    def filter(self, option: str) -> Filter:
+        return next(item for item in self.filters if item.option == option)
+
+
+def _ratio_rows(store: Store) -> list[Row]:
+    from . import ratios
+
+    return ratios.ratio_rows(store)
+
+
+def _ratio_notes(store: Store) -> list[str]:
+    from . import ratios
+
+    return ratios.ratio_notes(store)
+
+
+#: The options every listing shares, as they are spelled on the command line.
+FORMAT_OPTIONS = ("--format", "-f")
+JSON_OPTION = "--json"
+FIELDS_OPTION = "--fields"
+
+
+class OutputOptions(NamedTuple):
+    """`--format`, `--json` and `--fields`, as given."""
+
+    fmt: str | None = None
+    as_json: bool = False
+    fields: str | None = None
+
+
+LISTINGS: dict[str, Listing] = {
+    listing.name: listing
+    for listing in (
+        Listing(
+            "facts",
+            queries.facts,
+            (
+                Filter("--topic", "Only facts on this topic.", TOPICS),
+                Filter("--subject", "Only facts about this record id.", metavar="ID"),
+                Filter("--search", "Only facts whose text contains this.", metavar="TEXT"),
+            ),
+            ("id", "subject", "statement", "value", "unit", "sources"),
+            "Facts",
+            (
+                *("id", "subject", "topic", "statement", "value", "unit", "decimals"),
+                *("share_of", "aliases", "related", "evidence", "sources"),
+            ),
+        ),
+        Listing(
+            "partners",
+            queries.partners_in_sector,
+            (Filter("--sector", "Only partners in this sector.", SECTORS),),
+            ("id", "name", "sector", "agreement_kinds", "counterparts", "launched"),
+            "Partners",
+            (
+                *("id", "name", "aliases", "sector", "evidence"),
+                *("agreements", "agreement_kinds", "counterparts", "launched"),
+            ),
+        ),
+        Listing(
+            "industries",
+            queries.industries,
+            (Filter("--role", "Only industries with this role.", ROLES),),
+            ("id", "name", "role", "scale_label", "owner", "plan_name"),
+            "Industries",
+            (
+                *("id", "name", "aliases", "role", "owner", "plan", "scale", "based_on"),
+                *("coordinated_with", "evidence", "scale_label", "plan_name"),
+            ),
+        ),
+        Listing(
+            "events",
+            queries.events,
+            (),
+            ("id", "name", "date", "projects_signed", "signed_jointly_with"),
+            "Events",
+            (
+                *("id", "name", "aliases", "date", "evidence"),
+                *("projects_signed", "projects_fact", "signed_jointly_with"),
+            ),
+        ),
+        Listing(
+            "sources",
+            queries.sources,
+            (),
+            ("id", "title", "language", "translation", "publisher", "date", "url"),
+            "Sources (empty: not given by the source)",
+            (
+                *("id", "title", "language", "translation", "original_language"),
+                *("publisher", "date", "url", "file"),
+            ),
+        ),
+        Listing(
+            "search",
+            queries.search,
+            (),
+            ("kind", "id", "field", "text"),
+            "Matches",
+            ("kind", "id", "field", "text"),
+            argument="text",
+        ),
+        Listing(
+            "ratios",
+            _ratio_rows,
+            (),
+            ("id", "value", "low", "high", "unit", "formula"),
+            "Ratios (low-high: the bounds the inputs' rounding allows)",
+            ("id", "label", "formula", "inputs", "value", "low", "high", "unit"),
+            app_only=("--chart",),
+            notes=_ratio_notes,
+        ),
+    )
+}
+
+
+class Example(NamedTuple):
+    command: str
+    what: str
+
+
+#: One example a command, in the order `qingpu --help` lists them.
+EXAMPLES: tuple[Example, ...] = (
+    Example("qingpu overview", "one screen for a newcomer"),
+    Example("qingpu facts --topic economy", "key figures and statements"),
+    Example("qingpu partners --sector telecom", "who signed what, with whom"),
+    Example("qingpu industries --role focus", "industries and clusters"),
+    Example("qingpu events", "signing events and projects signed"),
+    Example("qingpu sources", "where the data comes from"),
+    Example("qingpu show new-city-gdp-share", "one record with its evidence"),
+    Example("qingpu search 华为", "search names, aliases and quotes"),
+    Example("qingpu ratios --chart", "derived ratios with honest bounds"),
+    Example("qingpu validate my-store.json", "check a store; exit 1 lists every problem"),
+    Example("qingpu schema", "the store's JSON Schema"),
+    Example("qingpu facts --json | jq '.[].id'", "JSON for scripts"),
+)
+
+
+def choices_of(listing: Listing, option: str) -> tuple[str, ...] | None:
+    """The values an option of this listing takes, for completion; None: not a closed set."""
+    if option in FORMAT_OPTIONS:
+        return FORMATS
+    found = [item.choices for item in listing.filters if item.option == option]
+    return found[0] if found else None

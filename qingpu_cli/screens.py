@@ -1,0 +1,264 @@
+"""Screens for people, drawn with Rich: tables, one record, charts and the overview.
+
+Every string from a store is data: Rich markup in it is shown as typed, and control or
+bidirectional characters as escapes. Colour follows the run's streams (a terminal, NO_COLOR,
+FORCE_COLOR), through one Console factory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import IO, Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .boundary import Streams
+from .machine import cell_text, encodes_unicode, visible
+
+
+def clip(label: str, width: int) -> str:
+    """A label cut to fit a chart's margin, marked with `~` so a cut is never mistaken for the
+    whole name."""
+    return label if len(label) <= width else label[: width - 1] + "~"
+
+
+def make_console(streams: Streams) -> Console:
+    """The one Console: it writes to the run's stdout, in colour only where the streams say so,
+    and reads no markup from the data."""
+    return Console(
+        file=streams.stdout,
+        markup=False,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+        color_system="auto" if streams.color else None,
+        force_terminal=True if streams.color else None,
+    )
+
+
+def literal(value: object, style: str = "") -> Text:
+    return Text(visible(cell_text(value)), style=style)
+
+
+#: Below this many characters a column, a table is unreadable: rows are shown one field a line.
+MIN_COLUMN_WIDTH = 12
+
+#: Cells up to this long (ids, sectors, numbers) are never wrapped in a table; longer text wraps.
+SHORT_CELL = 24
+
+
+def _highlighted(value: object, needle: str | None) -> Text:
+    text = literal(value)
+    if needle:
+        text.highlight_regex(re.compile(re.escape(visible(needle)), re.IGNORECASE), "bold reverse")
+    return text
+
+
+def write_table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    streams: Streams,
+    title: str | None = None,
+    highlight: str | None = None,
+) -> None:
+    console = make_console(streams)
+    if not rows:
+        console.print(literal("(no records)", "dim"))
+        return
+    if console.width < MIN_COLUMN_WIDTH * len(columns):
+        _write_records_vertically(console, rows, columns, title, highlight)
+        return
+    table = Table(
+        title=literal(title) if title else None,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        padding=(0, 1),
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    cells = [[_highlighted(row.get(column), highlight) for column in columns] for row in rows]
+    for index, column in enumerate(columns):
+        longest = max(len(column), *(len(row[index]) for row in cells))
+        if longest <= SHORT_CELL:
+            table.add_column(column, overflow="fold")
+        else:
+            table.add_column(column, overflow="fold", ratio=1, min_width=SHORT_CELL // 2)
+    for row_cells in cells:
+        table.add_row(*row_cells)
+    console.print(table)
+
+
+def _write_records_vertically(
+    console: Console,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    title: str | None,
+    highlight: str | None,
+) -> None:
+    """For a narrow terminal: each record as a block of `field: value` lines."""
+    if title:
+        console.print(literal(title, "bold"))
+    for number, row in enumerate(rows, start=1):
+        console.print(literal(f"-- {number} --", "dim"))
+        for column in columns:
+            line = literal(f"{column}: ", "cyan")
+            line.append_text(_highlighted(row.get(column), highlight))
+            console.print(line, overflow="fold")
+
+
+def write_record(described: Mapping[str, Any], streams: Streams) -> None:
+    """One record in full for people: its fields, then each evidence quote and its source."""
+    console = make_console(streams)
+    table = Table(
+        title=literal(f"{described['kind']}: {described['id']}", "bold"),
+        show_header=False,
+        box=None,
+        title_justify="left",
+        padding=(0, 1),
+    )
+    table.add_column("field", style="cyan", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    for field, value in {"kind": described["kind"], **described["record"]}.items():
+        if field != "evidence":
+            table.add_row(literal(field), literal(value))
+    console.print(table)
+    for item in described["evidence"]:
+        console.print(literal(f"  \u201c{item['quote']}\u201d", "italic"))
+        source = item["source_title"] or item["source"]
+        console.print(literal(f"    source: {item['source']} ({source})", "dim"))
+
+
+def bar(fraction: float, width: int, ascii_only: bool) -> str:
+    """A horizontal bar of `width` cells filled to `fraction`, in eighths where blocks show."""
+    fraction = min(max(fraction, 0.0), 1.0)
+    if ascii_only:
+        filled = round(fraction * width)
+        return "#" * filled + "." * (width - filled)
+    eighths = round(fraction * width * 8)
+    full, rest = divmod(eighths, 8)
+    partial = " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"[rest] if rest else ""
+    return ("\u2588" * full + partial).ljust(width, "\u00b7")
+
+
+def bounded_bar(
+    value: float, low: float | None, high: float | None, scale: float, width: int, ascii_only: bool
+) -> str:
+    """A bar to the value, with the span from low to high marked after it."""
+    cells = list(bar(value / scale if scale else 0.0, width, ascii_only))
+    if low is not None and high is not None and scale:
+        start = min(width - 1, max(0, int(low / scale * width)))
+        end = min(width - 1, max(start, int(high / scale * width)))
+        marker = "|" if ascii_only else "\u2502"
+        cells[start] = marker if start != end else cells[start]
+        cells[end] = marker
+    return "".join(cells)
+
+
+def write_lines(lines: Iterable[str], stream: IO[str]) -> None:
+    for line in lines:
+        stream.write(visible(line) + "\n")
+
+
+def terminal_width(streams: Streams, limit: int = 80) -> int:
+    import shutil
+
+    width = shutil.get_terminal_size((limit, 24)).columns if streams.is_terminal else limit
+    return max(20, min(width, limit))
+
+
+def _bounds_text(value: object, low: object, high: object) -> str:
+    if low is None or high is None:
+        return f"{cell_text(value)} (unbounded)"
+    return f"{cell_text(value)} ({cell_text(low)}-{cell_text(high)})"
+
+
+def ratio_chart_lines(rows: Sequence[Mapping[str, Any]], width: int, ascii_only: bool) -> list[str]:
+    """Bars grouped by unit, one scale a group: shares out of 100, ratios out of the largest."""
+    groups: dict[str, list[tuple[str, Any, Any, Any]]] = {}
+    seen_inputs: set[str] = set()
+    for row in rows:
+        for item in row["inputs"]:
+            if item["unit"] == "percent" and item["fact"] not in seen_inputs:
+                seen_inputs.add(item["fact"])
+                groups.setdefault("percent", []).append(
+                    (item["fact"], item["value"], item["low"], item["high"])
+                )
+    for row in rows:
+        groups.setdefault(row["unit"], []).append(
+            (row["id"], row["value"], row["low"], row["high"])
+        )
+    lines: list[str] = []
+    for unit, items in groups.items():
+        scale = (
+            100.0
+            if unit == "percent"
+            else max(float(high if high is not None else value) for _, value, _, high in items)
+        )
+        lines.append(f"{unit} (bar: value; marks: low and high)")
+        for label, value, low, high in items:
+            shown = _bounds_text(value, low, high)
+            room = max(1, width - len(shown) - 3)
+            name = clip(label, room)
+            lines.append(f"  {name.ljust(room)} {shown}")
+            drawn = bounded_bar(
+                float(value),
+                None if low is None else float(low),
+                None if high is None else float(high),
+                scale,
+                width - 2,
+                ascii_only,
+            )
+            lines.append(f"  {drawn}")
+        lines.append("")
+    return lines
+
+
+def write_ratio_chart(rows: Sequence[Mapping[str, Any]], streams: Streams) -> None:
+    if not rows:
+        streams.stdout.write("(no ratios: the store lacks their inputs)\n")
+        return
+    ascii_only = not encodes_unicode(streams.stdout)
+    lines = ratio_chart_lines(rows, terminal_width(streams), ascii_only)
+    write_lines(lines, streams.stdout)
+
+
+def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: Streams) -> None:
+    """The newcomer's screen: figures, a chart of the shares, then who and what, then where next."""
+    console = make_console(streams)
+    ascii_only = not encodes_unicode(streams.stdout)
+    width = min(console.width, 80)
+    console.print(literal("Key figures", "bold"))
+    for figure in summary["key_figures"]:
+        shown = f"{cell_text(figure['value'])} {figure['unit']}"
+        console.print(literal(f"  {shown:>14}  {figure['statement']}"))
+    if summary["shares"]:
+        console.print()
+        first = summary["shares"][0]
+        console.print(literal(f"Shares of {first['of']} held by {first['subject']}", "bold"))
+        label_width = max(len(share["quantity"]) for share in summary["shares"])
+        label_width = min(label_width, max(8, width // 3))
+        bar_width = max(8, width - label_width - 10)
+        for share in summary["shares"]:
+            label = clip(share["quantity"], label_width).ljust(label_width)
+            drawn = bar(share["value"] / 100, bar_width, ascii_only)
+            console.print(literal(f"  {label} {drawn} {cell_text(share['value']):>4}%"))
+    sections = (
+        ("Events", summary["events"], ("name", "date", "projects_signed")),
+        ("Partners", summary["partners"], ("name", "sector", "agreement_kinds")),
+        ("Industries", summary["industries"], ("name", "role", "scale_label")),
+    )
+    for title, rows, columns in sections:
+        if not rows:
+            continue
+        console.print()
+        table = Table(title=literal(title, "bold"), box=box.SIMPLE_HEAD, title_justify="left")
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*(literal(row[column]) for column in columns))
+        console.print(table)
+    console.print(literal("More: " + " | ".join(hints), "dim"))
