@@ -58,7 +58,10 @@ class Listing(NamedTuple):
     """What the query left out and why, said on stderr beside the rows."""
 
     def filter(self, option: str) -> Filter:
-        return next(item for item in self.filters if item.option == option)
+        for item in self.filters:
+            if item.option == option:
+                return item
+        raise KeyError(f"the {self.name} listing declares no filter {option}")
 
 
 def _ratio_rows(store: Store) -> list[Row]:

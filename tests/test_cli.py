@@ -13,6 +13,7 @@ import pytest
 
 from conftest import Run
 from qingpu_cli import __version__
+from qingpu_cli.registry import EXAMPLES
 
 Cli = Callable[..., Run]
 
@@ -55,20 +56,15 @@ def test_json_output_matches_its_golden_file(
 def test_no_arguments_prints_help_with_an_example_per_command(cli: Cli) -> None:
     result = cli()
     assert result.status == 0
-    for command in (
-        "facts",
-        "partners",
-        "industries",
-        "events",
-        "sources",
-        "show",
-        "search",
-        "ratios",
-        "overview",
-        "validate",
-        "schema",
-    ):
-        assert f"  qingpu {command}" in result.stdout
+    for example in EXAMPLES:
+        assert f"  {example.command}" in result.stdout
+
+
+def test_a_mistyped_command_suggests_the_right_one_once(cli: Cli) -> None:
+    result = cli("fact")
+    assert result.status == 2
+    assert result.stderr.count("Did you mean 'facts'?") == 1
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_version(cli: Cli) -> None:

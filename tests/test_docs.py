@@ -7,6 +7,8 @@ import typer
 
 from conftest import ROOT
 from qingpu_cli.cli import app
+from qingpu_cli.errors import ExitStatus
+from qingpu_cli.registry import LISTINGS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(
@@ -17,6 +19,7 @@ COMMANDS = sorted(
 
 def test_the_app_has_its_commands() -> None:
     assert len(COMMANDS) == 11
+    assert set(LISTINGS) <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -29,5 +32,7 @@ def test_command_has_help_and_a_readme_mention(name: str) -> None:
 
 
 def test_readme_documents_exit_statuses_and_variables() -> None:
-    for text in ("| 0 |", "| 1 |", "| 2 |", "QINGPU_DATA", "NO_COLOR", "FORCE_COLOR"):
+    for status in ExitStatus:
+        assert f"| {int(status)} |" in README, status
+    for text in ("QINGPU_DATA", "NO_COLOR", "FORCE_COLOR"):
         assert text in README

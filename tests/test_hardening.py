@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import BUNDLED, Run, run_cli
 from qingpu_cli.errors import StoreInvalid
-from qingpu_cli.registry import LISTINGS
+from qingpu_cli.registry import EXAMPLES, LISTINGS
 from qingpu_cli.store import validate_store_text
 
 Cli = Callable[..., Run]
@@ -172,30 +172,13 @@ def test_an_internal_error_is_one_line(cli: Cli, monkeypatch: pytest.MonkeyPatch
 
 # Properties: whatever the arguments, whatever the store.
 
-COMMANDS = [
-    "facts",
-    "partners",
-    "industries",
-    "events",
-    "sources",
-    "search",
-    "show",
-    "ratios",
-    "overview",
-    "validate",
-    "schema",
-    "nonsense",
-]
+COMMANDS = [*(example.command.split()[1] for example in EXAMPLES), "nonsense"]
 WORDS = [
     "--json",
     "--format",
     "--fields",
-    "--topic",
-    "--subject",
-    "--search",
-    "--sector",
-    "--role",
-    "--chart",
+    *(item.option for listing in LISTINGS.values() for item in listing.filters),
+    *(option for listing in LISTINGS.values() for option in listing.app_only),
     "--data",
     "--help",
     "--version",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -228,3 +231,38 @@ def test_cached_and_uncached_runs_answer_the_same(cli: Callable[..., Run], tmp_p
     uncached = cli("facts", "--json", env={"QINGPU_NO_CACHE": "1"})
     assert cold.stdout == warm.stdout == uncached.stdout
     assert markers(tmp_path / "c")
+
+
+def console_script() -> str:
+    """The installed `qingpu` beside this interpreter, else the same entry point through -m."""
+    script = Path(sys.executable).with_name("qingpu")
+    return shlex.quote(str(script)) if script.exists() else f"{sys.executable} -m qingpu_cli"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cat {store} | {qingpu} --data /dev/stdin events --json",
+        "{qingpu} --data <(cat {store}) events --json",
+        "{qingpu} --data - events --json < {store}",
+        "mkfifo {tmp}/fifo; (cat {store} > {tmp}/fifo &); {qingpu} --data {tmp}/fifo events --json",
+    ],
+    ids=["/dev/stdin", "process substitution", "standard input", "named fifo"],
+)
+def test_a_store_that_can_be_read_once_is_read_once_cold_or_warm(
+    command: str, tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    """The fast path reads such a store, finds no proof on a cold cache and hands its bytes to
+    the app; on a warm cache it answers from them itself. Either way the answer is the app's."""
+    expected = cli("events", "--json").stdout
+    line = command.format(store=shlex.quote(str(BUNDLED)), qingpu=console_script(), tmp=tmp_path)
+    env = {**os.environ, "QINGPU_CACHE_DIR": str(tmp_path / "cold-cache")}
+    env.pop("QINGPU_NO_CACHE", None)
+    for _ in ("cold", "warm"):
+        result = subprocess.run(
+            ["bash", "-c", line], capture_output=True, text=True, env=env, timeout=60, check=False
+        )
+        assert (result.returncode, result.stderr) == (0, "")
+        assert result.stdout == expected
+        (tmp_path / "fifo").unlink(missing_ok=True)
+    assert list((tmp_path / "cold-cache").iterdir()), "the first run proved the store valid"
