@@ -49,8 +49,7 @@ app = typer.Typer(
 
 
 class Invocation(NamedTuple):
-    """What every command of one run shares: its streams and, if the fast path read the store
-    before handing the run on, that store's reader."""
+    """What every command of one run shares: its streams, and the one reader of its store."""
 
     streams: Streams
     reader: StoreReader | None
@@ -382,7 +381,7 @@ def schema(ctx: typer.Context) -> None:
     write_json(store_json_schema(), _streams(ctx).stdout)
 
 
-def run_app(args: Sequence[str], streams: Streams, reader: StoreReader | None = None) -> int:
+def run_app(args: Sequence[str], streams: Streams) -> int:
     """Run the Typer app on these arguments; its own errors become the project's, for the
     boundary to report."""
     try:
@@ -390,7 +389,7 @@ def run_app(args: Sequence[str], streams: Streams, reader: StoreReader | None = 
             args=list(args),
             prog_name="qingpu",
             standalone_mode=False,
-            obj=Invocation(streams, reader),
+            obj=Invocation(streams, None),
         )
     except typer.Exit as done:
         return done.exit_code

@@ -2,11 +2,12 @@
 
 Importing Typer and pydantic costs several times a bare interpreter's start-up, more than the
 work itself. A listing (`qingpu facts --json`, `qingpu partners --sector telecom` into a pipe)
-from a store already proven valid needs neither, nor does completing an option's value. This
-module reads the listings' declarations in `registry`, answers exactly those runs through the
-same query and the same `output.emit` as the app, and hands everything else (options it does
-not know, help, errors, a store not yet proven valid) to the app, with the store's bytes if it
-has read them, so the app stays the reference and gives every message.
+needs no Typer, and from a store already proven valid no pydantic either; completing an
+option's value needs neither. This module reads the listings' declarations in `registry`,
+answers exactly those runs through the same query and the same `output.emit` as the app, and
+hands everything else (options it does not know or values the app would refuse, help, every
+other command) to the app before it has read anything, so the app stays the reference for
+every usage message.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from .vocabulary import FORMATS
 
 if TYPE_CHECKING:
     from .boundary import Streams
-    from .store import StoreReader
 
 
 class Request(NamedTuple):
@@ -96,12 +96,15 @@ def parse(args: Sequence[str]) -> Request | None:
     return Request(data, listing, arguments, OutputOptions(fmt, as_json, fields))
 
 
-def answer(args: Sequence[str], streams: Streams) -> tuple[int | None, StoreReader | None]:
-    """The exit status of a run answered here, or None to hand the run to the app, with the
-    store's reader if the store was read."""
+def answer(args: Sequence[str], streams: Streams) -> int | None:
+    """The exit status of a run answered here, or None to hand the run to the app.
+
+    A run answered here reads its store once: a store proven valid before is parsed, any other
+    is validated here, and a store that cannot be read or is invalid is reported from here, in
+    the very words the app would use (both raise the errors of `store`)."""
     request = parse(args)
     if request is None:
-        return None, None
+        return None
     # Imported here rather than above: completion, the most frequent run, needs none of them.
     from .errors import UsageError
     from .output import chosen_fields, emit, output_format
@@ -112,13 +115,14 @@ def answer(args: Sequence[str], streams: Streams) -> tuple[int | None, StoreRead
         chosen_fields(request.options.fields, request.listing.fields)
         location = locate_store(request.data)
     except UsageError:
-        return None, None  # the app says what is wrong
+        return None  # the app says what is wrong, with its usage hint
     reader = StoreReader(location, streams.stdin)
-    store = reader.proven(cache_directory())
+    cache = cache_directory()
+    store = reader.proven(cache)
     if store is None:
-        return None, reader
+        store = reader.load(cache)
     emit(request.listing, store, request.arguments, request.options, streams)
-    return 0, reader
+    return 0
 
 
 def complete(environ: Mapping[str, str], stdout: IO[str]) -> int | None:
@@ -168,13 +172,12 @@ def main() -> None:
 
 def _fast_or_app(streams: Streams) -> int:
     args = sys.argv[1:]
-    reader = None
     if "_QINGPU_COMPLETE" in os.environ:
         status = complete(os.environ, streams.stdout)
     else:
-        status, reader = answer(args, streams)
+        status = answer(args, streams)
     if status is None:
         from .cli import run_app
 
-        status = run_app(args, streams, reader)
+        status = run_app(args, streams)
     return status

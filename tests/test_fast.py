@@ -15,7 +15,8 @@ from conftest import BUNDLED, run_cli
 from qingpu_cli import fast
 from qingpu_cli.boundary import Streams
 from qingpu_cli.fast import answer, complete, parse
-from qingpu_cli.store import StoreLocation, cache_directory, load_store
+from qingpu_cli.errors import StoreInvalid
+from qingpu_cli.store import StoreLocation, StoreReader, cache_directory, load_store
 
 AGREED = [
     ["facts", "--json"],
@@ -48,7 +49,7 @@ def proven() -> None:
 @pytest.mark.parametrize("args", AGREED)
 def test_fast_answer_is_the_apps_answer(proven: None, args: list[str]) -> None:
     out = io.StringIO()
-    assert answer(args, streams_of(out))[0] == 0
+    assert answer(args, streams_of(out)) == 0
     reference = run_cli(*args)
     assert reference.status == 0
     assert out.getvalue() == reference.stdout
@@ -57,7 +58,7 @@ def test_fast_answer_is_the_apps_answer(proven: None, args: list[str]) -> None:
 def test_a_store_on_standard_input_is_answered_from_its_bytes(proven: None) -> None:
     out = io.StringIO()
     args = ["--data", "-", "partners", "--json"]
-    assert answer(args, streams_of(out, stdin=BUNDLED.read_bytes()))[0] == 0
+    assert answer(args, streams_of(out, stdin=BUNDLED.read_bytes())) == 0
     assert out.getvalue() == run_cli(*args, input=BUNDLED.read_bytes()).stdout
 
 
@@ -81,23 +82,26 @@ def test_a_store_on_standard_input_is_answered_from_its_bytes(proven: None) -> N
     ],
 )
 def test_everything_else_goes_to_the_app(proven: None, args: list[str]) -> None:
-    assert answer(args, streams_of(io.StringIO())) == (None, None)
+    assert answer(args, streams_of(io.StringIO())) is None
 
 
-def test_a_store_not_yet_proven_goes_to_the_app_with_its_bytes_read() -> None:
-    assert parse(["facts", "--json"]) is not None
-    status, reader = answer(["facts", "--json"], streams_of(io.StringIO()))
-    assert status is None and reader is not None
-    assert reader.location == StoreLocation(None)
+def test_a_store_not_yet_proven_is_validated_and_proven_here(tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert answer(["facts", "--json"], streams_of(out)) == 0
+    assert out.getvalue() == run_cli("facts", "--json").stdout
+    assert StoreReader(StoreLocation(None)).proven(cache_directory()) is not None
 
 
-def test_a_changed_store_goes_to_the_app(proven: None, tmp_path: Path) -> None:
+def test_a_changed_store_is_validated_again(proven: None, tmp_path: Path) -> None:
     path = tmp_path / "store.json"
     path.write_bytes(BUNDLED.read_bytes())
     load_store(StoreLocation(str(path)), cache_directory())
-    assert answer(["--data", str(path), "events", "--json"], streams_of(io.StringIO()))[0] == 0
+    assert answer(["--data", str(path), "events", "--json"], streams_of(io.StringIO())) == 0
     path.write_text("{}")
-    assert answer(["--data", str(path), "events", "--json"], streams_of(io.StringIO()))[0] is None
+    with pytest.raises(StoreInvalid) as raised:
+        answer(["--data", str(path), "events", "--json"], streams_of(io.StringIO()))
+    reported = run_cli("--data", str(path), "events").stderr
+    assert reported.startswith(f"qingpu: {raised.value.message}\n")
 
 
 @pytest.mark.parametrize(
