@@ -8,22 +8,18 @@ value with its unit) live in `store_problems`, which reports every problem with 
 Importing this module imports pydantic, so only the validation path and `qingpu schema` do.
 """
 
-import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     ConfigDict,
     Field,
-    PlainValidator,
     TypeAdapter,
     ValidationError,
-    WithJsonSchema,
     with_config,
 )
-from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
 from .vocabulary import (
@@ -43,16 +39,10 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _RECORD_CONFIG = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
-def _finite_number(value: object) -> float:
-    """Keep whole numbers whole (13 stays 13 in every output) while refusing NaN and infinity."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise PydanticCustomError("number_type", "Input should be a number")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise PydanticCustomError("finite_number", "Input should be a finite number")
-    return value
-
-
-Number = Annotated[float, PlainValidator(_finite_number), WithJsonSchema({"type": "number"})]
+#: A finite JSON number. Strict float takes whole numbers too, and refuses booleans, strings,
+#: NaN, the infinities and integers beyond a float's range, all in pydantic-core: no Python call
+#: per number. The data a command uses is the store's own parse, so 13 stays 13 in every output.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Id = Annotated[
     str,
     Field(
@@ -255,94 +245,96 @@ def schema_problems(error: ValidationError) -> list[Problem]:
     return [(format_location(item["loc"]), item["msg"]) for item in error.errors(include_url=False)]
 
 
-def _records(data: object) -> Iterator[tuple[str, int, Mapping[str, Any]]]:
-    """Every record of a parsed store, tolerating a store that failed the schema."""
-    if not isinstance(data, Mapping):
-        return
-    for kind in RECORD_KINDS:
-        items = data.get(kind)
-        if isinstance(items, list):
-            for index, record in enumerate(items):
-                if isinstance(record, Mapping):
-                    yield kind, index, record
+def _record_lists(data: object) -> list[tuple[str, list[Any]]]:
+    """Each kind's list of a parsed store, tolerating a store that failed the schema."""
+    if not isinstance(data, dict):
+        return []
+    found = ((kind, data.get(kind)) for kind in RECORD_KINDS)
+    return [(kind, items) for kind, items in found if isinstance(items, list)]
 
 
-def _referenced_ids(value: object) -> list[tuple[str, str]]:
-    """(suffix, id) pairs for a reference field holding one id or a list of ids."""
-    if isinstance(value, str):
-        return [("", value)]
-    if isinstance(value, list):
-        return [(f"[{i}]", item) for i, item in enumerate(value) if isinstance(item, str)]
-    return []
-
-
-def _fact_problems(fact: Mapping[str, Any], where: str) -> Iterator[Problem]:
+def _fact_problems(fact: dict[str, Any]) -> list[Problem]:
+    """What is wrong with a fact's value against its unit and decimals, each problem as (the
+    field it is at, such as `.value`, message); most facts have none."""
     value, unit, decimals = fact.get("value"), fact.get("unit"), fact.get("decimals")
     if (value is None) != (unit is None) or (value is None) != (decimals is None):
-        yield where, "value, unit and decimals are given together or all null"
-        return
+        return [("", "value, unit and decimals are given together or all null")]
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return
+        return []
+    found: list[Problem] = []
     if isinstance(decimals, int) and round(value, decimals) != value:
-        yield f"{where}.value", f"{value} has more decimals than the {decimals} stated"
+        found.append((".value", f"{value} has more decimals than the {decimals} stated"))
     if unit in ("km2", "count", "CNY") and value < 0:
-        yield f"{where}.value", f"a {unit} value cannot be negative: {value}"
+        found.append((".value", f"a {unit} value cannot be negative: {value}"))
     if unit == "count" and decimals != 0:
-        yield f"{where}.decimals", "a count has 0 decimals"
+        found.append((".decimals", "a count has 0 decimals"))
     if unit == "percent" and fact.get("share_of") is not None and not 0 <= value <= 100:
-        yield f"{where}.value", f"a share must lie between 0 and 100 percent: {value}"
+        found.append((".value", f"a share must lie between 0 and 100 percent: {value}"))
     if fact.get("share_of") is not None and unit != "percent":
-        yield f"{where}.share_of", "only a percent value is a share of something"
-
-
-def _reference_problem(
-    target: str, allowed: tuple[str, ...] | None, kind_of: Mapping[str, str]
-) -> str | None:
-    if target not in kind_of:
-        return f"unknown id {target!r}"
-    if allowed is not None and kind_of[target] not in allowed:
-        return f"{target!r} is in {kind_of[target]}, expected one of {' or '.join(allowed)}"
-    return None
+        found.append((".share_of", "only a percent value is a share of something"))
+    return found
 
 
 def store_problems(data: object) -> list[Problem]:
-    """Invariants across records: unique ids, known sources, references that resolve."""
+    """Invariants across records: unique ids, known sources, references that resolve.
+
+    It runs on every validation of a store, so it walks each list once with plain loops and
+    builds a location's text only for a problem found there (100,000 facts take a fraction of
+    a second)."""
     problems: list[Problem] = []
-    kind_of: dict[str, str] = {}
-    first_at: dict[str, str] = {}
-    for kind, index, record in _records(data):
-        record_id = record.get("id")
-        if not isinstance(record_id, str):
-            continue
-        where = f"{kind}[{index}].id"
-        if record_id in first_at:
-            problems.append((where, f"duplicate id {record_id!r}, first at {first_at[record_id]}"))
-            continue
-        first_at[record_id] = where
-        kind_of[record_id] = kind
-    references_of = {
-        kind: [(field, allowed) for (k, field), allowed in REFERENCES.items() if k == kind]
-        for kind in RECORD_KINDS
-    }
-    for kind, index, record in _records(data):
-        where = f"{kind}[{index}]"
-        for field, allowed in references_of[kind]:
-            for suffix, target in _referenced_ids(record.get(field)):
-                problem = _reference_problem(target, allowed, kind_of)
-                if problem:
-                    problems.append((f"{where}.{field}{suffix}", problem))
-        share_of = record.get("share_of") if kind == "facts" else None
-        if isinstance(share_of, Mapping) and isinstance(share_of.get("subject"), str):
-            problem = _reference_problem(share_of["subject"], None, kind_of)
-            if problem:
-                problems.append((f"{where}.share_of.subject", problem))
-        evidence = record.get("evidence")
-        for number, item in enumerate(evidence if isinstance(evidence, list) else []):
-            source = item.get("source") if isinstance(item, Mapping) else None
-            if isinstance(source, str) and kind_of.get(source) != "sources":
+    lists = _record_lists(data)
+    placed: dict[str, tuple[str, int]] = {}
+    for kind, items in lists:
+        for index, record in enumerate(items):
+            record_id = record.get("id") if isinstance(record, dict) else None
+            if not isinstance(record_id, str):
+                continue
+            if record_id in placed:
+                first_kind, first_index = placed[record_id]
                 problems.append(
-                    (f"{where}.evidence[{number}].source", f"unknown source {source!r}")
+                    (
+                        f"{kind}[{index}].id",
+                        f"duplicate id {record_id!r}, first at {first_kind}[{first_index}].id",
+                    )
                 )
-        if kind == "facts":
-            problems.extend(_fact_problems(record, where))
+                continue
+            placed[record_id] = (kind, index)
+
+    kind_of = {record_id: kind for record_id, (kind, _) in placed.items()}
+
+    def unresolved(target: str, allowed: tuple[str, ...] | None) -> str | None:
+        found = kind_of.get(target)
+        if found is None:
+            return f"unknown id {target!r}"
+        if allowed is not None and found not in allowed:
+            return f"{target!r} is in {found}, expected one of {' or '.join(allowed)}"
+        return None
+
+    for kind, items in lists:
+        references = [(field, allowed) for (k, field), allowed in REFERENCES.items() if k == kind]
+        is_fact = kind == "facts"
+        for index, record in enumerate(items):
+            if type(record) is not dict:
+                continue
+            for field, allowed in references:
+                value = record.get(field)
+                if type(value) is str:
+                    if problem := unresolved(value, allowed):
+                        problems.append((f"{kind}[{index}].{field}", problem))
+                elif type(value) is list:
+                    for number, target in enumerate(value):
+                        if type(target) is str and (problem := unresolved(target, allowed)):
+                            problems.append((f"{kind}[{index}].{field}[{number}]", problem))
+            share_of = record.get("share_of") if is_fact else None
+            subject = share_of.get("subject") if type(share_of) is dict else None
+            if type(subject) is str and (problem := unresolved(subject, None)):
+                problems.append((f"{kind}[{index}].share_of.subject", problem))
+            evidence = record.get("evidence")
+            for number, item in enumerate(evidence if type(evidence) is list else ()):
+                source = item.get("source") if type(item) is dict else None
+                if type(source) is str and kind_of.get(source) != "sources":
+                    where = f"{kind}[{index}].evidence[{number}].source"
+                    problems.append((where, f"unknown source {source!r}"))
+            if is_fact and (found := _fact_problems(record)):
+                problems.extend((f"{kind}[{index}]{field}", text) for field, text in found)
     return problems

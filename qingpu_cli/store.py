@@ -14,7 +14,6 @@ read and hashed twice.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os

@@ -14,8 +14,8 @@ import pytest
 from conftest import BUNDLED, run_cli
 from qingpu_cli import fast
 from qingpu_cli.boundary import Streams
-from qingpu_cli.fast import answer, complete, parse
 from qingpu_cli.errors import StoreInvalid
+from qingpu_cli.fast import answer, complete
 from qingpu_cli.store import StoreLocation, StoreReader, cache_directory, load_store
 
 AGREED = [

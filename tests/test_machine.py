@@ -126,3 +126,17 @@ def test_a_clipped_label_fits_and_says_it_was_cut(label: str, width: int) -> Non
     else:
         assert clipped.endswith("~")
         assert label.startswith(clipped[:-1])
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(value=JSON_VALUES, ascii_only=st.booleans())
+def test_the_encoder_made_once_writes_what_json_dumps_writes(value: Any, ascii_only: bool) -> None:
+    encode = machine._compact_encoder(ascii_only)
+    assert encode is not None, "CPython has the C encoder"
+    assert encode(value) == json.dumps(value, ensure_ascii=ascii_only)
