@@ -290,6 +290,13 @@ def test_validate_the_active_and_a_named_store(
     ]
 
 
+def test_validate_finds_its_store_as_data_does(cli: Cli, bundled: dict[str, Any]) -> None:
+    assert cli("validate", "").stderr == cli("--data", "", "facts").stderr
+    assert cli("validate", "").status == 2
+    result = cli("validate", "-", input=json.dumps(bundled))
+    assert (result.status, result.stdout) == (0, "valid: 35 records\n")
+
+
 def test_validate_a_missing_path(cli: Cli) -> None:
     result = cli("validate", "/nonexistent/store.json")
     assert result.status == 2

@@ -5,8 +5,10 @@ from __future__ import annotations
 import copy
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -168,6 +170,41 @@ def test_an_internal_error_is_one_line(cli: Cli, monkeypatch: pytest.MonkeyPatch
     assert result.stderr == (
         "qingpu: internal error: RuntimeError: boom (set QINGPU_DEBUG=1 for the traceback)\n"
     )
+
+
+def test_ctrl_c_in_the_app_is_one_line_and_status_130(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typer turns a KeyboardInterrupt into a silent status 130; the boundary's own signal
+    handler reaches past it."""
+    import qingpu_cli.queries as queries
+
+    def interrupted(*_: object, **__: object) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)  # the handler runs at the next instruction, well before this ends
+
+    monkeypatch.setattr(queries, "describe_record", interrupted)
+    result = cli("show", "huawei")
+    assert (result.status, result.stderr) == (130, "qingpu: interrupted\n")
+
+
+@pytest.mark.parametrize("command", ["facts --json", "validate"], ids=["fast path", "app"])
+def test_ctrl_c_while_waiting_for_a_store_is_one_line_and_status_130(
+    command: str, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "never-written.fifo"
+    os.mkfifo(fifo)
+    process = subprocess.Popen(
+        [*QINGPU.split(), "--data", str(fifo), *command.split()],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "QINGPU_NO_CACHE": "1"},
+    )
+    time.sleep(1.5)  # started, and blocked opening the FIFO
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert (process.returncode, out, err) == (130, "", "qingpu: interrupted\n")
 
 
 # Properties: whatever the arguments, whatever the store.
