@@ -184,6 +184,9 @@ def run(body: Callable[[Streams], int], streams: Streams | None = None) -> int:
         return int(ExitStatus.INTERRUPTED)
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else int(ExitStatus.OK)
+    except MemoryError:
+        say(streams, "out of memory: the store or the answer is larger than this machine can hold")
+        return int(ExitStatus.BAD_DATA)
     except Exception as error:
         if os.environ.get("QINGPU_DEBUG"):
             raise

@@ -18,7 +18,13 @@ from .boundary import Streams
 from .errors import ExitStatus, QingpuError, UsageError
 from .output import emit, output_format, write_record
 from .registry import EXAMPLES, LISTINGS, OutputOptions
-from .store import StoreLocation, StoreReader, cache_directory, locate_store
+from .store import (
+    StoreLocation,
+    StoreReader,
+    cache_directory,
+    locate_store,
+    readable_quickly,
+)
 from .vocabulary import Format, OverviewFormat, Role, Sector, Topic
 
 if TYPE_CHECKING:
@@ -87,8 +93,12 @@ def _streams(ctx: typer.Context) -> Streams:
 
 
 def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Ids for a tab key: from a store that can be read at once, else none, never a wait."""
     try:
-        store = _active_store(ctx)
+        location = _location(ctx)
+        if not readable_quickly(location):
+            return []
+        store = _reader(ctx, location).load(cache_directory())
     except QingpuError:
         return []
     known = [*queries.record_ids(store), *ratios.RATIO_IDS]

@@ -31,6 +31,10 @@ class StorePathError(QingpuError):
     status = ExitStatus.USAGE
 
 
+class StoreTooLarge(QingpuError):
+    """The store is larger than the limit a run reads (QINGPU_MAX_STORE_BYTES)."""
+
+
 class StoreInvalid(QingpuError):
     """The store is not JSON, or breaks the schema or an invariant; `problems` lists all of them."""
 

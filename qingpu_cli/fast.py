@@ -129,11 +129,11 @@ def complete(environ: Mapping[str, str], stdout: IO[str]) -> int | None:
     """Bash completion of an option's value from the vocabulary; None for anything else."""
     if environ.get("_QINGPU_COMPLETE") != "complete_bash":
         return None
-    words = environ.get("COMP_WORDS", "").split()
     try:
-        current = int(environ.get("COMP_CWORD", ""))
-    except ValueError:
-        return None
+        words = environ["COMP_WORDS"].split()
+        current = int(environ["COMP_CWORD"])
+    except (KeyError, ValueError):
+        return 0  # a shell that says nothing usable is offered nothing, not an error
     if environ.get("COMP_WORDS", "").endswith(" "):
         words.append("")
     if current != len(words) - 1 or current < 2:

@@ -51,7 +51,23 @@ Id = Annotated[
     ),
 ]
 Text = Annotated[str, Field(min_length=1)]
-NonNegativeInt = Annotated[int, Field(ge=0)]
+
+#: A float carries at most 17 significant decimal digits: no source states more decimals than
+#: that, and a bound keeps the exact interval arithmetic of `ratios` small.
+MAX_DECIMALS = 17
+Decimals = Annotated[int, Field(ge=0, le=MAX_DECIMALS)]
+
+#: The largest magnitude each unit can mean, so that no valid store can overflow a computation:
+#: no area larger than the Earth's land (148.94 million km2), no amount of money a hundred times
+#: the world's yearly output, no count or percentage beyond any the sources could state.
+UNIT_LIMITS: dict[str, float] = {
+    "km2": 148_940_000,
+    "percent": 1_000_000,
+    "count": 1e12,
+    "CNY": 1e16,
+}
+#: The same for a magnitude whose unit the source leaves unnamed.
+MAX_MAGNITUDE = 1e16
 
 
 @with_config(_RECORD_CONFIG)
@@ -111,7 +127,7 @@ class Fact(TypedDict):
     statement: Text
     value: Number | None
     unit: Unit | None
-    decimals: NonNegativeInt | None
+    decimals: Decimals | None
     share_of: ShareOf | None
     aliases: list[Text]
     related: list[Id]
@@ -152,7 +168,7 @@ class Plan(TypedDict):
     id: Id
     name: Text
     aliases: list[Text]
-    year: NonNegativeInt | None
+    year: Annotated[int, Field(ge=0, le=9999)] | None
     subject: Id
     evidence: Evidences
 
@@ -160,7 +176,7 @@ class Plan(TypedDict):
 @with_config(_RECORD_CONFIG)
 class Scale(TypedDict):
     label: Text
-    magnitude: Annotated[Number, Field(ge=0)] | None
+    magnitude: Annotated[Number, Field(ge=0, le=MAX_MAGNITUDE)] | None
     unit: Unit | None
     status: ScaleStatus
     aliases: list[Text]
@@ -266,6 +282,9 @@ def _fact_problems(fact: dict[str, Any]) -> list[Problem]:
         found.append((".value", f"{value} has more decimals than the {decimals} stated"))
     if unit in ("km2", "count", "CNY") and value < 0:
         found.append((".value", f"a {unit} value cannot be negative: {value}"))
+    limit = UNIT_LIMITS.get(unit) if isinstance(unit, str) else None
+    if limit is not None and abs(value) > limit:
+        found.append((".value", f"{value} {unit} is beyond what a {unit} value can be: {limit:g}"))
     if unit == "count" and decimals != 0:
         found.append((".decimals", "a count has 0 decimals"))
     if unit == "percent" and fact.get("share_of") is not None and not 0 <= value <= 100:

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from .errors import NotFound
+from .folding import Needle
 
 if TYPE_CHECKING:
     from .models import Store
@@ -34,10 +35,6 @@ def source_ids(record: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(item["source"] for item in record.get("evidence", [])))
 
 
-def _matches(text: str, needle: str) -> bool:
-    return needle.casefold() in text.casefold()
-
-
 def facts(
     store: Store,
     topic: str | None = None,
@@ -45,14 +42,15 @@ def facts(
     search: str | None = None,
 ) -> list[Row]:
     """Key figures and statements, optionally narrowed by topic, subject id or text."""
+    needle = Needle(search) if search is not None else None
     rows = []
     for fact in _records(store, "facts"):
         if topic is not None and fact["topic"].casefold() != topic.casefold():
             continue
         if subject is not None and fact["subject"] != subject:
             continue
-        if search is not None and not any(
-            _matches(text, search) for text in (fact["statement"], *fact["aliases"])
+        if needle is not None and not any(
+            needle.found_in(text) for text in (fact["statement"], *fact["aliases"])
         ):
             continue
         rows.append({**fact, "sources": source_ids(fact)})
@@ -155,14 +153,16 @@ SEARCH_SKIPPED_FIELDS = {"id", "source", "subject", "counterpart", "owner", "pla
 
 
 def search(store: Store, text: str) -> list[Row]:
-    """Every name, alias, statement and quote that contains the text, ignoring case."""
+    """Every name, alias, statement and quote that contains the text, folded as `folding` says
+    (any case, full-width or composed forms, traditional or simplified characters)."""
+    needle = Needle(text)
     rows = []
     for kind, record in all_records(store):
         for field, value in _strings(record, ""):
             leaf = field.rsplit(".", 1)[-1].split("[", 1)[0]
             if leaf in SEARCH_SKIPPED_FIELDS and field != "id":
                 continue
-            if _matches(value, text):
+            if needle.found_in(value):
                 rows.append({"kind": kind, "id": record["id"], "field": field, "text": value})
     return rows
 

@@ -7,7 +7,6 @@ FORCE_COLOR), through one Console factory.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
@@ -17,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .boundary import Streams
+from .folding import Needle
 from .machine import cell_text, encodes_unicode, visible
 
 
@@ -51,10 +51,12 @@ MIN_COLUMN_WIDTH = 12
 SHORT_CELL = 24
 
 
-def _highlighted(value: object, needle: str | None) -> Text:
+def _highlighted(value: object, needle: Needle | None) -> Text:
+    """A cell with what matched the search marked, found by the same folding as the match."""
     text = literal(value)
-    if needle:
-        text.highlight_regex(re.compile(re.escape(visible(needle)), re.IGNORECASE), "bold reverse")
+    if needle is not None:
+        for start, end in needle.spans(text.plain):
+            text.stylize("bold reverse", start, end)
     return text
 
 
@@ -69,8 +71,9 @@ def write_table(
     if not rows:
         console.print(literal("(no records)", "dim"))
         return
+    needle = Needle(highlight) if highlight else None
     if console.width < MIN_COLUMN_WIDTH * len(columns):
-        _write_records_vertically(console, rows, columns, title, highlight)
+        _write_records_vertically(console, rows, columns, title, needle)
         return
     table = Table(
         title=literal(title) if title else None,
@@ -80,7 +83,7 @@ def write_table(
         pad_edge=False,
         collapse_padding=True,
     )
-    cells = [[_highlighted(row.get(column), highlight) for column in columns] for row in rows]
+    cells = [[_highlighted(row.get(column), needle) for column in columns] for row in rows]
     for index, column in enumerate(columns):
         longest = max(len(column), *(len(row[index]) for row in cells))
         if longest <= SHORT_CELL:
@@ -97,7 +100,7 @@ def _write_records_vertically(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
     title: str | None,
-    highlight: str | None,
+    needle: Needle | None,
 ) -> None:
     """For a narrow terminal: each record as a block of `field: value` lines."""
     if title:
@@ -106,7 +109,7 @@ def _write_records_vertically(
         console.print(literal(f"-- {number} --", "dim"))
         for column in columns:
             line = literal(f"{column}: ", "cyan")
-            line.append_text(_highlighted(row.get(column), highlight))
+            line.append_text(_highlighted(row.get(column), needle))
             console.print(line, overflow="fold")
 
 

@@ -14,14 +14,18 @@ read and hashed twice.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
+import stat
 import sys
+from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
 
 from . import __version__
-from .errors import StoreInvalid, StorePathError, UsageError
+from .errors import StoreInvalid, StorePathError, StoreTooLarge, UsageError
 
 if TYPE_CHECKING:
     from .models import Store
@@ -30,6 +34,9 @@ STDIN = "-"
 DATA_ENV = "QINGPU_DATA"
 CACHE_ENV = "QINGPU_CACHE_DIR"
 NO_CACHE_ENV = "QINGPU_NO_CACHE"
+MAX_BYTES_ENV = "QINGPU_MAX_STORE_BYTES"
+DEFAULT_MAX_BYTES = 1 << 30
+_CHUNK = 1 << 20
 BOM = b"\xef\xbb\xbf"
 
 
@@ -58,16 +65,65 @@ def locate_store(option: str | None, environ: dict[str, str] | None = None) -> S
     return StoreLocation(chosen)
 
 
-def read_store_bytes(location: StoreLocation, stdin: IO[bytes] | None = None) -> bytes:
+def store_size_limit(environ: Mapping[str, str] | None = None) -> int:
+    """The largest store a run reads, in bytes: 1 GiB unless QINGPU_MAX_STORE_BYTES says."""
+    env = os.environ if environ is None else environ
+    given = env.get(MAX_BYTES_ENV, "").strip()
+    if not given:
+        return DEFAULT_MAX_BYTES
+    if not given.isdigit() or int(given) == 0:
+        raise UsageError(f"{MAX_BYTES_ENV} must be a whole number of bytes above 0, not {given!r}")
+    return int(given)
+
+
+def _too_large(label: str, size: str, limit: int) -> StoreTooLarge:
+    return StoreTooLarge(
+        f"store is too large: {label} has {size} bytes, more than the limit of {limit:,}"
+        f" (set {MAX_BYTES_ENV} to read it)"
+    )
+
+
+def _read_bounded(file: IO[bytes], label: str, limit: int) -> bytes:
+    """All of a file, refused before it is read whole when it is larger than the limit: by its
+    size where it has one (a regular file), else as soon as more than the limit has come (a
+    pipe). A character or block device (`/dev/zero`, a disk) is refused unread."""
+    try:
+        mode = os.fstat(file.fileno()).st_mode
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        mode = None  # a stream with no descriptor: read it as a pipe
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISBLK(mode)):
+        raise StorePathError(f"store is a device, not a file: {label}")
+    if mode is not None and stat.S_ISREG(mode):
+        size = os.fstat(file.fileno()).st_size
+        if size > limit:
+            raise _too_large(label, f"{size:,}", limit)
+        data = file.read()
+        if len(data) > limit:  # it grew since
+            raise _too_large(label, f"over {limit:,}", limit)
+        return data
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := file.read(_CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise _too_large(label, f"over {limit:,}", limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def read_store_bytes(
+    location: StoreLocation, stdin: IO[bytes] | None = None, limit: int | None = None
+) -> bytes:
+    bound = store_size_limit() if limit is None else limit
     if location.path is None:
         return _bundled_bytes()
     if location.path == STDIN:
         if stdin is None:
             raise StorePathError("store is standard input ('--data -'), but it is closed")
-        return stdin.read()
+        return _read_bounded(stdin, location.label, bound)
     try:
         with open(location.path, "rb") as file:
-            return file.read()
+            return _read_bounded(file, location.label, bound)
     except FileNotFoundError:
         raise StorePathError(f"store not found: {location.path}") from None
     except IsADirectoryError:
@@ -79,6 +135,25 @@ def read_store_bytes(location: StoreLocation, stdin: IO[bytes] | None = None) ->
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise StorePathError(f"store cannot be read: {location.path}: {reason}") from None
+
+
+#: Completion reads a store only if it is this small: a key press must answer at once.
+QUICK_BYTES = 16 << 20
+
+
+def readable_quickly(location: StoreLocation) -> bool:
+    """Whether a store can be read without waiting: the bundled one, or a regular file of a few
+    megabytes. Standard input, a pipe, a device or a large file is not (asked without opening
+    it, which on a FIFO would wait for a writer)."""
+    if location.path is None:
+        return True
+    if location.path == STDIN:
+        return False
+    try:
+        status = os.stat(location.path)
+    except OSError:
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_size <= QUICK_BYTES
 
 
 def _bundled_bytes() -> bytes:
@@ -174,42 +249,95 @@ def _unique(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return list(dict.fromkeys(problems))
 
 
-def cache_directory(environ: dict[str, str] | None = None) -> str | None:
+def cache_directory(environ: Mapping[str, str] | None = None) -> str | None:
+    """Where proofs of validity are kept, or None for none: QINGPU_CACHE_DIR (a leading `~` is
+    the home directory), else $XDG_CACHE_HOME/qingpu, else ~/.cache/qingpu. A relative path is
+    not used (the XDG rule), so that no run makes cache folders wherever it was started."""
     env = os.environ if environ is None else environ
     if env.get(NO_CACHE_ENV):
         return None
-    if env.get(CACHE_ENV):
-        return env[CACHE_ENV]
-    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "qingpu")
+    given = env.get(CACHE_ENV)
+    if given:
+        chosen = os.path.expanduser(given)
+        return chosen if os.path.isabs(chosen) else None
+    base = env.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "qingpu") if os.path.isabs(base) else None
+
+
+#: Longer than any marker's content; a marker is never read further.
+_MARKER_BYTES = 128
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NO_BLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def _marker(directory: str | os.PathLike[str], digest: str) -> str:
     return os.path.join(directory, f"valid-{__version__}-{digest}")
 
 
+def _owned_privately(status: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else: what a cache must be to be trusted."""
+    getuid = getattr(os, "getuid", None)
+    owner_ok = getuid is None or status.st_uid == getuid()
+    return owner_ok and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _trusted_directory(directory: str | os.PathLike[str]) -> bool:
+    try:
+        status = os.stat(directory)
+    except OSError:
+        return False
+    return stat.S_ISDIR(status.st_mode) and _owned_privately(status)
+
+
 def _proven_valid(directory: str | os.PathLike[str] | None, digest: str) -> bool:
-    if directory is None:
+    """Whether a marker proves these bytes valid. The marker is opened without following a
+    link and without waiting (a FIFO planted there cannot hang a run), must be a regular file
+    of this user's, and is read to a small fixed size."""
+    if directory is None or not _trusted_directory(directory):
         return False
     try:
-        with open(_marker(directory, digest), encoding="ascii") as file:
-            return file.read() == digest
-    except (OSError, UnicodeDecodeError):
+        descriptor = os.open(_marker(directory, digest), os.O_RDONLY | _NO_FOLLOW | _NO_BLOCK)
+    except OSError:
         return False
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or not _owned_privately(status):
+            return False
+        return os.read(descriptor, _MARKER_BYTES) == digest.encode("ascii")
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
 
 
 def _remember_valid(directory: str | os.PathLike[str] | None, digest: str) -> None:
+    """Leave a marker for these bytes. The directory is made private (0700); one that is not
+    this user's, or that others can write to, is left alone. The marker is written to a fresh
+    temporary file beside it (mkstemp: an unpredictable name, never a planted link) and renamed
+    into place; a failure leaves nothing behind."""
     if directory is None:
         return
-    marker = _marker(directory, digest)
-    partial = f"{marker}.{os.getpid()}.tmp"
+    import tempfile
+
     try:
-        os.makedirs(directory, exist_ok=True)
-        with open(partial, "w", encoding="ascii") as file:
-            file.write(digest)
-        os.replace(partial, marker)
+        os.makedirs(directory, mode=0o700, exist_ok=True)
     except OSError:
         return
+    if not _trusted_directory(directory):
+        return
+    try:
+        descriptor, partial = tempfile.mkstemp(prefix=".valid-", suffix=".tmp", dir=directory)
+    except OSError:
+        return
+    try:
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(digest)
+        os.replace(partial, _marker(directory, digest))
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
 
 
 class StoreReader:
