@@ -75,6 +75,42 @@ def synthetic_store(count: int, directory: Path) -> Path:
     return path
 
 
+def joined_store(count: int, directory: Path) -> Path:
+    """A store whose listings join across records: `count` partners, each party to an agreement
+    with the first, and `count` facts counting the projects of `count // 50` events."""
+    store = json.loads(BUNDLED.read_text(encoding="utf-8"))
+    partner, agreement = store["partners"][0], store["agreements"][0]
+    event, fact = store["events"][0], store["facts"][0]
+    store["partners"] = [{**partner, "id": f"partner-{n}"} for n in range(count)]
+    store["agreements"] = [
+        {
+            **agreement,
+            "id": f"agreement-{n}",
+            "parties": [f"partner-{n}"],
+            "counterpart": "partner-0",
+        }
+        for n in range(count)
+    ]
+    store["events"] = [{**event, "id": f"event-{n}"} for n in range(count // 50)]
+    store["facts"] = [
+        {
+            **fact,
+            "id": f"projects-{n}",
+            "value": n,
+            "unit": "count",
+            "decimals": 0,
+            "share_of": None,
+            "related": [f"event-{n % (count // 50)}"],
+        }
+        for n in range(count)
+    ]
+    for kind in ("industries", "initiatives"):
+        store[kind] = []
+    path = directory / f"joined-{count}.json"
+    path.write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 def measured_copy(qingpu: str) -> str:
     """Where the package behind the `qingpu` on PATH lives: an editable checkout or an install."""
     with open(qingpu, "rb") as script:
@@ -177,6 +213,22 @@ def main() -> None:
         growth = scale["100000"]["qingpu"]["median_ms"] / scale["10000"]["qingpu"]["median_ms"]
         scale["growth_10k_to_100k"] = growth
         print(f"  time from 10,000 to 100,000 facts: {growth:.1f}x (linear would be 10x)")
+
+    print(f"\njoins, median of {options.scale_rounds} interleaved runs, store proven valid:")
+    joined = {size: joined_store(size, work) for size in (10_000, 100_000)}
+    for command_name in ("partners", "events"):
+        commands = {
+            str(size): [qingpu, "--data", str(path), command_name, "--json"]
+            for size, path in joined.items()
+        }
+        timed = compare(commands, options.scale_rounds, env)
+        growth = timed["100000"]["median_ms"] / timed["10000"]["median_ms"]
+        scale[f"{command_name}_growth"] = growth
+        scale[f"{command_name}_joined"] = timed
+        print(
+            f"  {command_name} --json: {timed['10000']['median_ms']:.0f} ms at 10,000 records,"
+            f" {timed['100000']['median_ms']:.0f} ms at 100,000: {growth:.1f}x (linear: 10x)"
+        )
 
     results = {
         "date": time.strftime("%Y-%m-%d"),

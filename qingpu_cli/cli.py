@@ -289,8 +289,10 @@ def ratios_command(
     if not chart:
         _emit(ctx, "ratios", {}, fmt, as_json, fields)
         return
-    if fmt is not None or as_json:
-        raise UsageError("--chart draws bars; it does not combine with --format or --json")
+    if fmt is not None or as_json or fields is not None:
+        raise UsageError(
+            "--chart draws bars; it does not combine with --format, --json or --fields"
+        )
     from .screens import write_ratio_chart
 
     store = _active_store(ctx)

@@ -43,7 +43,7 @@ def cell_text(value: object) -> str:
     if isinstance(value, Rational) and not isinstance(value, int):
         return format_number(float(value))
     if isinstance(value, (int, float)):
-        return repr(value)
+        return repr(value + 0.0) if value == 0 and isinstance(value, float) else repr(value)
     if isinstance(value, Mapping):
         return ", ".join(f"{key}={cell_text(item)}" for key, item in value.items())
     if isinstance(value, list):
@@ -163,7 +163,7 @@ def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([visible(cell_text(row.get(column))) for column in columns])
+        writer.writerow([_safe_cell(row.get(column)) for column in columns])
 
 
 def write_markdown(

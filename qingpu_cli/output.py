@@ -50,6 +50,9 @@ def chosen_fields(fields: str | None, valid: Sequence[str]) -> list[str] | None:
         raise UsageError(
             f"unknown field {', '.join(unknown)} for --fields; valid: {', '.join(valid)}"
         )
+    repeated = [field for field in dict.fromkeys(chosen) if chosen.count(field) > 1]
+    if repeated:
+        raise UsageError(f"--fields names {', '.join(repeated)} more than once")
     return chosen
 
 

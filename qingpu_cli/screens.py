@@ -7,6 +7,8 @@ FORCE_COLOR), through one Console factory.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
@@ -15,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .boundary import Streams
+from .boundary import Streams, say
 from .folding import Needle
 from .machine import cell_text, encodes_unicode, visible
 
@@ -26,11 +28,21 @@ def clip(label: str, width: int) -> str:
     return label if len(label) <= width else label[: width - 1] + "~"
 
 
+def _width_if_columns_unusable() -> int | None:
+    """The terminal's width where COLUMNS is set but is no width (`0`, `abc`), which Rich
+    would otherwise take at its word and draw nothing; None leaves the width to Rich."""
+    given = os.environ.get("COLUMNS")
+    if given is None or (given.isdigit() and int(given) > 0):
+        return None
+    return shutil.get_terminal_size((80, 24)).columns
+
+
 def make_console(streams: Streams) -> Console:
     """The one Console: it writes to the run's stdout, in colour only where the streams say so,
     and reads no markup from the data."""
     return Console(
         file=streams.stdout,
+        width=_width_if_columns_unusable(),
         markup=False,
         highlight=False,
         emoji=False,
@@ -46,6 +58,10 @@ def literal(value: object, style: str = "") -> Text:
 
 #: Below this many characters a column, a table is unreadable: rows are shown one field a line.
 MIN_COLUMN_WIDTH = 12
+
+#: A table is drawn whole, so more rows than this are shown one record a block, each printed as
+#: it is made: the first lines come at once and no table of 100,000 rows is held in memory.
+MAX_TABLE_ROWS = 1_000
 
 #: Cells up to this long (ids, sectors, numbers) are never wrapped in a table; longer text wraps.
 SHORT_CELL = 24
@@ -72,7 +88,13 @@ def write_table(
         console.print(literal("(no records)", "dim"))
         return
     needle = Needle(highlight) if highlight else None
-    if console.width < MIN_COLUMN_WIDTH * len(columns):
+    if len(rows) > MAX_TABLE_ROWS:
+        say(
+            streams,
+            f"note: {len(rows):,} rows are shown one record a block; --format tsv or --json"
+            " writes them as a table for other tools",
+        )
+    if console.width < MIN_COLUMN_WIDTH * len(columns) or len(rows) > MAX_TABLE_ROWS:
         _write_records_vertically(console, rows, columns, title, needle)
         return
     table = Table(
