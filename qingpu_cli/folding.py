@@ -11,18 +11,25 @@ what matched.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 from typing import Protocol
 
-_CHINESE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: The CJK ideographs (unified, extension A, compatibility): text that holds one is Chinese here.
+_CHINESE = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 
 
 def fold(text: str) -> str:
-    """Normalised and case-folded: what two texts are compared as."""
+    """Normalised and case-folded: what two texts are compared as. ASCII needs neither
+    normalisation nor the Unicode database (imported only for other text)."""
     if text.isascii():
         return text.lower()
+    import unicodedata
+
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def _has_chinese(text: str) -> bool:
+    return not text.isascii() and re.search(_CHINESE, text) is not None
 
 
 class _Converter(Protocol):
@@ -39,7 +46,7 @@ def _to_simplified() -> _Converter:
 
 def simplified(text: str) -> str:
     """Traditional characters as simplified ones; text without Chinese is left as it is."""
-    return _to_simplified().convert(text) if _CHINESE.search(text) else text
+    return _to_simplified().convert(text) if _has_chinese(text) else text
 
 
 class Needle:
@@ -47,7 +54,7 @@ class Needle:
 
     def __init__(self, text: str) -> None:
         folded = fold(text)
-        self.chinese = bool(_CHINESE.search(folded))
+        self.chinese = _has_chinese(folded)
         self.folded = simplified(folded) if self.chinese else folded
 
     def _prepared(self, text: str) -> str:
@@ -63,6 +70,8 @@ class Needle:
         marks that combine with it), so that each folded character points back to its origin."""
         if not self.folded:
             return []
+        import unicodedata
+
         pieces: list[str] = []
         starts: list[int] = []
         ends: list[int] = []

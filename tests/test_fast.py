@@ -181,3 +181,10 @@ def test_an_interrupt_on_the_fast_path_is_one_line_and_status_130(
         gc.enable()  # the console script turns the collector off for its short run
     assert done.value.code == 130
     assert capsys.readouterr().err == "qingpu: interrupted\n"
+
+
+def test_the_chinese_conversion_is_loaded_only_for_a_chinese_search(tmp_path: Path) -> None:
+    plain, printed = imported_modules(["search", "huawei", "--json"], tmp_path)
+    assert "huawei" in printed and "opencc" not in plain
+    chinese, printed = imported_modules(["search", "\u83ef\u70ba", "--json"], tmp_path)
+    assert "huawei" in printed and "opencc" in chinese
