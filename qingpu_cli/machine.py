@@ -35,13 +35,14 @@ def visible(text: str) -> str:
 
 
 def cell_text(value: object) -> str:
-    """One value as one line of text: lists joined by '; ', numbers as written, null empty."""
+    """One value as one line of text: lists joined by '; ', numbers as written (a computed
+    ratio with every digit of its float), null empty."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Rational) and not isinstance(value, int):
-        return format_number(float(value))
+        return repr(float(value))
     if isinstance(value, (int, float)):
         return repr(value + 0.0) if value == 0 and isinstance(value, float) else repr(value)
     if isinstance(value, Mapping):

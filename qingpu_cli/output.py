@@ -72,7 +72,8 @@ def emit(
     if listing.notes is not None:
         for note in listing.notes(store):
             say(streams, f"note: {note}")
-    write_rows(rows, fmt, streams, fields or listing.columns, listing.title, highlight, fields)
+    columns = fields or listing.columns
+    write_rows(rows, fmt, streams, columns, listing.title, highlight, fields, listing.caption)
 
 
 def write_rows(
@@ -83,6 +84,7 @@ def write_rows(
     title: str = "",
     highlight: str | None = None,
     fields: Sequence[str] | None = None,
+    caption: str | None = None,
 ) -> None:
     """Rows in one format: JSON keeps every key of a row unless fields are chosen; the tabular
     formats write the columns."""
@@ -102,7 +104,7 @@ def write_rows(
     else:
         from .screens import write_table
 
-        write_table(rows, columns, streams, title or None, highlight)
+        write_table(rows, columns, streams, title or None, highlight, caption)
 
 
 def write_record(described: Mapping[str, Any], fmt: str, streams: Streams) -> None:

@@ -103,6 +103,7 @@ def industries(store: Store, role: str | None = None) -> list[Row]:
             {
                 **industry,
                 "scale_label": scale["label"] if scale is not None else None,
+                "scale_status": scale["status"] if scale is not None else None,
                 "plan_name": plans.get(industry["plan"]) if industry["plan"] else None,
             }
         )

@@ -56,6 +56,8 @@ class Listing(NamedTuple):
     """Options the Typer app alone answers (`--chart`): the fast path leaves such runs to it."""
     notes: Callable[[Store], list[str]] | None = None
     """What the query left out and why, said on stderr beside the rows."""
+    caption: str | None = None
+    """A line under the table that says how to read it."""
 
     def filter(self, option: str) -> Filter:
         for item in self.filters:
@@ -101,7 +103,7 @@ LISTINGS: dict[str, Listing] = {
                 Filter("--subject", "Only facts about this record id.", metavar="ID"),
                 Filter("--search", "Only facts whose text contains this.", metavar="TEXT"),
             ),
-            ("id", "subject", "statement", "value", "unit", "sources"),
+            ("id", "statement", "value", "unit"),
             "Facts",
             (
                 *("id", "subject", "topic", "statement", "value", "unit", "decimals"),
@@ -112,7 +114,7 @@ LISTINGS: dict[str, Listing] = {
             "partners",
             queries.partners_in_sector,
             (Filter("--sector", "Only partners in this sector.", SECTORS),),
-            ("id", "name", "sector", "agreement_kinds", "counterparts", "launched"),
+            ("id", "name", "sector", "agreement_kinds"),
             "Partners",
             (
                 *("id", "name", "aliases", "sector", "evidence"),
@@ -123,18 +125,18 @@ LISTINGS: dict[str, Listing] = {
             "industries",
             queries.industries,
             (Filter("--role", "Only industries with this role.", ROLES),),
-            ("id", "name", "role", "scale_label", "owner", "plan_name"),
+            ("id", "name", "role", "scale_label", "scale_status"),
             "Industries",
             (
                 *("id", "name", "aliases", "role", "owner", "plan", "scale", "based_on"),
-                *("coordinated_with", "evidence", "scale_label", "plan_name"),
+                *("coordinated_with", "evidence", "scale_label", "scale_status", "plan_name"),
             ),
         ),
         Listing(
             "events",
             queries.events,
             (),
-            ("id", "name", "date", "projects_signed", "signed_jointly_with"),
+            ("id", "name", "date", "projects_signed"),
             "Events",
             (
                 *("id", "name", "aliases", "date", "evidence"),
@@ -145,8 +147,8 @@ LISTINGS: dict[str, Listing] = {
             "sources",
             queries.sources,
             (),
-            ("id", "title", "language", "translation", "publisher", "date", "url"),
-            "Sources (empty: not given by the source)",
+            ("id", "title", "publisher", "date", "url"),
+            "Sources",
             (
                 *("id", "title", "language", "translation", "original_language"),
                 *("publisher", "date", "url", "file"),
@@ -165,11 +167,12 @@ LISTINGS: dict[str, Listing] = {
             "ratios",
             _ratio_rows,
             (),
-            ("id", "value", "low", "high", "unit", "formula"),
-            "Ratios (low-high: the bounds the inputs' rounding allows)",
+            ("id", "label", "value", "low", "high", "unit"),
+            "Ratios",
             ("id", "label", "formula", "inputs", "value", "low", "high", "unit"),
             app_only=("--chart",),
             notes=_ratio_notes,
+            caption="Low and high: the least and greatest values the inputs' rounding allows.",
         ),
     )
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
+from numbers import Rational
 from typing import IO, Any
 
 from rich import box
@@ -19,7 +20,7 @@ from rich.text import Text
 
 from .boundary import Streams, say
 from .folding import Needle
-from .machine import cell_text, encodes_unicode, visible
+from .machine import cell_text, encodes_unicode, format_number, visible
 
 
 def clip(label: str, width: int) -> str:
@@ -52,19 +53,31 @@ def make_console(streams: Streams) -> Console:
     )
 
 
-def literal(value: object, style: str = "") -> Text:
-    return Text(visible(cell_text(value)), style=style)
-
-
-#: Below this many characters a column, a table is unreadable: rows are shown one field a line.
-MIN_COLUMN_WIDTH = 12
-
 #: A table is drawn whole, so more rows than this are shown one record a block, each printed as
 #: it is made: the first lines come at once and no table of 100,000 rows is held in memory.
 MAX_TABLE_ROWS = 1_000
 
-#: Cells up to this long (ids, sectors, numbers) are never wrapped in a table; longer text wraps.
-SHORT_CELL = 24
+#: Column headers that are not simply the key in words.
+_HEADERS = {"id": "ID", "url": "URL"}
+
+
+def header(field: str) -> str:
+    """A key as a person reads it: `agreement_kinds` is "Agreement kinds"."""
+    return _HEADERS.get(field) or field.replace("_", " ").capitalize()
+
+
+def screen_text(value: object) -> str:
+    """A value as a screen shows it: as the machine formats write it, but a computed ratio
+    rounded to four significant digits (the machine formats keep every digit)."""
+    if isinstance(value, Rational) and not isinstance(value, int):
+        return format_number(float(value))
+    if isinstance(value, list) and any(isinstance(item, Rational) for item in value):
+        return "; ".join(screen_text(item) for item in value)
+    return cell_text(value)
+
+
+def literal(value: object, style: str = "") -> Text:
+    return Text(visible(screen_text(value)), style=style)
 
 
 def _highlighted(value: object, needle: Needle | None) -> Text:
@@ -76,15 +89,62 @@ def _highlighted(value: object, needle: Needle | None) -> Text:
     return text
 
 
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
+class _Column:
+    """How wide a column must be so that no word of it is split, and would like to be."""
+
+    def __init__(self, field: str, cells: Sequence[Text]) -> None:
+        self.field = field
+        self.header = header(field)
+        texts = [cell.plain for cell in cells]
+        words = max(_longest_word(self.header), *(_longest_word(text) for text in texts))
+        self.widest = max(len(self.header), *(len(text) for text in texts))
+        self.atomic = not any(" " in text for text in texts)
+        """Ids, numbers, units: never wrapped at all."""
+        self.least = max(words, max((len(text) for text in texts), default=0) if self.atomic else 0)
+
+
+def _widths(columns: Sequence[_Column], room: int) -> list[int] | None:
+    """Each column's width within the room, or None when not even the least widths fit. Prose
+    gets what is left beyond the least widths, in proportion to how much more it would like."""
+    least = [column.least for column in columns]
+    spare = room - sum(least)
+    if spare < 0:
+        return None
+    wants = [max(0, column.widest - column.least) for column in columns]
+    total = sum(wants)
+    widths = [
+        low + (want if total <= spare else want * spare // total)
+        for low, want in zip(least, wants, strict=True)
+    ]
+    left = min(spare, total) - (sum(widths) - sum(least))
+    for index in sorted(range(len(columns)), key=lambda i: wants[i], reverse=True):
+        if left <= 0:
+            break
+        if widths[index] < columns[index].widest:
+            widths[index] += 1
+            left -= 1
+    return widths
+
+
 def write_table(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
     streams: Streams,
     title: str | None = None,
     highlight: str | None = None,
+    caption: str | None = None,
 ) -> None:
+    """Rows as a table that fits the terminal with no id, number or word split, or, where it
+    cannot, one record a block. The title gives the count."""
     console = make_console(streams)
+    counted = f"{title} ({len(rows):,})" if title else None
     if not rows:
+        if counted:
+            console.print(literal(counted, "bold"))
         console.print(literal("(no records)", "dim"))
         return
     needle = Needle(highlight) if highlight else None
@@ -94,45 +154,64 @@ def write_table(
             f"note: {len(rows):,} rows are shown one record a block; --format tsv or --json"
             " writes them as a table for other tools",
         )
-    if console.width < MIN_COLUMN_WIDTH * len(columns) or len(rows) > MAX_TABLE_ROWS:
-        _write_records_vertically(console, rows, columns, title, needle)
+        _write_records(console, rows, columns, counted, needle)
+        return
+    cells = [[_highlighted(row.get(column), needle) for column in columns] for row in rows]
+    shape = [_Column(field, [row[i] for row in cells]) for i, field in enumerate(columns)]
+    widths = _widths(shape, console.width - (len(columns) - 1))
+    if widths is None:
+        _write_records(console, rows, columns, counted, needle)
         return
     table = Table(
-        title=literal(title) if title else None,
+        title=literal(counted, "bold") if counted else None,
+        caption=literal(caption, "dim") if caption else None,
         box=box.SIMPLE_HEAD,
+        show_edge=False,
         title_justify="left",
-        padding=(0, 1),
-        pad_edge=False,
-        collapse_padding=True,
+        caption_justify="left",
+        padding=0,
     )
-    cells = [[_highlighted(row.get(column), needle) for column in columns] for row in rows]
-    for index, column in enumerate(columns):
-        longest = max(len(column), *(len(row[index]) for row in cells))
-        if longest <= SHORT_CELL:
-            table.add_column(column, overflow="fold")
-        else:
-            table.add_column(column, overflow="fold", ratio=1, min_width=SHORT_CELL // 2)
+    for column, width in zip(shape, widths, strict=True):
+        table.add_column(
+            Text(column.header, style="bold"),
+            width=width,
+            no_wrap=column.atomic,
+            overflow="fold",
+        )
     for row_cells in cells:
         table.add_row(*row_cells)
     console.print(table)
 
 
-def _write_records_vertically(
+def _write_records(
     console: Console,
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
     title: str | None,
     needle: Needle | None,
 ) -> None:
-    """For a narrow terminal: each record as a block of `field: value` lines."""
+    """One record a block of `Header: value` lines, for a terminal too narrow for the table or a
+    listing too long for one. A value with a word too long to stand beside its header goes on
+    the lines below it; a word longer than the terminal (an address) is printed whole, for the
+    terminal to wrap."""
     if title:
         console.print(literal(title, "bold"))
+    label_width = max(len(header(column)) for column in columns) + 1
+    room = console.width - label_width - 1
     for number, row in enumerate(rows, start=1):
         console.print(literal(f"-- {number} --", "dim"))
         for column in columns:
-            line = literal(f"{column}: ", "cyan")
-            line.append_text(_highlighted(row.get(column), needle))
-            console.print(line, overflow="fold")
+            label = Text(f"{header(column)}:".ljust(label_width), style="cyan")
+            value = _highlighted(row.get(column), needle)
+            if _longest_word(value.plain) <= room:
+                grid = Table.grid(padding=(0, 1))
+                grid.add_column(no_wrap=True)
+                grid.add_column(width=room)
+                grid.add_row(label, value)
+                console.print(grid)
+            else:
+                console.print(Text(f"{header(column)}:", style="cyan"))
+                console.print(Text("  ").append_text(value), soft_wrap=True)
 
 
 def write_record(described: Mapping[str, Any], streams: Streams) -> None:

@@ -232,9 +232,20 @@ def test_search_highlights_on_a_terminal(cli: Cli) -> None:
     assert "\x1b[" not in plain.stdout
 
 
+@pytest.mark.parametrize(("fmt", "delimiter"), [("tsv", "\t"), ("csv", ",")])
+def test_ratios_in_tsv_and_csv_keep_every_digit(cli: Cli, fmt: str, delimiter: str) -> None:
+    exact = {row["id"]: row for row in cli("ratios", "--json").json()}
+    written = cli("ratios", "--format", fmt, "--fields", "id,value,low,high").stdout
+    rows = list(csv.DictReader(io.StringIO(written), delimiter=delimiter))
+    assert len(rows) == len(exact)
+    for row in rows:
+        for key in ("value", "low", "high"):
+            assert float(row[key]) == exact[row["id"]][key], (row["id"], key)
+
+
 def test_ratios_table_and_chart(cli: Cli) -> None:
-    table = cli("ratios")
-    assert "gdp-share-per-land-share\t3.077\t2.926\t3.24\tx" in table.stdout
+    table = cli("ratios", "--format", "table", env={"COLUMNS": "120"})
+    assert "3.077" in table.stdout and "3.0769" not in table.stdout
     chart = cli("ratios", "--chart")
     assert chart.status == 0
     assert max(len(line) for line in chart.stdout.splitlines()) <= 80
