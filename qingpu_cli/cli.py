@@ -30,12 +30,24 @@ from .vocabulary import Format, OverviewFormat, Role, Sector, Topic
 if TYPE_CHECKING:
     from .models import Store
 
-_EXAMPLE_WIDTH = max(len(example.command) for example in EXAMPLES) + 2
+
+def _columns_of(text: str) -> int:
+    """How many terminal columns text takes: a wide (East Asian) character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+_EXAMPLE_WIDTH = max(_columns_of(example.command) for example in EXAMPLES) + 2
 EPILOG = "\n".join(
     [
         "\b",
         "Examples:",
-        *(f"  {example.command:<{_EXAMPLE_WIDTH}}{example.what}" for example in EXAMPLES),
+        *(
+            f"  {example.command}{' ' * (_EXAMPLE_WIDTH - _columns_of(example.command))}"
+            f"{example.what}"
+            for example in EXAMPLES
+        ),
         "",
         "Exit status: 0 success (an empty result too), 1 invalid data or unknown id,"
         " 2 usage error, 130 interrupted.",
@@ -92,17 +104,28 @@ def _streams(ctx: typer.Context) -> Streams:
     return _invocation(ctx).streams
 
 
-def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Ids for a tab key: from a store that can be read at once, else none, never a wait."""
+def _store_for_completion(ctx: typer.Context) -> Store | None:
+    """The store, for a tab key, if it can be read at once; None rather than a wait or an error."""
     try:
         location = _location(ctx)
         if not readable_quickly(location):
-            return []
-        store = _reader(ctx, location).load(cache_directory())
+            return None
+        return _reader(ctx, location).load(cache_directory())
     except QingpuError:
-        return []
-    known = [*queries.record_ids(store), *ratios.RATIO_IDS]
+        return None
+
+
+def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    store = _store_for_completion(ctx)
+    known = [*queries.record_ids(store), *ratios.RATIO_IDS] if store is not None else []
     return [record_id for record_id in known if record_id.startswith(incomplete)]
+
+
+def _complete_subjects(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The subjects some fact is about: the only ids `facts --subject` can match."""
+    store = _store_for_completion(ctx)
+    subjects = queries.fact_subjects(store) if store is not None else []
+    return [subject for subject in subjects if subject.startswith(incomplete)]
 
 
 def non_empty_text(value: str) -> str:
@@ -144,6 +167,12 @@ def main_options(
         raise typer.Exit()
 
 
+def _example(command: str) -> str:
+    """A command's example from the registry, for the foot of its help."""
+    found = next(example for example in EXAMPLES if example.command.split()[1] == command)
+    return f"Example: {found.command}  ({found.what})"
+
+
 def _help(listing: str, option: str) -> str:
     return LISTINGS[listing].filter(option).help
 
@@ -179,7 +208,47 @@ def _emit(
     emit(LISTINGS[listing], _active_store(ctx), arguments, options, streams, highlight)
 
 
-@app.command()
+OVERVIEW_HINTS = (
+    "qingpu facts",
+    "qingpu partners",
+    "qingpu industries",
+    "qingpu ratios --chart",
+    "qingpu show ID",
+    "qingpu search TEXT",
+    "qingpu --help",
+)
+
+
+@app.command(epilog=_example("overview"))
+def overview(
+    ctx: typer.Context,
+    fmt: Annotated[
+        OverviewFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="table (the default, even into a pipe: this is a screen for people) or json.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One screen for a newcomer: key figures, shares, who and what."""
+    streams = _streams(ctx)
+    chosen = output_format(OutputOptions(fmt, as_json), is_terminal=True)
+    summary = queries.overview(_active_store(ctx))
+    if chosen == "json":
+        from .machine import write_json
+
+        write_json(summary, streams.stdout)
+    else:
+        from .screens import write_overview
+
+        write_overview(summary, OVERVIEW_HINTS, streams)
+
+
+@app.command(epilog=_example("facts"))
 def facts(
     ctx: typer.Context,
     topic: Annotated[
@@ -192,7 +261,7 @@ def facts(
             metavar="ID",
             parser=non_empty_text,
             help=_help("facts", "--subject"),
-            autocompletion=_complete_ids,
+            autocompletion=_complete_subjects,
         ),
     ] = None,
     search: Annotated[
@@ -203,12 +272,12 @@ def facts(
     as_json: JsonOption = False,
     fields: FieldsOption = None,
 ) -> None:
-    """Key figures and statements: qingpu facts --topic economy"""
+    """Key figures and statements, each with its sources."""
     arguments = {"topic": topic, "subject": subject, "search": search}
     _emit(ctx, "facts", arguments, fmt, as_json, fields)
 
 
-@app.command()
+@app.command(epilog=_example("partners"))
 def partners(
     ctx: typer.Context,
     sector: Annotated[
@@ -219,11 +288,11 @@ def partners(
     as_json: JsonOption = False,
     fields: FieldsOption = None,
 ) -> None:
-    """Who signed an agreement or launched a cooperation: qingpu partners --sector telecom"""
+    """Who signed or launched a cooperation, and with whom."""
     _emit(ctx, "partners", {"sector": sector}, fmt, as_json, fields)
 
 
-@app.command()
+@app.command(epilog=_example("industries"))
 def industries(
     ctx: typer.Context,
     role: Annotated[
@@ -234,33 +303,77 @@ def industries(
     as_json: JsonOption = False,
     fields: FieldsOption = None,
 ) -> None:
-    """Industries and clusters with role, scale and plan: qingpu industries --role focus"""
+    """Industries and clusters: role, scale and plan."""
     _emit(ctx, "industries", {"role": role}, fmt, as_json, fields)
 
 
-@app.command()
+@app.command(epilog=_example("events"))
 def events(
     ctx: typer.Context,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
 ) -> None:
-    """The signing events and the projects signed there: qingpu events"""
+    """The signing events and the projects signed there."""
     _emit(ctx, "events", {}, fmt, as_json, fields)
 
 
-@app.command()
+@app.command(epilog=_example("sources"))
 def sources(
     ctx: typer.Context,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
 ) -> None:
-    """The sources, with what is and is not known about them: qingpu sources"""
+    """Where the data comes from, and what is not known about it."""
     _emit(ctx, "sources", {}, fmt, as_json, fields)
 
 
-@app.command()
+@app.command(epilog=_example("places"))
+def places(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+) -> None:
+    """Places: the New City, its district, the city, the region."""
+    _emit(ctx, "places", {}, fmt, as_json, fields)
+
+
+@app.command(epilog=_example("agreements"))
+def agreements(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+) -> None:
+    """Agreements, with their parties and counterparts."""
+    _emit(ctx, "agreements", {}, fmt, as_json, fields)
+
+
+@app.command(epilog=_example("plans"))
+def plans(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+) -> None:
+    """The plans the sources name, with their year."""
+    _emit(ctx, "plans", {}, fmt, as_json, fields)
+
+
+@app.command(epilog=_example("initiatives"))
+def initiatives(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+) -> None:
+    """Hubs and strategic tasks, and who builds or serves them."""
+    _emit(ctx, "initiatives", {}, fmt, as_json, fields)
+
+
+@app.command(epilog=_example("search"))
 def search(
     ctx: typer.Context,
     text: Annotated[
@@ -273,11 +386,11 @@ def search(
     as_json: JsonOption = False,
     fields: FieldsOption = None,
 ) -> None:
-    """Search names, aliases, statements and quotes: qingpu search 华为"""
+    """Find records by name, alias (Chinese too), statement or quote."""
     _emit(ctx, "search", {"text": text}, fmt, as_json, fields, highlight=text)
 
 
-@app.command("ratios")
+@app.command("ratios", epilog=_example("ratios"))
 def ratios_command(
     ctx: typer.Context,
     chart: Annotated[bool, typer.Option("--chart", help="Bars with their bounds.")] = False,
@@ -285,7 +398,7 @@ def ratios_command(
     as_json: JsonOption = False,
     fields: FieldsOption = None,
 ) -> None:
-    """Ratios derived from the facts, with bounds from their precision: qingpu ratios --chart"""
+    """Ratios derived from the facts, with honest bounds."""
     if not chart:
         _emit(ctx, "ratios", {}, fmt, as_json, fields)
         return
@@ -302,7 +415,7 @@ def ratios_command(
     write_ratio_chart(ratios.ratio_rows(store), streams)
 
 
-@app.command()
+@app.command(epilog=_example("show"))
 def show(
     ctx: typer.Context,
     record_id: Annotated[
@@ -312,7 +425,7 @@ def show(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One record in full, with its evidence: qingpu show huawei"""
+    """One record in full: its fields, related records and evidence."""
     streams = _streams(ctx)
     chosen = output_format(OutputOptions(fmt, as_json), streams.is_terminal)
     store = _active_store(ctx)
@@ -323,47 +436,7 @@ def show(
     write_record(described, chosen, streams)
 
 
-OVERVIEW_HINTS = (
-    "qingpu facts",
-    "qingpu partners",
-    "qingpu industries",
-    "qingpu ratios --chart",
-    "qingpu show ID",
-    "qingpu search TEXT",
-    "qingpu --help",
-)
-
-
-@app.command()
-def overview(
-    ctx: typer.Context,
-    fmt: Annotated[
-        OverviewFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            help="table (the default, even into a pipe: this is a screen for people) or json.",
-            show_default=False,
-        ),
-    ] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """One screen for a newcomer: figures, shares, events, partners, industries: qingpu overview"""
-    streams = _streams(ctx)
-    chosen = output_format(OutputOptions(fmt, as_json), is_terminal=True)
-    summary = queries.overview(_active_store(ctx))
-    if chosen == "json":
-        from .machine import write_json
-
-        write_json(summary, streams.stdout)
-    else:
-        from .screens import write_overview
-
-        write_overview(summary, OVERVIEW_HINTS, streams)
-
-
-@app.command()
+@app.command(epilog=_example("validate"))
 def validate(
     ctx: typer.Context,
     path: Annotated[
@@ -376,7 +449,7 @@ def validate(
         ),
     ] = None,
 ) -> None:
-    """Check a store against the schema and its invariants: qingpu validate my-store.json"""
+    """Check a store against the schema and its invariants."""
     from .store import store_record_count
 
     location = locate_store(path) if path is not None else _location(ctx)
@@ -384,13 +457,37 @@ def validate(
     _streams(ctx).stdout.write(f"valid: {store_record_count(store)} records\n")
 
 
-@app.command()
+@app.command(epilog=_example("schema"))
 def schema(ctx: typer.Context) -> None:
-    """The store's JSON Schema, generated from the models: qingpu schema > qingpu.schema.json"""
+    """The store's JSON Schema, generated from the models."""
     from .machine import write_json
     from .models import store_json_schema
 
     write_json(store_json_schema(), _streams(ctx).stdout)
+
+
+@app.command("help", epilog=_example("help"))
+def help_command(
+    ctx: typer.Context,
+    command: Annotated[
+        str | None,
+        typer.Argument(metavar="COMMAND", help="The command to explain.", show_default=False),
+    ] = None,
+) -> None:
+    """The help of one command (or of qingpu itself)."""
+    root = ctx.find_root()
+    if command is None:
+        _streams(ctx).stdout.write(root.get_help() + "\n")
+        return
+    group = root.command
+    found = group.get_command(root, command) if isinstance(group, typer.core.TyperGroup) else None
+    if found is None:
+        names = (
+            ", ".join(group.list_commands(root)) if isinstance(group, typer.core.TyperGroup) else ""
+        )
+        raise UsageError(f"no command {command!r}; the commands: {names}")
+    with typer.Context(found, info_name=command, parent=root) as context:
+        _streams(ctx).stdout.write(found.get_help(context) + "\n")
 
 
 def run_app(args: Sequence[str], streams: Streams) -> int:

@@ -41,7 +41,10 @@ def facts(
     subject: str | None = None,
     search: str | None = None,
 ) -> list[Row]:
-    """Key figures and statements, optionally narrowed by topic, subject id or text."""
+    """Key figures and statements, optionally narrowed by topic, subject id or text. A subject
+    that is no record's id is an error naming the closest subjects, not an empty answer."""
+    if subject is not None and subject not in record_ids(store):
+        raise not_found(subject, fact_subjects(store))
     needle = Needle(search) if search is not None else None
     rows = []
     for fact in _records(store, "facts"):
@@ -135,6 +138,11 @@ def events(store: Store) -> list[Row]:
     return rows
 
 
+def records_of(store: Store, kind: str) -> list[Row]:
+    """Every record of one kind, as the store holds it: the listings that join nothing."""
+    return [dict(record) for record in _records(store, kind)]
+
+
 def sources(store: Store) -> list[Row]:
     return [dict(source) for source in _records(store, "sources")]
 
@@ -170,6 +178,11 @@ def search(store: Store, text: str) -> list[Row]:
 
 def record_ids(store: Store) -> list[str]:
     return [record["id"] for _, record in all_records(store)]
+
+
+def fact_subjects(store: Store) -> list[str]:
+    """The ids that some fact is about, in store order: what `facts --subject` can match."""
+    return list(dict.fromkeys(fact["subject"] for fact in _records(store, "facts")))
 
 
 def find_record(store: Store, record_id: str) -> tuple[str, Row]:

@@ -14,6 +14,7 @@ model's fields followed by what the query derives, in the order the query writes
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import queries
@@ -155,6 +156,38 @@ LISTINGS: dict[str, Listing] = {
             ),
         ),
         Listing(
+            "places",
+            partial(queries.records_of, kind="places"),
+            (),
+            ("id", "name", "kind", "part_of"),
+            "Places",
+            ("id", "name", "aliases", "kind", "part_of", "evidence"),
+        ),
+        Listing(
+            "agreements",
+            partial(queries.records_of, kind="agreements"),
+            (),
+            ("id", "kind", "parties", "counterpart"),
+            "Agreements",
+            ("id", "kind", "parties", "counterpart", "launched", "aliases", "evidence"),
+        ),
+        Listing(
+            "plans",
+            partial(queries.records_of, kind="plans"),
+            (),
+            ("id", "name", "year", "subject"),
+            "Plans",
+            ("id", "name", "aliases", "year", "subject", "evidence"),
+        ),
+        Listing(
+            "initiatives",
+            partial(queries.records_of, kind="initiatives"),
+            (),
+            ("id", "name", "kind", "actor"),
+            "Initiatives",
+            ("id", "name", "aliases", "kind", "actor", "relation", "evidence"),
+        ),
+        Listing(
             "search",
             queries.search,
             (),
@@ -194,8 +227,13 @@ EXAMPLES: tuple[Example, ...] = (
     Example("qingpu show new-city-gdp-share", "one record with its evidence"),
     Example("qingpu search 华为", "search names, aliases and quotes"),
     Example("qingpu ratios --chart", "derived ratios with honest bounds"),
+    Example("qingpu places", "the New City, the district, the city, the region"),
+    Example("qingpu agreements", "each agreement and its parties"),
+    Example("qingpu plans", "the plans the sources name"),
+    Example("qingpu initiatives", "hubs and strategic tasks"),
     Example("qingpu validate my-store.json", "check a store; exit 1 lists every problem"),
     Example("qingpu schema", "the store's JSON Schema"),
+    Example("qingpu help facts", "the options of one command"),
     Example("qingpu facts --json | jq '.[].id'", "JSON for scripts"),
 )
 
