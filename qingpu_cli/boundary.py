@@ -45,6 +45,15 @@ class Streams(NamedTuple):
         return cls(stdin, guarded(stdout), sys.stderr, is_terminal, color)
 
 
+def with_color(streams: Streams, choice: str) -> Streams:
+    """The streams with colour as `--color` says: auto leaves the streams' own choice."""
+    if choice == "always":
+        return streams._replace(color=True)
+    if choice == "never":
+        return streams._replace(color=False)
+    return streams
+
+
 def _isatty(stream: IO[str]) -> bool:
     try:
         return stream.isatty()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 import typer
 
 from . import __version__, boundary, queries, ratios
-from .boundary import Streams
+from .boundary import Streams, with_color
 from .errors import ExitStatus, QingpuError, UsageError
 from .output import emit, output_format, write_record
 from .registry import EXAMPLES, LISTINGS, OutputOptions
@@ -25,7 +25,7 @@ from .store import (
     locate_store,
     readable_quickly,
 )
-from .vocabulary import Format, OverviewFormat, Role, Sector, Topic
+from .vocabulary import ColorChoice, Format, OverviewFormat, Role, Sector, Topic
 
 if TYPE_CHECKING:
     from .models import Store
@@ -154,6 +154,14 @@ def main_options(
             show_default=False,
         ),
     ] = None,
+    color: Annotated[
+        ColorChoice,
+        typer.Option(
+            "--color",
+            case_sensitive=False,
+            help="Colour on screens: auto (a terminal, unless NO_COLOR is set), always, never.",
+        ),
+    ] = "auto",
     version: Annotated[
         bool,
         typer.Option(
@@ -162,6 +170,8 @@ def main_options(
     ] = False,
 ) -> None:
     """Facts, partners, industries and figures of Qingpu New City, each traced to its source."""
+    invocation = _invocation(ctx)
+    ctx.obj = invocation._replace(streams=with_color(invocation.streams, color))
     if ctx.invoked_subcommand is None:
         _streams(ctx).stdout.write(ctx.get_help() + "\n")
         raise typer.Exit()
@@ -192,18 +202,29 @@ FieldsOption = Annotated[
     str | None,
     typer.Option("--fields", metavar="A,B", help="Only these fields, in this order."),
 ]
+LimitOption = Annotated[
+    int | None,
+    typer.Option("--limit", metavar="N", min=0, help="At most N rows.", show_default=False),
+]
+SortOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        metavar="FIELD",
+        parser=non_empty_text,
+        help="Rows by this field; -FIELD for descending. Rows without it come last.",
+    ),
+]
+NoHeaderOption = Annotated[bool, typer.Option("--no-header", help="No header line (tsv and csv).")]
 
 
 def _emit(
     ctx: typer.Context,
     listing: str,
     arguments: dict[str, Any],
-    fmt: str | None,
-    as_json: bool,
-    fields: str | None,
+    options: OutputOptions,
     highlight: str | None = None,
 ) -> None:
-    options = OutputOptions(fmt, as_json, fields)
     streams = _streams(ctx)
     emit(LISTINGS[listing], _active_store(ctx), arguments, options, streams, highlight)
 
@@ -271,10 +292,14 @@ def facts(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """Key figures and statements, each with its sources."""
     arguments = {"topic": topic, "subject": subject, "search": search}
-    _emit(ctx, "facts", arguments, fmt, as_json, fields)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    _emit(ctx, "facts", arguments, options)
 
 
 @app.command(epilog=_example("partners"))
@@ -287,9 +312,17 @@ def partners(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """Who signed or launched a cooperation, and with whom."""
-    _emit(ctx, "partners", {"sector": sector}, fmt, as_json, fields)
+    _emit(
+        ctx,
+        "partners",
+        {"sector": sector},
+        OutputOptions(fmt, as_json, fields, limit, sort, no_header),
+    )
 
 
 @app.command(epilog=_example("industries"))
@@ -302,9 +335,17 @@ def industries(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """Industries and clusters: role, scale and plan."""
-    _emit(ctx, "industries", {"role": role}, fmt, as_json, fields)
+    _emit(
+        ctx,
+        "industries",
+        {"role": role},
+        OutputOptions(fmt, as_json, fields, limit, sort, no_header),
+    )
 
 
 @app.command(epilog=_example("events"))
@@ -313,9 +354,13 @@ def events(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """The signing events and the projects signed there."""
-    _emit(ctx, "events", {}, fmt, as_json, fields)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    _emit(ctx, "events", {}, options)
 
 
 @app.command(epilog=_example("sources"))
@@ -324,9 +369,13 @@ def sources(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """Where the data comes from, and what is not known about it."""
-    _emit(ctx, "sources", {}, fmt, as_json, fields)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    _emit(ctx, "sources", {}, options)
 
 
 @app.command(epilog=_example("places"))
@@ -335,9 +384,13 @@ def places(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """Places: the New City, its district, the city, the region."""
-    _emit(ctx, "places", {}, fmt, as_json, fields)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    _emit(ctx, "places", {}, options)
 
 
 @app.command(epilog=_example("agreements"))
@@ -346,9 +399,13 @@ def agreements(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """Agreements, with their parties and counterparts."""
-    _emit(ctx, "agreements", {}, fmt, as_json, fields)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    _emit(ctx, "agreements", {}, options)
 
 
 @app.command(epilog=_example("plans"))
@@ -357,9 +414,13 @@ def plans(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """The plans the sources name, with their year."""
-    _emit(ctx, "plans", {}, fmt, as_json, fields)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    _emit(ctx, "plans", {}, options)
 
 
 @app.command(epilog=_example("initiatives"))
@@ -368,9 +429,13 @@ def initiatives(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """Hubs and strategic tasks, and who builds or serves them."""
-    _emit(ctx, "initiatives", {}, fmt, as_json, fields)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    _emit(ctx, "initiatives", {}, options)
 
 
 @app.command(epilog=_example("search"))
@@ -385,9 +450,18 @@ def search(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """Find records by name, alias (Chinese too), statement or quote."""
-    _emit(ctx, "search", {"text": text}, fmt, as_json, fields, highlight=text)
+    _emit(
+        ctx,
+        "search",
+        {"text": text},
+        OutputOptions(fmt, as_json, fields, limit, sort, no_header),
+        highlight=text,
+    )
 
 
 @app.command("ratios", epilog=_example("ratios"))
@@ -397,14 +471,19 @@ def ratios_command(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
 ) -> None:
     """Ratios derived from the facts, with honest bounds."""
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
     if not chart:
-        _emit(ctx, "ratios", {}, fmt, as_json, fields)
+        _emit(ctx, "ratios", {}, options)
         return
-    if fmt is not None or as_json or fields is not None:
+    if options != OutputOptions():
         raise UsageError(
-            "--chart draws bars; it does not combine with --format, --json or --fields"
+            "--chart draws bars; it does not combine with --format, --json, --fields, --limit,"
+            " --sort or --no-header"
         )
     from .screens import write_ratio_chart
 

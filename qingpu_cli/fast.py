@@ -19,15 +19,22 @@ from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, NamedTuple
 
 from .registry import (
+    COLOR_OPTION,
+    DATA_OPTION,
     FIELDS_OPTION,
     FORMAT_OPTIONS,
     JSON_OPTION,
+    LIMIT_OPTION,
     LISTINGS,
+    NO_HEADER_OPTION,
+    SHARED_FLAGS,
+    SHARED_OPTIONS,
+    SORT_OPTION,
     Listing,
     OutputOptions,
     choices_of,
 )
-from .vocabulary import FORMATS
+from .vocabulary import COLOR_CHOICES, FORMATS
 
 if TYPE_CHECKING:
     from .boundary import Streams
@@ -37,6 +44,7 @@ class Request(NamedTuple):
     """A listing run as the fast path understood it."""
 
     data: str | None
+    color: str
     listing: Listing
     arguments: dict[str, str]
     options: OutputOptions
@@ -51,40 +59,48 @@ def _choice(value: str, choices: tuple[str, ...] | None) -> str | None:
     return folded.get(value.casefold())
 
 
+def _root_options(args: list[str]) -> tuple[dict[str, str], list[str]] | None:
+    """`--data PATH` and `--color WHEN` before the command, each at most once."""
+    given: dict[str, str] = {}
+    while args[:1] and args[0] in (DATA_OPTION, COLOR_OPTION):
+        if len(args) < 2 or args[0] in given:
+            return None
+        given[args[0]] = args[1]
+        args = args[2:]
+    return given, args
+
+
 def parse(args: Sequence[str]) -> Request | None:
     """The run, when the arguments are plainly a listing's: each option once, with a value the
     app would accept; None for anything else."""
-    rest = list(args)
-    data = None
-    if len(rest) >= 2 and rest[0] == "--data":
-        data, rest = rest[1], rest[2:]
-    if not rest or rest[0] not in LISTINGS:
+    found = _root_options(list(args))
+    if found is None:
+        return None
+    root, rest = found
+    color = _choice(root.get(COLOR_OPTION, "auto"), COLOR_CHOICES)
+    if color is None or not rest or rest[0] not in LISTINGS:
         return None
     listing = LISTINGS[rest[0]]
     if listing.argument is not None:
         return None
     filters = {item.option: item for item in listing.filters}
     arguments: dict[str, str] = {}
-    fmt: str | None = None
-    fields: str | None = None
-    as_json = False
+    values: dict[str, str] = {}
+    flags: set[str] = set()
     options = rest[1:]
     index = 0
     while index < len(options):
         option = options[index]
-        if option == JSON_OPTION and not as_json:
-            as_json = True
+        if option in SHARED_FLAGS and option not in flags:
+            flags.add(option)
             index += 1
             continue
         if index + 1 >= len(options):
             return None
         value = options[index + 1]
-        if option in FORMAT_OPTIONS and fmt is None:
-            fmt = _choice(value, FORMATS)
-            if fmt is None:
-                return None
-        elif option == FIELDS_OPTION and fields is None:
-            fields = value
+        name = FORMAT_OPTIONS[0] if option in FORMAT_OPTIONS else option
+        if name in SHARED_OPTIONS and name not in values:
+            values[name] = value
         elif option in filters and filters[option].keyword not in arguments:
             chosen = _choice(value, filters[option].choices)
             if chosen is None:
@@ -93,7 +109,24 @@ def parse(args: Sequence[str]) -> Request | None:
         else:
             return None
         index += 2
-    return Request(data, listing, arguments, OutputOptions(fmt, as_json, fields))
+    fmt = values.get(FORMAT_OPTIONS[0])
+    if fmt is not None and (fmt := _choice(fmt, FORMATS)) is None:
+        return None
+    limit = values.get(LIMIT_OPTION)
+    if limit is not None and not limit.isdigit():
+        return None
+    sort = values.get(SORT_OPTION)
+    if sort is not None and not sort.strip():
+        return None
+    output = OutputOptions(
+        fmt,
+        JSON_OPTION in flags,
+        values.get(FIELDS_OPTION),
+        None if limit is None else int(limit),
+        sort,
+        NO_HEADER_OPTION in flags,
+    )
+    return Request(root.get(DATA_OPTION), color, listing, arguments, output)
 
 
 def answer(args: Sequence[str], streams: Streams) -> int | None:
@@ -106,13 +139,16 @@ def answer(args: Sequence[str], streams: Streams) -> int | None:
     if request is None:
         return None
     # Imported here rather than above: completion, the most frequent run, needs none of them.
+    from .boundary import with_color
     from .errors import UsageError
-    from .output import chosen_fields, emit, output_format
+    from .output import check_options, chosen_fields, emit, output_format
     from .store import StoreReader, cache_directory, locate_store
 
+    streams = with_color(streams, request.color)
     try:
-        output_format(request.options, streams.is_terminal)
+        fmt = output_format(request.options, streams.is_terminal)
         chosen_fields(request.options.fields, request.listing.fields)
+        check_options(request.options, fmt, request.listing.fields)
         location = locate_store(request.data)
     except UsageError:
         return None  # the app says what is wrong, with its usage hint

@@ -154,15 +154,21 @@ def write_ndjson(rows: Iterable[Mapping[str, Any]], stream: IO[str]) -> None:
     _write_lines((f"{encode(row)}\n" for row in rows), "", stream)
 
 
-def write_tsv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str]) -> None:
-    stream.write("\t".join(columns) + "\n")
+def write_tsv(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str], header: bool = True
+) -> None:
+    if header:
+        stream.write("\t".join(columns) + "\n")
     for row in rows:
         stream.write("\t".join(_safe_cell(row.get(column)) for column in columns) + "\n")
 
 
-def write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str]) -> None:
+def write_csv(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str], header: bool = True
+) -> None:
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(columns)
+    if header:
+        writer.writerow(columns)
     for row in rows:
         writer.writerow([_safe_cell(row.get(column)) for column in columns])
 

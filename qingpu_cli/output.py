@@ -8,11 +8,13 @@ imported only when a table is drawn.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from numbers import Rational
 from typing import TYPE_CHECKING, Any
 
 from .boundary import Streams, say
 from .errors import UsageError
 from .machine import (
+    cell_text,
     select_fields,
     write_csv,
     write_json,
@@ -24,6 +26,8 @@ from .registry import Listing, OutputOptions
 
 if TYPE_CHECKING:
     from .models import Store
+
+Row = dict[str, Any]
 
 
 def output_format(options: OutputOptions, is_terminal: bool) -> str:
@@ -56,6 +60,43 @@ def chosen_fields(fields: str | None, valid: Sequence[str]) -> list[str] | None:
     return chosen
 
 
+def chosen_order(sort: str | None, valid: Sequence[str]) -> tuple[str, bool] | None:
+    """(field, descending) for `--sort FIELD` or `--sort -FIELD`; an unknown field is a usage
+    error."""
+    if sort is None:
+        return None
+    field = sort.removeprefix("-")
+    if field not in valid:
+        raise UsageError(f"unknown field {field} for --sort; valid: {', '.join(valid)}")
+    return field, sort.startswith("-")
+
+
+def _sort_key(value: object) -> tuple[int, Any]:
+    """Numbers before text, each in its own order; a list or object by its text."""
+    if isinstance(value, (int, float, Rational)) and not isinstance(value, bool):
+        return 0, value
+    return 1, cell_text(value).casefold()
+
+
+def sorted_rows(rows: list[Row], field: str, descending: bool) -> list[Row]:
+    """Rows by one field, ascending or descending, with the rows that have no value last."""
+    present = [row for row in rows if row.get(field) is not None]
+    absent = [row for row in rows if row.get(field) is None]
+    present.sort(key=lambda row: _sort_key(row[field]), reverse=descending)
+    return present + absent
+
+
+def check_options(
+    options: OutputOptions, fmt: str, valid: Sequence[str]
+) -> tuple[str, bool] | None:
+    """The shared options that depend on one another, checked before any work is done."""
+    if options.no_header and fmt not in ("tsv", "csv"):
+        raise UsageError(f"--no-header is for tsv and csv, not {fmt}")
+    if options.limit is not None and options.limit < 0:
+        raise UsageError("--limit takes a whole number of rows, 0 or more")
+    return chosen_order(options.sort, valid)
+
+
 def emit(
     listing: Listing,
     store: Store,
@@ -68,12 +109,27 @@ def emit(
     what it left out is noted on stderr, and its rows are written in the chosen format."""
     fmt = output_format(options, streams.is_terminal)
     fields = chosen_fields(options.fields, listing.fields)
+    order = check_options(options, fmt, listing.fields)
     rows = listing.query(store, **arguments)
     if listing.notes is not None:
         for note in listing.notes(store):
             say(streams, f"note: {note}")
+    if order is not None:
+        rows = sorted_rows(rows, *order)
+    if options.limit is not None:
+        rows = rows[: options.limit]
     columns = fields or listing.columns
-    write_rows(rows, fmt, streams, columns, listing.title, highlight, fields, listing.caption)
+    write_rows(
+        rows,
+        fmt,
+        streams,
+        columns,
+        listing.title,
+        highlight,
+        fields,
+        listing.caption,
+        header=not options.no_header,
+    )
 
 
 def write_rows(
@@ -85,6 +141,7 @@ def write_rows(
     highlight: str | None = None,
     fields: Sequence[str] | None = None,
     caption: str | None = None,
+    header: bool = True,
 ) -> None:
     """Rows in one format: JSON keeps every key of a row unless fields are chosen; the tabular
     formats write the columns."""
@@ -96,9 +153,9 @@ def write_rows(
     elif fmt == "ndjson":
         write_ndjson(rows, stream)
     elif fmt == "tsv":
-        write_tsv(rows, columns, stream)
+        write_tsv(rows, columns, stream, header)
     elif fmt == "csv":
-        write_csv(rows, columns, stream)
+        write_csv(rows, columns, stream, header)
     elif fmt == "markdown":
         write_markdown(rows, columns, stream)
     else:

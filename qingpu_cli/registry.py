@@ -83,14 +83,26 @@ def _ratio_notes(store: Store) -> list[str]:
 FORMAT_OPTIONS = ("--format", "-f")
 JSON_OPTION = "--json"
 FIELDS_OPTION = "--fields"
+LIMIT_OPTION = "--limit"
+SORT_OPTION = "--sort"
+NO_HEADER_OPTION = "--no-header"
+#: Every option a listing shares with every other, as spelled on the command line.
+SHARED_OPTIONS = (*FORMAT_OPTIONS, JSON_OPTION, FIELDS_OPTION, LIMIT_OPTION, SORT_OPTION)
+SHARED_FLAGS = (JSON_OPTION, NO_HEADER_OPTION)
+#: The options of the command line itself, before the command.
+DATA_OPTION = "--data"
+COLOR_OPTION = "--color"
 
 
 class OutputOptions(NamedTuple):
-    """`--format`, `--json` and `--fields`, as given."""
+    """The options every listing shares, as given."""
 
     fmt: str | None = None
     as_json: bool = False
     fields: str | None = None
+    limit: int | None = None
+    sort: str | None = None
+    no_header: bool = False
 
 
 LISTINGS: dict[str, Listing] = {

@@ -21,7 +21,11 @@ Format = Literal["table", "tsv", "csv", "json", "ndjson", "markdown"]
 #: What the overview, a screen for people, can be: drawn, or written as one JSON object.
 OverviewFormat = Literal["table", "json"]
 
+#: When screens are in colour: on a terminal (unless NO_COLOR), always, or never.
+ColorChoice = Literal["auto", "always", "never"]
+
 SECTORS: tuple[str, ...] = get_args(Sector)
 ROLES: tuple[str, ...] = get_args(Role)
 TOPICS: tuple[str, ...] = get_args(Topic)
 FORMATS: tuple[str, ...] = get_args(Format)
+COLOR_CHOICES: tuple[str, ...] = get_args(ColorChoice)

@@ -343,3 +343,43 @@ def test_misuse_is_a_one_line_usage_error(cli: Cli, args: tuple[str, ...]) -> No
 def test_completion_offers(cli: Cli, words: str, current: str, offered: list[str]) -> None:
     env = {"_QINGPU_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": current}
     assert cli(env=env).stdout.split() == offered
+
+
+def test_sort_puts_rows_without_the_field_last_either_way(cli: Cli) -> None:
+    for order in ("value", "-value"):
+        values = [row["value"] for row in cli("facts", "--sort", order, "--json").json()]
+        numbers = [value for value in values if value is not None]
+        assert numbers == sorted(numbers, reverse=order.startswith("-"))
+        assert values == numbers + [None] * (len(values) - len(numbers))
+
+
+def test_limit_keeps_the_first_rows_after_sorting(cli: Cli) -> None:
+    every = cli("facts", "--sort", "-value", "--json").json()
+    assert cli("facts", "--sort", "-value", "--limit", "2", "--json").json() == every[:2]
+    assert cli("facts", "--limit", "0", "--json").stdout == "[]\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("facts", "--sort", "colour"),
+        ("facts", "--limit", "-1"),
+        ("facts", "--limit", "many"),
+        ("facts", "--no-header", "--json"),
+        ("--color", "sometimes", "facts"),
+    ],
+)
+def test_shared_options_refuse_what_they_cannot_do(cli: Cli, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert result.status == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_no_header_leaves_only_the_rows(cli: Cli) -> None:
+    with_header = cli("partners", "--format", "tsv").stdout.splitlines()
+    assert cli("partners", "--format", "tsv", "--no-header").stdout.splitlines() == with_header[1:]
+
+
+def test_color_always_and_never(cli: Cli) -> None:
+    assert "\x1b[" in cli("--color", "always", "partners", "--format", "table").stdout
+    forced = cli("--color", "never", "partners", "--format", "table", env={"FORCE_COLOR": "1"})
+    assert "\x1b[" not in forced.stdout

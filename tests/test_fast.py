@@ -31,6 +31,11 @@ AGREED = [
     ["events", "--format", "tsv"],
     ["sources", "--json", "--format", "json"],
     ["facts", "--search", "no such text", "--json"],
+    ["facts", "--sort", "-value", "--limit", "3", "--json"],
+    ["facts", "--no-header", "-f", "csv", "--sort", "id"],
+    ["--color", "never", "partners", "--format", "table"],
+    ["--color", "always", "--data", str(BUNDLED), "places", "--format", "table"],
+    ["agreements", "--limit", "0"],
 ]
 
 

@@ -16,11 +16,12 @@ from conftest import run_cli
 from qingpu_cli.cli import app
 from qingpu_cli.models import RECORD_KINDS
 from qingpu_cli.registry import (
+    COLOR_OPTION,
+    DATA_OPTION,
     EXAMPLES,
-    FIELDS_OPTION,
-    FORMAT_OPTIONS,
-    JSON_OPTION,
     LISTINGS,
+    SHARED_FLAGS,
+    SHARED_OPTIONS,
     Filter,
     Listing,
 )
@@ -29,7 +30,7 @@ from qingpu_cli.vocabulary import FORMATS
 GROUP = typer.main.get_command(app)
 assert isinstance(GROUP, typer.core.TyperGroup)
 APP_COMMANDS = GROUP.commands
-SHARED_OPTIONS = {*FORMAT_OPTIONS, JSON_OPTION, FIELDS_OPTION}
+SHARED = {*SHARED_OPTIONS, *SHARED_FLAGS}
 FILTERS = [(listing, item) for listing in LISTINGS.values() for item in listing.filters]
 
 
@@ -53,10 +54,15 @@ def test_every_listing_is_a_command_of_the_app() -> None:
     assert set(LISTINGS) <= set(APP_COMMANDS)
 
 
+def test_the_root_options_are_the_apps() -> None:
+    names = {name for param in GROUP.params for name in getattr(param, "opts", [])}
+    assert {DATA_OPTION, COLOR_OPTION} <= names
+
+
 @pytest.mark.parametrize("listing", LISTINGS.values(), ids=list(LISTINGS))
 def test_a_listings_options_are_the_apps(listing: Listing) -> None:
     declared = {item.option for item in listing.filters} | set(listing.app_only)
-    assert set(app_options(listing.name)) == declared | SHARED_OPTIONS
+    assert set(app_options(listing.name)) == declared | SHARED
 
 
 @pytest.mark.parametrize("listing", LISTINGS.values(), ids=list(LISTINGS))
