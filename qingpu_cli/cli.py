@@ -236,7 +236,7 @@ OVERVIEW_HINTS = (
     "qingpu ratios --chart",
     "qingpu show ID",
     "qingpu search TEXT",
-    "qingpu --help",
+    "qingpu help",
 )
 
 

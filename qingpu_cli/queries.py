@@ -217,9 +217,13 @@ def describe_record(store: Store, record_id: str) -> Row:
 
 
 def overview(store: Store) -> Row:
-    """What a newcomer reads first: key figures, shares, events, partners, industries."""
+    """What a newcomer reads first: the place and where the data comes from, key figures,
+    shares, events, partners, industries."""
     figures = [fact for fact in facts(store) if fact["value"] is not None]
-    places = {record["id"]: record.get("name", record["id"]) for _, record in all_records(store)}
+    names = {record["id"]: record.get("name", record["id"]) for _, record in all_records(store)}
+    new_city = next(
+        (place for place in _records(store, "places") if place["kind"] == "new city"), None
+    )
     return {
         "key_figures": [
             {key: fact[key] for key in ("id", "statement", "value", "unit")} for fact in figures
@@ -227,9 +231,9 @@ def overview(store: Store) -> Row:
         "shares": [
             {
                 "fact": fact["id"],
-                "subject": places.get(fact["subject"], fact["subject"]),
+                "subject": names.get(fact["subject"], fact["subject"]),
                 "quantity": fact["share_of"]["quantity"],
-                "of": places.get(fact["share_of"]["subject"], fact["share_of"]["subject"]),
+                "of": names.get(fact["share_of"]["subject"], fact["share_of"]["subject"]),
                 "value": fact["value"],
                 "decimals": fact["decimals"],
             }
@@ -237,7 +241,7 @@ def overview(store: Store) -> Row:
             if fact["share_of"] is not None
         ],
         "events": [
-            {key: event[key] for key in ("id", "name", "date", "projects_signed")}
+            {key: event[key] for key in ("id", "name", "date", "projects_signed", "projects_fact")}
             for event in events(store)
         ],
         "partners": [
@@ -245,7 +249,19 @@ def overview(store: Store) -> Row:
             for partner in partners_in_sector(store)
         ],
         "industries": [
-            {key: industry[key] for key in ("id", "name", "role", "scale_label")}
+            {key: industry[key] for key in ("id", "name", "role", "scale_label", "scale_status")}
             for industry in industries(store)
+        ],
+        "place": None
+        if new_city is None
+        else {
+            "id": new_city["id"],
+            "name": new_city["name"],
+            "aliases": new_city["aliases"],
+            "part_of": names.get(new_city["part_of"]) if new_city["part_of"] else None,
+        },
+        "sources": [
+            {key: source[key] for key in ("id", "title", "publisher", "date")}
+            for source in _records(store, "sources")
         ],
     }

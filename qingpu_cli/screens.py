@@ -330,39 +330,93 @@ def write_ratio_chart(rows: Sequence[Mapping[str, Any]], streams: Streams) -> No
     write_lines(lines, streams.stdout)
 
 
+def _counted(values: Iterable[str]) -> str:
+    """`focus 1, coordinated 2`: how many of each value, in the order they first come."""
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return ", ".join(f"{value} {count}" for value, count in counts.items())
+
+
+def _data_line(sources: Sequence[Mapping[str, Any]]) -> str:
+    if len(sources) != 1:
+        return f"Data: {len(sources)} sources (qingpu sources)"
+    source = sources[0]
+    who = f"by {source['publisher']}" if source["publisher"] else "publisher not named"
+    when = source["date"] or "undated"
+    return f"Data: one article, {when}, {who} (qingpu sources)"
+
+
 def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: Streams) -> None:
-    """The newcomer's screen: figures, a chart of the shares, then who and what, then where next."""
+    """The newcomer's first screen, within 80 by 24: the place and where the data comes from,
+    the key figures with their ids, the shares as bars on a 0-100% scale, one line each for
+    events, partners and industries, and where to go next."""
     console = make_console(streams)
     ascii_only = not encodes_unicode(streams.stdout)
     width = min(console.width, 80)
-    console.print(literal("Key figures", "bold"))
-    for figure in summary["key_figures"]:
-        shown = f"{cell_text(figure['value'])} {figure['unit']}"
-        console.print(literal(f"  {shown:>14}  {figure['statement']}"))
-    if summary["shares"]:
+
+    def say_line(text: Text) -> None:
+        console.print(text, width=width)
+
+    place = summary.get("place")
+    if place is not None:
+        heading = Text(place["name"], style="bold")
+        if place["aliases"]:
+            heading.append(f" ({', '.join(place['aliases'])})", style="bold")
+        if place["part_of"]:
+            heading.append(f", in {place['part_of']}")
+        say_line(heading)
+    say_line(literal(_data_line(summary.get("sources", [])), "dim"))
+    shares = summary["shares"]
+    shared = {share["fact"] for share in shares}
+    figures = [figure for figure in summary["key_figures"] if figure["id"] not in shared]
+    if figures:
         console.print()
-        first = summary["shares"][0]
-        console.print(literal(f"Shares of {first['of']} held by {first['subject']}", "bold"))
-        label_width = max(len(share["quantity"]) for share in summary["shares"])
-        label_width = min(label_width, max(8, width // 3))
-        bar_width = max(8, width - label_width - 10)
-        for share in summary["shares"]:
-            label = clip(share["quantity"], label_width).ljust(label_width)
-            drawn = bar(share["value"] / 100, bar_width, ascii_only)
-            console.print(literal(f"  {label} {drawn} {cell_text(share['value']):>4}%"))
-    sections = (
-        ("Events", summary["events"], ("name", "date", "projects_signed")),
-        ("Partners", summary["partners"], ("name", "sector", "agreement_kinds")),
-        ("Industries", summary["industries"], ("name", "role", "scale_label")),
-    )
-    for title, rows, columns in sections:
-        if not rows:
-            continue
+        line = Text("Key figures ", style="bold")
+        for number, figure in enumerate(figures):
+            line.append(" \u00b7 " if number else " ")
+            line.append(f"{screen_text(figure['value'])} {figure['unit']} ")
+            line.append(figure["id"], style="cyan")
+        say_line(line)
+    if shares:
         console.print()
-        table = Table(title=literal(title, "bold"), box=box.SIMPLE_HEAD, title_justify="left")
-        for column in columns:
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(*(literal(row[column]) for column in columns))
-        console.print(table)
-    console.print(literal("More: " + " | ".join(hints), "dim"))
+        first = shares[0]
+        say_line(Text(f"Shares of {first['of']} held by {first['subject']}", style="bold"))
+        bar_width = max(10, width - 7)
+        half = bar_width // 2
+        say_line(Text("  0%" + "50%".rjust(half - 1) + "100%".rjust(bar_width - half + 1), "dim"))
+        for share in shares:
+            label = Text(f"  {share['quantity']} (")
+            label.append(share["fact"], style="cyan")
+            label.append(")")
+            say_line(label)
+            line = Text("  ")
+            line.append(bar(share["value"] / 100, bar_width, ascii_only), style="green")
+            line.append(f" {screen_text(share['value']):>3}%")
+            say_line(line)
+    console.print()
+    events = summary["events"]
+    if events:
+        counted = {event["projects_fact"]: event["projects_signed"] for event in events}
+        signed = sum(value for fact, value in counted.items() if fact and value is not None)
+        across = " across them" if len(events) > 1 and len(counted) == 1 else ""
+        text = f"{len(events)} signing events; {signed} projects signed{across}"
+        say_line(_summary_line("Events", text))
+    partners = summary["partners"]
+    if partners:
+        sectors = _counted(partner["sector"] for partner in partners)
+        say_line(_summary_line("Partners", sectors))
+    found = summary["industries"]
+    if found:
+        roles = _counted(industry["role"] for industry in found)
+        scales = _counted(item["scale_status"] for item in found if item["scale_status"])
+        text = roles + (f"; scale {scales}" if scales else "")
+        say_line(_summary_line("Industries", text))
+    console.print()
+    say_line(literal("Next: " + " \u00b7 ".join(hints), "dim"))
+
+
+def _summary_line(title: str, text: str) -> Text:
+    line = Text(f"{title:<12}", style="bold")
+    line.append(text)
+    return line

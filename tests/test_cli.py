@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
 import io
 import json
 from collections.abc import Callable
@@ -271,19 +272,34 @@ def test_ratios_note_missing_inputs_on_stderr(
     )
 
 
-def test_overview_draws_one_screen(cli: Cli) -> None:
-    result = cli("overview")
+def display_columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
+def test_overview_fits_a_newcomers_80_by_24_terminal(cli: Cli) -> None:
+    result = cli("overview", env={"COLUMNS": "80"})
     assert result.status == 0
-    for text in ("Key figures", "91.1 km2", "GDP", "Huawei", "modern logistics", "qingpu ratios"):
-        assert text in result.stdout
-    assert "█" in result.stdout
+    lines = result.stdout.splitlines()
+    assert len(lines) <= 23, "one line is left for the prompt"
+    assert max(display_columns(line) for line in lines) <= 80
+    assert lines[0].startswith("Qingpu New City") and "\u9752\u6d66\u65b0\u57ce" in lines[0]
+    assert "undated" in lines[1]
+    figures = cli("facts", "--json").json()
+    for fact in figures:
+        if fact["value"] is not None:
+            assert fact["id"] in result.stdout, fact["id"]
+    assert "0%" in result.stdout and "100%" in result.stdout and "\u2588" in result.stdout
+    for title in ("Events", "Partners", "Industries"):
+        assert sum(line.startswith(title) for line in lines) == 1, title
+    assert "target 1" in result.stdout and "current 2" in result.stdout
+    assert "qingpu ratios --chart" in result.stdout
 
 
-def test_overview_marks_a_share_label_it_had_to_cut(cli: Cli) -> None:
-    chart = [line for line in cli("overview").stdout.splitlines() if line.endswith("%")]
-    assert len(chart) == 3
-    assert any("total industrial output v~" in line for line in chart)
-    assert all(len(line) <= 80 for line in chart)
+@pytest.mark.parametrize("columns", ["60", "80", "120"])
+def test_overview_cuts_no_share_label(cli: Cli, columns: str) -> None:
+    flowing = " ".join(cli("overview", env={"COLUMNS": columns}).stdout.split())
+    for share in cli("overview", "--json").json()["shares"]:
+        assert f"{share['quantity']} ({share['fact']})" in flowing
 
 
 def test_validate_the_active_and_a_named_store(
