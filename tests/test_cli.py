@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-import unicodedata
 import io
 import json
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
