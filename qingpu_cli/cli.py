@@ -499,7 +499,11 @@ def show(
     ctx: typer.Context,
     record_id: Annotated[
         str,
-        typer.Argument(metavar="ID", help="A record or ratio id.", autocompletion=_complete_ids),
+        typer.Argument(
+            metavar="ID",
+            help="A record or ratio id, in any case; a name or vetted alias; the start of an id.",
+            autocompletion=_complete_ids,
+        ),
     ],
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -508,10 +512,15 @@ def show(
     streams = _streams(ctx)
     chosen = output_format(OutputOptions(fmt, as_json), streams.is_terminal)
     store = _active_store(ctx)
-    if record_id in ratios.RATIO_IDS and record_id not in queries.record_ids(store):
-        described = ratios.describe_ratio(store, record_id)
+    ratio_records = [
+        ("ratios", {"id": definition.id, "name": definition.label})
+        for definition in ratios.DEFINITIONS
+    ]
+    found = queries.resolve_id(record_id, [*queries.all_records(store), *ratio_records])
+    if found in ratios.RATIO_IDS and found not in queries.record_ids(store):
+        described = ratios.describe_ratio(store, found)
     else:
-        described = queries.describe_record(store, record_id)
+        described = queries.describe_record(store, found)
     write_record(described, chosen, streams)
 
 

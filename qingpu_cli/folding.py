@@ -61,6 +61,10 @@ class Needle:
         folded = fold(text)
         return simplified(folded) if self.chinese else folded
 
+    def is_whole(self, text: str) -> bool:
+        """Whether the text, folded alike, is the search text itself, not merely holds it."""
+        return bool(self.folded) and self.folded == self._prepared(text)
+
     def found_in(self, text: str) -> bool:
         return bool(self.folded) and self.folded in self._prepared(text)
 

@@ -23,6 +23,7 @@ from pydantic import (
 from typing_extensions import TypedDict
 
 from .vocabulary import (
+    REFERENCES,
     InitiativeKind,
     PlaceKind,
     Relation,
@@ -217,20 +218,6 @@ RECORD_KINDS: dict[str, type[Any]] = {
     if name != "schema_version"
 }
 
-#: Which kinds of record each reference may point at (None: any record).
-REFERENCES: dict[tuple[str, str], tuple[str, ...] | None] = {
-    ("places", "part_of"): ("places",),
-    ("initiatives", "actor"): ("places", "partners"),
-    ("facts", "subject"): None,
-    ("facts", "related"): None,
-    ("agreements", "parties"): ("partners",),
-    ("agreements", "counterpart"): ("partners",),
-    ("plans", "subject"): ("places",),
-    ("industries", "owner"): ("places",),
-    ("industries", "plan"): ("plans",),
-    ("industries", "based_on"): ("industries",),
-    ("industries", "coordinated_with"): ("industries",),
-}
 
 Problem = tuple[str, str]
 """A located problem: (location such as `facts[3].value`, message)."""
@@ -330,7 +317,7 @@ def store_problems(data: object) -> list[Problem]:
         return None
 
     for kind, items in lists:
-        references = [(field, allowed) for (k, field), allowed in REFERENCES.items() if k == kind]
+        references = [(field, ref.targets) for (k, field), ref in REFERENCES.items() if k == kind]
         is_fact = kind == "facts"
         for index, record in enumerate(items):
             if type(record) is not dict:

@@ -7,11 +7,12 @@ writes, so their keys are the JSON contract documented in the README.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .errors import NotFound
-from .folding import Needle
+from .folding import Needle, fold
+from .vocabulary import KIND_SINGULAR, REFERENCES
 
 if TYPE_CHECKING:
     from .models import Store
@@ -201,8 +202,86 @@ def not_found(record_id: str, known: list[str]) -> NotFound:
     return NotFound(f"no record has the id {record_id!r}{hint}")
 
 
-def describe_record(store: Store, record_id: str) -> Row:
-    """One record in full, with each evidence quote beside the title of its source."""
+def resolve_id(typed: str, records: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+    """The id a person means: the id itself, in any case; else the one record whose name or
+    vetted alias it is (folded as search folds, so `Huawei`, a Chinese name in either script);
+    else the one id it starts. Several candidates, or none, is NotFound naming them."""
+    ids = [str(record["id"]) for _, record in records]
+    if typed in ids:
+        return typed
+    needle = Needle(typed)
+    folded = {fold(record_id): record_id for record_id in ids}
+    if needle.folded in folded:
+        return folded[needle.folded]
+    named = [
+        str(record["id"])
+        for _, record in records
+        if any(
+            needle.is_whole(name)
+            for name in (record.get("name"), *record.get("aliases", []))
+            if isinstance(name, str)
+        )
+    ]
+    if len(set(named)) == 1:
+        return named[0]
+    started = named or [record_id for record_id in ids if fold(record_id).startswith(needle.folded)]
+    if len(started) == 1:
+        return started[0]
+    if started:
+        raise NotFound(f"{typed!r} could be any of: {', '.join(started)}; give the whole id")
+    raise not_found(typed, ids)
+
+
+def _reference_fields(kind: str) -> list[str]:
+    return [field for (owner, field) in REFERENCES if owner == kind]
+
+
+def _referenced(record: Mapping[str, Any], field: str) -> list[str]:
+    value = record.get(field)
+    if isinstance(value, str):
+        return [value]
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def related_records(store: Store, kind: str, record: Mapping[str, Any]) -> list[Row]:
+    """The records this one names, and the records that name it, each with how, in words."""
+    named = {item["id"]: (other, item) for other, item in all_records(store)}
+    found: list[Row] = []
+
+    def add(relation: str, target: str) -> None:
+        other, item = named.get(target, ("", {}))
+        found.append(
+            {
+                "relation": relation,
+                "kind": KIND_SINGULAR.get(other, other),
+                "id": target,
+                "name": record_name(item),
+            }
+        )
+
+    for field in _reference_fields(kind):
+        for target in _referenced(record, field):
+            add(REFERENCES[kind, field].reads, target)
+    for other, item in all_records(store):
+        for field in _reference_fields(other):
+            if record["id"] in _referenced(item, field):
+                add(REFERENCES[other, field].reads_back, item["id"])
+    return found
+
+
+def record_name(record: Mapping[str, Any]) -> str | None:
+    """What a person calls a record: its name, else its title, statement or kind."""
+    for key in ("name", "title", "statement", "kind"):
+        if isinstance(record.get(key), str):
+            return str(record[key])
+    return None
+
+
+def describe_record(store: Store, typed: str) -> Row:
+    """One record in full: found by id, name, alias or the start of its id; the names of the
+    records it refers to; the records related to it either way; its evidence beside the title
+    of each source."""
+    record_id = resolve_id(typed, list(all_records(store)))
     kind, record = find_record(store, record_id)
     titles = {source["id"]: source["title"] for source in _records(store, "sources")}
     evidence = [
@@ -213,7 +292,21 @@ def describe_record(store: Store, record_id: str) -> Row:
         }
         for item in record.get("evidence", [])
     ]
-    return {"kind": kind, "id": record_id, "record": record, "evidence": evidence}
+    related = related_records(store, kind, record)
+    extra = {}
+    if kind == "partners":
+        row = next(row for row in partners_in_sector(store) if row["id"] == record_id)
+        extra = {
+            key: row[key] for key in ("agreements", "agreement_kinds", "counterparts", "launched")
+        }
+    return {
+        "kind": kind,
+        "id": record_id,
+        "record": record,
+        "evidence": evidence,
+        "related": related,
+        **({"partner": extra} if extra else {}),
+    }
 
 
 def overview(store: Store) -> Row:

@@ -15,12 +15,14 @@ from typing import IO, Any
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from .boundary import Streams, say
 from .folding import Needle
 from .machine import cell_text, encodes_unicode, format_number, visible
+from .vocabulary import KIND_SINGULAR, REFERENCES
 
 
 def clip(label: str, width: int) -> str:
@@ -56,6 +58,9 @@ def make_console(streams: Streams) -> Console:
 #: A table is drawn whole, so more rows than this are shown one record a block, each printed as
 #: it is made: the first lines come at once and no table of 100,000 rows is held in memory.
 MAX_TABLE_ROWS = 1_000
+
+#: The fields that name other records, whose ids a screen gives with their names.
+_REFERENCE_FIELDS = {field for _, field in REFERENCES} | {"subject"}
 
 #: Column headers that are not simply the key in words.
 _HEADERS = {"id": "ID", "url": "URL"}
@@ -214,26 +219,83 @@ def _write_records(
                 console.print(Text("  ").append_text(value), soft_wrap=True)
 
 
+def _section(console: Console, title: str) -> None:
+    console.print()
+    console.print(Text(title, style="bold"))
+
+
 def write_record(described: Mapping[str, Any], streams: Streams) -> None:
-    """One record in full for people: its fields, then each evidence quote and its source."""
+    """One record for a person to scan: a heading with its kind, name and id; its fields, with
+    the records they name given by name and id; the records related to it either way; its
+    evidence, grouped by source, each source named once."""
     console = make_console(streams)
-    table = Table(
-        title=literal(f"{described['kind']}: {described['id']}", "bold"),
-        show_header=False,
-        box=None,
-        title_justify="left",
-        padding=(0, 1),
-    )
-    table.add_column("field", style="cyan", no_wrap=True)
-    table.add_column("value", overflow="fold")
-    for field, value in {"kind": described["kind"], **described["record"]}.items():
-        if field != "evidence":
-            table.add_row(literal(field), literal(value))
-    console.print(table)
-    for item in described["evidence"]:
-        console.print(literal(f"  \u201c{item['quote']}\u201d", "italic"))
-        source = item["source_title"] or item["source"]
-        console.print(literal(f"    source: {item['source']} ({source})", "dim"))
+    record = described["record"]
+    kind = KIND_SINGULAR.get(described["kind"], described["kind"])
+    heading = Text(f"{kind.capitalize()}  ", style="bold")
+    name = record.get("name") or record.get("label") or record.get("title")
+    if isinstance(name, str):
+        heading.append(name + "  ", style="bold")
+    heading.append(f"({described['id']})", style="cyan")
+    console.print(heading)
+    related = described.get("related", [])
+    names = {item["id"]: item["name"] for item in related if item["name"]}
+
+    def shown(field: str, value: object) -> Text:
+        targets = value if isinstance(value, list) else [value]
+        if field in _REFERENCE_FIELDS and all(isinstance(item, str) for item in targets):
+            parts = [f"{names[item]} ({item})" if item in names else str(item) for item in targets]
+            return literal("; ".join(parts))
+        return literal(value)
+
+    console.print()
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="cyan", no_wrap=True)
+    fields.add_column(overflow="fold")
+    for field, value in record.items():
+        if field not in ("id", "evidence") and value not in (None, [], ""):
+            fields.add_row(header(field), shown(field, value))
+    console.print(fields)
+    partner = described.get("partner")
+    if partner and partner["agreements"]:
+        _section(console, "Agreements")
+        lines = [
+            "; ".join(partner["agreement_kinds"]),
+            f"with {'; '.join(partner['counterparts'])}",
+        ]
+        if partner["launched"]:
+            lines.append(f"launched {'; '.join(partner['launched'])}")
+        for text in lines:
+            console.print(Padding(literal(text), (0, 0, 0, 2)))
+    if related:
+        _section(console, "Related")
+        for item in related:
+            line = Text(f"  {item['relation']}: ", style="dim")
+            line.append(item["id"], style="cyan")
+            console.print(line)
+            if item["name"] and item["name"] != item["id"]:
+                console.print(Padding(literal(item["name"]), (0, 0, 0, 4)))
+    _write_evidence(console, described["evidence"])
+
+
+def _write_evidence(console: Console, evidence: Sequence[Mapping[str, Any]]) -> None:
+    """Quotes grouped by their source, the source named once above its quotes."""
+    by_source: dict[str, list[Mapping[str, Any]]] = {}
+    for item in evidence:
+        by_source.setdefault(item["source"], []).append(item)
+    if not by_source:
+        return
+    _section(console, "Evidence")
+    for source, items in by_source.items():
+        title = items[0]["source_title"]
+        line = Text("From ")
+        if title:
+            line.append(f"\u201c{visible(title)}\u201d ")
+        line.append(f"({source})", style="cyan")
+        console.print(Padding(line, (0, 0, 0, 2)))
+        for item in items:
+            fact = f"{item['fact']}: " if item.get("fact") else ""
+            quote = literal(f"{fact}\u201c{item['quote']}\u201d", "italic")
+            console.print(Padding(quote, (0, 0, 0, 4)))
 
 
 def bar(fraction: float, width: int, ascii_only: bool) -> str:

@@ -5,7 +5,7 @@ completion) without importing pydantic. Each is a `Literal`: the models validate
 builds its choices from it, and the fast path reads its values.
 """
 
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
 Sector = Literal["telecom", "finance", "education", "technology", "government"]
 Role = Literal["focus", "characteristic", "coordinated"]
@@ -29,3 +29,48 @@ ROLES: tuple[str, ...] = get_args(Role)
 TOPICS: tuple[str, ...] = get_args(Topic)
 FORMATS: tuple[str, ...] = get_args(Format)
 COLOR_CHOICES: tuple[str, ...] = get_args(ColorChoice)
+
+
+class Reference(NamedTuple):
+    """A field that names other records: which kinds it may name (None: any), and how it reads
+    from the record that holds it and from the record it names."""
+
+    targets: tuple[str, ...] | None
+    reads: str
+    reads_back: str
+
+
+#: Every reference between records. The models check them; `show` follows them both ways.
+REFERENCES: dict[tuple[str, str], Reference] = {
+    ("places", "part_of"): Reference(("places",), "part of", "place within it"),
+    ("initiatives", "actor"): Reference(
+        ("places", "partners"), "actor", "initiative it builds or serves"
+    ),
+    ("facts", "subject"): Reference(None, "about", "fact about it"),
+    ("facts", "related"): Reference(None, "names", "fact that names it"),
+    ("agreements", "parties"): Reference(("partners",), "party", "agreement it is a party to"),
+    ("agreements", "counterpart"): Reference(
+        ("partners",), "counterpart", "agreement it is the counterpart of"
+    ),
+    ("plans", "subject"): Reference(("places",), "plan for", "plan for it"),
+    ("industries", "owner"): Reference(("places",), "industry of", "industry of it"),
+    ("industries", "plan"): Reference(("plans",), "named in", "industry it names"),
+    ("industries", "based_on"): Reference(("industries",), "based on", "industry based on it"),
+    ("industries", "coordinated_with"): Reference(
+        ("industries",), "coordinated with", "industry coordinated with it"
+    ),
+}
+
+#: One record of each kind, in words: a search row or a screen names a partner, not partners.
+KIND_SINGULAR: dict[str, str] = {
+    "sources": "source",
+    "places": "place",
+    "initiatives": "initiative",
+    "facts": "fact",
+    "partners": "partner",
+    "agreements": "agreement",
+    "events": "event",
+    "plans": "plan",
+    "industries": "industry",
+    "ratios": "ratio",
+}

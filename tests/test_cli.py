@@ -215,9 +215,36 @@ def test_json_and_another_format_conflict(cli: Cli) -> None:
 
 
 def test_show_unknown_id_suggests_close_ones(cli: Cli) -> None:
-    result = cli("show", "new-city-gdp-shar")
+    result = cli("show", "new-city-gpd-share")
     assert result.status == 1
     assert "did you mean: new-city-gdp-share" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("Huawei", "huawei"),
+        ("HUAWEI", "huawei"),
+        ("\u534e\u4e3a", "huawei"),
+        ("\u83ef\u70ba", "huawei"),
+        ("china-tel", "china-telecom-shanghai"),
+        ("Qingpu New Town", "qingpu-new-city"),
+        ("gdp-share-per", "gdp-share-per-land-share"),
+    ],
+)
+def test_show_finds_a_record_by_case_name_alias_or_the_start_of_its_id(
+    cli: Cli, typed: str, found: str
+) -> None:
+    result = cli("show", typed, "--json")
+    assert result.status == 0, result.stderr
+    assert result.json()["id"] == found
+
+
+def test_show_names_every_candidate_of_an_ambiguous_start(cli: Cli) -> None:
+    result = cli("show", "china")
+    assert result.status == 1
+    assert "china-telecom-shanghai" in result.stderr
+    assert "china-international-import-expo" in result.stderr
 
 
 def test_show_prints_the_evidence_for_people(cli: Cli) -> None:
