@@ -512,11 +512,8 @@ def show(
     streams = _streams(ctx)
     chosen = output_format(OutputOptions(fmt, as_json), streams.is_terminal)
     store = _active_store(ctx)
-    ratio_records = [
-        ("ratios", {"id": definition.id, "name": definition.label})
-        for definition in ratios.DEFINITIONS
-    ]
-    found = queries.resolve_id(record_id, [*queries.all_records(store), *ratio_records])
+    every = [*queries.all_records(store), *ratios.ratios_as_records()]
+    found = queries.resolve_id(record_id, every)
     if found in ratios.RATIO_IDS and found not in queries.record_ids(store):
         described = ratios.describe_ratio(store, found)
     else:

@@ -114,6 +114,8 @@ def emit(
     if listing.notes is not None:
         for note in listing.notes(store):
             say(streams, f"note: {note}")
+    if not rows and listing.empty is not None:
+        say(streams, listing.empty.format(**arguments))
     if order is not None:
         rows = sorted_rows(rows, *order)
     if options.limit is not None:

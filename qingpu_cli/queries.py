@@ -7,7 +7,7 @@ writes, so their keys are the JSON contract documented in the README.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .errors import NotFound
@@ -159,22 +159,55 @@ def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{path}[{index}]")
 
 
-SEARCH_SKIPPED_FIELDS = {"id", "source", "subject", "counterpart", "owner", "plan", "actor"}
+#: Fields that hold ids of other records or of a source: searching them would find a record
+#: for what it points at, not for what it says.
+SEARCH_SKIPPED_FIELDS = {"source", *(field for _, field in REFERENCES)}
 
 
-def search(store: Store, text: str) -> list[Row]:
-    """Every name, alias, statement and quote that contains the text, folded as `folding` says
-    (any case, full-width or composed forms, traditional or simplified characters)."""
+def field_in_words(field: str) -> str:
+    """`aliases[0]` is "alias", `evidence[1].quote` is "evidence quote": where a match is."""
+    parts = [part.split("[", 1)[0].replace("_", " ") for part in field.split(".")]
+    words = " ".join(parts)
+    return {"aliases": "alias"}.get(words, words.replace("aliases", "alias"))
+
+
+def search(
+    store: Store, text: str, more: Iterable[tuple[str, Mapping[str, Any]]] = ()
+) -> list[Row]:
+    """Every record with a name, alias, statement or quote that holds the text, folded as
+    `folding` says (any case, full-width or composed forms, traditional or simplified
+    characters): one row a record, with the first field that matched. `more` adds records
+    that are not in the store (the ratios)."""
     needle = Needle(text)
     rows = []
-    for kind, record in all_records(store):
-        for field, value in _strings(record, ""):
-            leaf = field.rsplit(".", 1)[-1].split("[", 1)[0]
-            if leaf in SEARCH_SKIPPED_FIELDS and field != "id":
-                continue
-            if needle.found_in(value):
-                rows.append({"kind": kind, "id": record["id"], "field": field, "text": value})
+    for kind, record in (*all_records(store), *more):
+        matches = [
+            (field, value)
+            for field, value in _strings(record, "")
+            if _leaf(field) not in SEARCH_SKIPPED_FIELDS and needle.found_in(value)
+        ]
+        if not matches:
+            continue
+        field, value = min(matches, key=lambda match: _SEARCH_RANK.get(_leaf(match[0]), 5))
+        rows.append(
+            {
+                "kind": KIND_SINGULAR.get(kind, kind),
+                "id": record["id"],
+                "name": record_name(record),
+                "field": field,
+                "matched": field_in_words(field),
+                "text": value,
+            }
+        )
     return rows
+
+
+#: Which matching field a search row names: what a person calls the record before its id.
+_SEARCH_RANK = {"name": 0, "aliases": 1, "title": 2, "label": 2, "statement": 2, "id": 9}
+
+
+def _leaf(field: str) -> str:
+    return field.rsplit(".", 1)[-1].split("[", 1)[0]
 
 
 def record_ids(store: Store) -> list[str]:

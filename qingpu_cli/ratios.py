@@ -152,6 +152,14 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
 RATIO_IDS = tuple(definition.id for definition in DEFINITIONS)
 
 
+def ratios_as_records() -> list[tuple[str, dict[str, str]]]:
+    """Each ratio as search and `show` see a record: its id, label and formula."""
+    return [
+        ("ratios", {"id": item.id, "name": item.label, "formula": item.formula})
+        for item in DEFINITIONS
+    ]
+
+
 @dataclass(frozen=True)
 class Measured:
     """A stated number and the interval its stated precision allows."""

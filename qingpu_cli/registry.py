@@ -59,6 +59,8 @@ class Listing(NamedTuple):
     """What the query left out and why, said on stderr beside the rows."""
     caption: str | None = None
     """A line under the table that says how to read it."""
+    empty: str | None = None
+    """Said on stderr when there are no rows, formatted with the arguments."""
 
     def filter(self, option: str) -> Filter:
         for item in self.filters:
@@ -71,6 +73,13 @@ def _ratio_rows(store: Store) -> list[Row]:
     from . import ratios
 
     return ratios.ratio_rows(store)
+
+
+def _search(store: Store, text: str) -> list[Row]:
+    """Search the store and the ratios derived from it."""
+    from . import ratios
+
+    return queries.search(store, text, ratios.ratios_as_records())
 
 
 def _ratio_notes(store: Store) -> list[str]:
@@ -201,12 +210,13 @@ LISTINGS: dict[str, Listing] = {
         ),
         Listing(
             "search",
-            queries.search,
+            _search,
             (),
-            ("kind", "id", "field", "text"),
+            ("kind", "id", "name", "matched"),
             "Matches",
-            ("kind", "id", "field", "text"),
+            ("kind", "id", "name", "field", "matched", "text"),
             argument="text",
+            empty="no record matches {text!r}",
         ),
         Listing(
             "ratios",

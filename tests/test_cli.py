@@ -426,3 +426,15 @@ def test_color_always_and_never(cli: Cli) -> None:
     assert "\x1b[" in cli("--color", "always", "partners", "--format", "table").stdout
     forced = cli("--color", "never", "partners", "--format", "table", env={"FORCE_COLOR": "1"})
     assert "\x1b[" not in forced.stdout
+
+
+def test_search_says_when_nothing_matches(cli: Cli) -> None:
+    result = cli("search", "zzzz", "--json")
+    assert (result.status, result.stdout) == (0, "[]\n")
+    assert result.stderr == "qingpu: no record matches 'zzzz'\n"
+
+
+def test_search_finds_ratios_too(cli: Cli) -> None:
+    rows = cli("search", "density", "--json").json()
+    assert {row["kind"] for row in rows} == {"ratio"}
+    assert "gdp-density-against-rest-of-district" in {row["id"] for row in rows}

@@ -75,12 +75,12 @@ def test_events_share_the_forty_projects(bundled: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("text", "kind", "record_id"),
     [
-        ("华为", "partners", "huawei"),
-        ("beidou", "industries", "beidou-and-low-altitude-economy"),
-        ("低空经济", "industries", "beidou-and-low-altitude-economy"),
-        ("潮涌浦江", "events", "chaoyong-pujiang-activities"),
-        ("青浦新城", "places", "qingpu-new-city"),
-        ("NEW TOWN", "places", "qingpu-new-city"),
+        ("华为", "partner", "huawei"),
+        ("beidou", "industry", "beidou-and-low-altitude-economy"),
+        ("低空经济", "industry", "beidou-and-low-altitude-economy"),
+        ("潮涌浦江", "event", "chaoyong-pujiang-activities"),
+        ("青浦新城", "place", "qingpu-new-city"),
+        ("NEW TOWN", "place", "qingpu-new-city"),
     ],
 )
 def test_search_finds_names_aliases_and_quotes(
@@ -89,11 +89,24 @@ def test_search_finds_names_aliases_and_quotes(
     hits = queries.search(bundled, text)
     assert (kind, record_id) in {(hit["kind"], hit["id"]) for hit in hits}
     assert all(text.casefold() in hit["text"].casefold() for hit in hits)
+    assert len({hit["id"] for hit in hits}) == len(hits), "one row a record"
 
 
 def test_search_skips_references_to_other_records(bundled: dict[str, Any]) -> None:
     hits = queries.search(bundled, "qingpu-new-city-signing")
-    assert [hit["field"] for hit in hits] == ["id", "file"]
+    assert [hit["id"] for hit in hits] == ["qingpu-new-city-signing"]
+    assert hits[0]["field"] in ("id", "file")
+
+
+def test_search_names_the_field_a_person_knows_in_words(bundled: dict[str, Any]) -> None:
+    (hit,) = queries.search(bundled, "\u534e\u4e3a")
+    assert (hit["kind"], hit["name"], hit["field"], hit["matched"]) == (
+        "partner",
+        "Huawei",
+        "aliases[0]",
+        "alias",
+    )
+    assert queries.field_in_words("evidence[1].quote") == "evidence quote"
 
 
 def test_show_finds_any_record_with_its_evidence(bundled: dict[str, Any]) -> None:
