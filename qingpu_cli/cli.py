@@ -491,7 +491,7 @@ def ratios_command(
     streams = _streams(ctx)
     for note in ratios.ratio_notes(store):
         boundary.say(streams, f"note: {note}")
-    write_ratio_chart(ratios.ratio_rows(store), streams)
+    write_ratio_chart(ratios.ratio_rows(store), queries.share_labels(store), streams)
 
 
 @app.command(epilog=_example("show"))

@@ -210,6 +210,18 @@ def _leaf(field: str) -> str:
     return field.rsplit(".", 1)[-1].split("[", 1)[0]
 
 
+def share_labels(store: Store) -> dict[str, str]:
+    """Each share's fact id, and what it is a share of in words: `GDP share of Qingpu
+    District`."""
+    names = {record["id"]: record_name(record) for _, record in all_records(store)}
+    return {
+        fact["id"]: f"{fact['share_of']['quantity']} share of "
+        f"{names.get(fact['share_of']['subject']) or fact['share_of']['subject']}"
+        for fact in _records(store, "facts")
+        if fact["share_of"] is not None
+    }
+
+
 def record_ids(store: Store) -> list[str]:
     return [record["id"] for _, record in all_records(store)]
 

@@ -7,11 +7,12 @@ FORCE_COLOR), through one Console factory.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from numbers import Rational
-from typing import IO, Any
+from typing import Any, NamedTuple
 
 from rich import box
 from rich.console import Console
@@ -23,12 +24,6 @@ from .boundary import Streams, say
 from .folding import Needle
 from .machine import cell_text, encodes_unicode, format_number, visible
 from .vocabulary import KIND_SINGULAR, REFERENCES
-
-
-def clip(label: str, width: int) -> str:
-    """A label cut to fit a chart's margin, marked with `~` so a cut is never mistaken for the
-    whole name."""
-    return label if len(label) <= width else label[: width - 1] + "~"
 
 
 def _width_if_columns_unusable() -> int | None:
@@ -310,86 +305,129 @@ def bar(fraction: float, width: int, ascii_only: bool) -> str:
     return ("\u2588" * full + partial).ljust(width, "\u00b7")
 
 
-def bounded_bar(
-    value: float, low: float | None, high: float | None, scale: float, width: int, ascii_only: bool
-) -> str:
-    """A bar to the value, with the span from low to high marked after it."""
-    cells = list(bar(value / scale if scale else 0.0, width, ascii_only))
-    if low is not None and high is not None and scale:
-        start = min(width - 1, max(0, int(low / scale * width)))
-        end = min(width - 1, max(start, int(high / scale * width)))
-        marker = "|" if ascii_only else "\u2502"
-        cells[start] = marker if start != end else cells[start]
-        cells[end] = marker
-    return "".join(cells)
-
-
-def write_lines(lines: Iterable[str], stream: IO[str]) -> None:
-    for line in lines:
-        stream.write(visible(line) + "\n")
-
-
 def terminal_width(streams: Streams, limit: int = 80) -> int:
-    import shutil
-
     width = shutil.get_terminal_size((limit, 24)).columns if streams.is_terminal else limit
     return max(20, min(width, limit))
 
 
-def _bounds_text(value: object, low: object, high: object) -> str:
-    if low is None or high is None:
-        return f"{cell_text(value)} (unbounded)"
-    return f"{cell_text(value)} ({cell_text(low)}-{cell_text(high)})"
+class ChartItem(NamedTuple):
+    """One bar: what it measures, its value and the bounds its inputs' rounding allows."""
+
+    label: str
+    value: float
+    low: float | None
+    high: float | None
+    unit: str
 
 
-def ratio_chart_lines(rows: Sequence[Mapping[str, Any]], width: int, ascii_only: bool) -> list[str]:
-    """Bars grouped by unit, one scale a group: shares out of 100, ratios out of the largest."""
-    groups: dict[str, list[tuple[str, Any, Any, Any]]] = {}
-    seen_inputs: set[str] = set()
+def _scale_of(item: ChartItem) -> tuple[str, int]:
+    """Items that share an axis: the same unit, and for ratios the same power of ten, so that a
+    ratio of 0.4 and one of 12 are never drawn against one length."""
+    if item.unit == "percent":
+        return item.unit, 2
+    top = item.high if item.high is not None else item.value
+    return item.unit, math.floor(math.log10(top)) + 1 if top > 0 else 0
+
+
+def _band(item: ChartItem, scale: float, width: int, ascii_only: bool) -> Text:
+    """A solid bar up to the least value the inputs allow, a band up to the greatest, then
+    the empty rest of the axis: the band is the rounding, not a glitch."""
+    solid, band, rest = ("#", "=", ".") if ascii_only else ("\u2588", "\u2592", "\u00b7")
+    low = item.low if item.low is not None else item.value
+    high = item.high if item.high is not None else scale
+    start = min(width, max(0, round(low / scale * width)))
+    end = min(width, max(start, round(high / scale * width)))
+    if end == start and item.high is not None and end < width:
+        end += 1  # a band too narrow to draw still shows
+    drawn = Text(solid * start, style="green")
+    drawn.append(band * (end - start), style="yellow")
+    drawn.append(rest * (width - end), style="dim")
+    return drawn
+
+
+def _shown(item: ChartItem) -> str:
+    value = format_number(item.value)
+    if item.low is None or item.high is None:
+        return f"{value} (no upper bound)"
+    return f"{value} ({format_number(item.low)}-{format_number(item.high)})"
+
+
+def write_chart(groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Streams) -> None:
+    """Labelled bars in groups, each group on one axis of its own, from 0 to a round top."""
+    console = make_console(streams)
+    ascii_only = not encodes_unicode(streams.stdout)
+    width = terminal_width(streams)
+    solid, band = ("#", "=") if ascii_only else ("\u2588", "\u2592")
+    console.print(
+        literal(f"{solid} least value the rounding allows  {band} up to the greatest", "dim"),
+        width=width,
+    )
+    bar_width = width - 4
+    for title, items in groups:
+        top = max((item.high if item.high is not None else item.value) for item in items)
+        scale = 100.0 if items[0].unit == "percent" else _round_top(top)
+        console.print()
+        console.print(Text(title, style="bold"), width=width)
+        axis = f"0{format_number(scale / 2).rjust(bar_width // 2)}"
+        console.print(Text(f"  {axis}{format_number(scale).rjust(bar_width - len(axis))}", "dim"))
+        for item in items:
+            console.print(Padding(literal(f"{item.label}: {_shown(item)}"), (0, 0, 0, 2)))
+            console.print(Text("  ").append_text(_band(item, scale, bar_width, ascii_only)))
+
+
+def _round_top(top: float) -> float:
+    """The axis's end: the next of 1, 2 or 5 times a power of ten at or above the top."""
+    if top <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(top))
+    return float(next(step * power for step in (1, 2, 5, 10) if step * power >= top))
+
+
+def ratio_chart_groups(
+    rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str]
+) -> list[tuple[str, list[ChartItem]]]:
+    """The input shares first, on the 0-100% axis, apart from the ratios derived from them;
+    then the ratios, one group for each unit and power of ten."""
+    inputs: dict[str, ChartItem] = {}
     for row in rows:
         for item in row["inputs"]:
-            if item["unit"] == "percent" and item["fact"] not in seen_inputs:
-                seen_inputs.add(item["fact"])
-                groups.setdefault("percent", []).append(
-                    (item["fact"], item["value"], item["low"], item["high"])
+            if item["unit"] == "percent" and item["fact"] not in inputs:
+                inputs[item["fact"]] = ChartItem(
+                    labels.get(item["fact"], item["fact"]),
+                    float(item["value"]),
+                    float(item["low"]),
+                    float(item["high"]),
+                    "percent",
                 )
+    groups: list[tuple[str, list[ChartItem]]] = []
+    if inputs:
+        groups.append(("Input shares, percent", list(inputs.values())))
+    derived: dict[tuple[str, int], list[ChartItem]] = {}
     for row in rows:
-        groups.setdefault(row["unit"], []).append(
-            (row["id"], row["value"], row["low"], row["high"])
+        item = ChartItem(
+            row["label"],
+            float(row["value"]),
+            None if row["low"] is None else float(row["low"]),
+            None if row["high"] is None else float(row["high"]),
+            row["unit"],
         )
-    lines: list[str] = []
-    for unit, items in groups.items():
-        scale = (
-            100.0
-            if unit == "percent"
-            else max(float(high if high is not None else value) for _, value, _, high in items)
-        )
-        lines.append(f"{unit} (bar: value; marks: low and high)")
-        for label, value, low, high in items:
-            shown = _bounds_text(value, low, high)
-            room = max(1, width - len(shown) - 3)
-            name = clip(label, room)
-            lines.append(f"  {name.ljust(room)} {shown}")
-            drawn = bounded_bar(
-                float(value),
-                None if low is None else float(low),
-                None if high is None else float(high),
-                scale,
-                width - 2,
-                ascii_only,
-            )
-            lines.append(f"  {drawn}")
-        lines.append("")
-    return lines
+        derived.setdefault(_scale_of(item), []).append(item)
+    for (unit, _), items in sorted(derived.items(), key=lambda pair: (pair[0][0] != "x", pair[0])):
+        name = {"x": "Ratios (times)", "percent": "Derived shares, percent"}.get(unit, unit)
+        if unit == "x":
+            top = max((item.high if item.high is not None else item.value) for item in items)
+            name += f", up to {format_number(_round_top(top))}"
+        groups.append((name, items))
+    return groups
 
 
-def write_ratio_chart(rows: Sequence[Mapping[str, Any]], streams: Streams) -> None:
+def write_ratio_chart(
+    rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str], streams: Streams
+) -> None:
     if not rows:
         streams.stdout.write("(no ratios: the store lacks their inputs)\n")
         return
-    ascii_only = not encodes_unicode(streams.stdout)
-    lines = ratio_chart_lines(rows, terminal_width(streams), ascii_only)
-    write_lines(lines, streams.stdout)
+    write_chart(ratio_chart_groups(rows, labels), streams)
 
 
 def _counted(values: Iterable[str]) -> str:

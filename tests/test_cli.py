@@ -277,7 +277,13 @@ def test_ratios_table_and_chart(cli: Cli) -> None:
     chart = cli("ratios", "--chart")
     assert chart.status == 0
     assert max(len(line) for line in chart.stdout.splitlines()) <= 80
-    assert "40 (39.5-40.5)" in chart.stdout
+    assert "GDP share of Qingpu District: 40 (39.5-40.5)" in chart.stdout
+    titles = [line for line in chart.stdout.splitlines() if line and not line[0].isspace()]
+    assert titles[1] == "Input shares, percent", "the inputs stand apart from the ratios"
+    assert "Ratios (times), up to 1" in titles and "Ratios (times), up to 20" in titles
+    assert "\x1b[" not in chart.stdout
+    coloured = cli("--color", "always", "ratios", "--chart").stdout
+    assert "\x1b[" in coloured and "\u2592" in coloured
 
 
 def test_ratios_chart_in_ascii_where_blocks_cannot_show(cli: Cli) -> None:

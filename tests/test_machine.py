@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qingpu_cli import machine, screens
+from qingpu_cli import machine
 
 BATCH = machine._ROWS_PER_WRITE
 #: Row counts on and around the batch boundaries, where a separator could be lost or doubled.
@@ -115,17 +115,6 @@ def test_an_object_is_indented() -> None:
     stream = Stream()
     machine.write_json({"valid": True, "records": 35}, stream)
     assert stream.getvalue() == '{\n  "valid": true,\n  "records": 35\n}\n'
-
-
-@given(label=st.text(max_size=60), width=st.integers(min_value=1, max_value=40))
-def test_a_clipped_label_fits_and_says_it_was_cut(label: str, width: int) -> None:
-    clipped = screens.clip(label, width)
-    assert len(clipped) <= width
-    if len(label) <= width:
-        assert clipped == label
-    else:
-        assert clipped.endswith("~")
-        assert label.startswith(clipped[:-1])
 
 
 JSON_VALUES = st.recursive(
