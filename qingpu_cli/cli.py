@@ -56,8 +56,8 @@ EPILOG = "\n".join(
 
 app = typer.Typer(
     name="qingpu",
-    help="Facts, partners, industries and figures of Qingpu New City (青浦新城), "
-    "each traced to its source.",
+    help="Qingpu New City (青浦新城), Shanghai: facts, partners, industries, figures.\n\n"
+    "Each traced to its source.",
     epilog=EPILOG,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,

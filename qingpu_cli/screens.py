@@ -371,7 +371,8 @@ def write_chart(groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Stre
         axis = f"0{format_number(scale / 2).rjust(bar_width // 2)}"
         console.print(Text(f"  {axis}{format_number(scale).rjust(bar_width - len(axis))}", "dim"))
         for item in items:
-            console.print(Padding(literal(f"{item.label}: {_shown(item)}"), (0, 0, 0, 2)))
+            label = Padding(literal(f"{item.label}: {_shown(item)}"), (0, 0, 0, 2))
+            console.print(label, width=width)
             console.print(Text("  ").append_text(_band(item, scale, bar_width, ascii_only)))
 
 

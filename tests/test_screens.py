@@ -1,0 +1,108 @@
+"""Screens for people at 60, 80 and 120 columns: nothing cut, no id or word split, every line
+within the terminal, whatever the width."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from conftest import Run
+from qingpu_cli.machine import visible
+from qingpu_cli.registry import LISTINGS
+from qingpu_cli.screens import screen_text
+
+Cli = Callable[..., Run]
+WIDTHS = ["60", "80", "120"]
+#: The arguments each listing takes on a screen (search needs its text).
+ARGUMENTS = {"search": ["qingpu"]}
+
+
+def display_columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
+def screen(cli: Cli, columns: str, *args: str) -> str:
+    result = cli(*args, env={"COLUMNS": columns})
+    assert result.status == 0, result.stderr
+    return result.stdout
+
+
+def words_of(value: object) -> list[str]:
+    return visible(screen_text(value)).split()
+
+
+def bare(tokens: str) -> set[str]:
+    """The words of a screen without the punctuation a screen sets around them."""
+    return {token.strip("();,\u201c\u201d:") for token in tokens.split()}
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize("name", list(LISTINGS))
+def test_a_listing_loses_no_character_and_splits_no_id(
+    cli: Cli, name: str, columns: str, bundled: dict[str, Any]
+) -> None:
+    listing = LISTINGS[name]
+    args = [name, *ARGUMENTS.get(name, [])]
+    shown = screen(cli, columns, *args, "--format", "table")
+    wide = screen(cli, "300", *args, "--format", "table")
+    given = {listing.argument: ARGUMENTS[name][0]} if listing.argument else {}
+    rows = listing.query(bundled, **given)
+    assert rows, name
+    tokens, wide_tokens = set(shown.split()), set(wide.split())
+    for row in rows:
+        assert row["id"] in tokens, f"{row['id']} is split or missing at {columns} columns"
+        for column in listing.columns:
+            for word in words_of(row.get(column)):
+                assert word in wide_tokens, (column, word)
+                assert word in tokens, f"{name}.{column}: {word!r} lost at {columns} columns"
+    for line in shown.splitlines():
+        assert display_columns(line.rstrip()) <= int(columns), line
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize(
+    "record_id", ["huawei", "qingpu-new-city", "projects-signed", "gdp-share-per-land-share"]
+)
+def test_a_record_shows_every_field_whole(cli: Cli, record_id: str, columns: str) -> None:
+    shown = screen(cli, columns, "show", record_id, "--format", "table")
+    described = cli("show", record_id, "--json").json()
+    tokens = bare(shown)
+    assert f"({record_id})" in shown.split()
+    for field, value in described["record"].items():
+        if field in ("evidence", "inputs", "value", "low", "high"):
+            continue
+        for word in bare(visible(screen_text(value))):
+            assert word in tokens, (field, word)
+    for item in described["evidence"]:
+        for word in bare(item["quote"]):
+            assert word in tokens, word
+    for line in shown.splitlines():
+        assert display_columns(line.rstrip()) <= int(columns), line
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize("args", [("overview",), ("ratios", "--chart")])
+def test_the_overview_and_the_chart_stay_within_the_terminal_and_80_columns(
+    cli: Cli, args: tuple[str, ...], columns: str
+) -> None:
+    for line in screen(cli, columns, *args).splitlines():
+        assert display_columns(line.rstrip()) <= min(int(columns), 80), line
+
+
+@pytest.mark.parametrize("args", [(), ("--help",), ("help", "facts"), ("help", "show")])
+def test_help_stays_within_80_columns(cli: Cli, args: tuple[str, ...]) -> None:
+    for line in screen(cli, "80", *args).splitlines():
+        assert display_columns(line.rstrip()) <= 80, line
+
+
+def test_headers_are_words_while_machine_formats_keep_the_keys(cli: Cli) -> None:
+    shown = screen(cli, "120", "partners", "--format", "table")
+    assert "Agreement kinds" in shown and "agreement_kinds" not in shown
+    assert cli("partners").stdout.splitlines()[0].split("\t")[-1] == "agreement_kinds"
+
+
+def test_a_table_title_gives_the_count(cli: Cli) -> None:
+    assert screen(cli, "120", "partners", "--format", "table").startswith("Partners (5)")
