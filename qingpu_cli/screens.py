@@ -58,7 +58,7 @@ MAX_TABLE_ROWS = 1_000
 _REFERENCE_FIELDS = {field for _, field in REFERENCES} | {"subject"}
 
 #: Column headers that are not simply the key in words.
-_HEADERS = {"id": "ID", "url": "URL"}
+_HEADERS = {"id": "ID", "url": "URL", "projects_signed": "Projects"}
 
 
 def header(field: str) -> str:
@@ -93,6 +93,10 @@ def _longest_word(text: str) -> int:
     return max((len(word) for word in text.split()), default=0)
 
 
+#: Prose narrower than this reads as a column of fragments: the record view reads better.
+MIN_PROSE_WIDTH = 16
+
+
 class _Column:
     """How wide a column must be so that no word of it is split, and would like to be."""
 
@@ -101,33 +105,38 @@ class _Column:
         self.header = header(field)
         texts = [cell.plain for cell in cells]
         words = max(_longest_word(self.header), *(_longest_word(text) for text in texts))
-        self.widest = max(len(self.header), *(len(text) for text in texts))
+        longest = max((len(text) for text in texts), default=0)
+        self.widest = max(len(self.header), longest)
         self.atomic = not any(" " in text for text in texts)
-        """Ids, numbers, units: never wrapped at all."""
-        self.least = max(words, max((len(text) for text in texts), default=0) if self.atomic else 0)
+        """Ids, numbers, units: as wide as the widest, so never wrapped (the header may be)."""
+        self.least = max(words, longest if self.atomic else min(longest, MIN_PROSE_WIDTH))
 
 
 def _widths(columns: Sequence[_Column], room: int) -> list[int] | None:
-    """Each column's width within the room, or None when not even the least widths fit. Prose
-    gets what is left beyond the least widths, in proportion to how much more it would like."""
-    least = [column.least for column in columns]
-    spare = room - sum(least)
+    """Each column's width within the room, or None when not even the least widths fit. What
+    is left goes first to the headers of ids and numbers, so that they read on one line, then
+    to prose, in proportion to how much more each would like."""
+    widths = [column.least for column in columns]
+    spare = room - sum(widths)
     if spare < 0:
         return None
-    wants = [max(0, column.widest - column.least) for column in columns]
+    for index, column in enumerate(columns):
+        if column.atomic:
+            grown = min(column.widest - widths[index], spare)
+            widths[index] += grown
+            spare -= grown
+    wants = [max(0, column.widest - width) for column, width in zip(columns, widths, strict=True)]
     total = sum(wants)
-    widths = [
-        low + (want if total <= spare else want * spare // total)
-        for low, want in zip(least, wants, strict=True)
-    ]
-    left = min(spare, total) - (sum(widths) - sum(least))
-    for index in sorted(range(len(columns)), key=lambda i: wants[i], reverse=True):
+    if total <= spare:
+        return [width + want for width, want in zip(widths, wants, strict=True)]
+    shares = [want * spare // total for want in wants]
+    left = spare - sum(shares)
+    for index in sorted(range(len(columns)), key=lambda i: wants[i] - shares[i], reverse=True):
         if left <= 0:
             break
-        if widths[index] < columns[index].widest:
-            widths[index] += 1
-            left -= 1
-    return widths
+        shares[index] += 1
+        left -= 1
+    return [width + share for width, share in zip(widths, shares, strict=True)]
 
 
 def write_table(
@@ -172,12 +181,7 @@ def write_table(
         padding=0,
     )
     for column, width in zip(shape, widths, strict=True):
-        table.add_column(
-            Text(column.header, style="bold"),
-            width=width,
-            no_wrap=column.atomic,
-            overflow="fold",
-        )
+        table.add_column(Text(column.header, style="bold"), width=width, overflow="fold")
     for row_cells in cells:
         table.add_row(*row_cells)
     console.print(table)
