@@ -147,7 +147,7 @@ def main() -> None:
     copy_measured = measured_copy(qingpu)
     print(f"measuring {qingpu} ({copy_measured}), bytecode caches written\n")
     work = Path(tempfile.mkdtemp(prefix="qingpu-bench-"))
-    env = {**os.environ, "QINGPU_CACHE_DIR": str(work / "cache")}
+    env = {**os.environ, "QINGPU_CACHE_DIR": str(work / "cache"), "COLUMNS": "80"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("QINGPU_NO_CACHE", None)
     completion_env = {
@@ -167,6 +167,9 @@ def main() -> None:
             "telecom",
             "--json",
         ],
+        # What a terminal gets, drawn into a pipe: the same screen, the same imports.
+        "qingpu overview (a terminal)": [qingpu, "overview"],
+        "qingpu facts (a terminal)": [qingpu, "facts", "--format", "table"],
         "completion: qingpu partners --sector <TAB>": [
             "env",
             *(f"{k}={v}" for k, v in completion_env.items()),

@@ -16,7 +16,7 @@ import typer
 from . import __version__, boundary, queries, ratios
 from .boundary import Streams, with_color
 from .errors import ExitStatus, QingpuError, UsageError
-from .output import emit, output_format, write_record
+from .output import emit, output_format, write_overview, write_record
 from .registry import EXAMPLES, LISTINGS, OutputOptions
 from .store import (
     StoreLocation,
@@ -229,17 +229,6 @@ def _emit(
     emit(LISTINGS[listing], _active_store(ctx), arguments, options, streams, highlight)
 
 
-OVERVIEW_HINTS = (
-    "qingpu facts",
-    "qingpu partners",
-    "qingpu industries",
-    "qingpu ratios --chart",
-    "qingpu show ID",
-    "qingpu search TEXT",
-    "qingpu help",
-)
-
-
 @app.command(epilog=_example("overview"))
 def overview(
     ctx: typer.Context,
@@ -256,17 +245,7 @@ def overview(
     as_json: JsonOption = False,
 ) -> None:
     """One screen for a newcomer: key figures, shares, who and what."""
-    streams = _streams(ctx)
-    chosen = output_format(OutputOptions(fmt, as_json), is_terminal=True)
-    summary = queries.overview(_active_store(ctx))
-    if chosen == "json":
-        from .machine import write_json
-
-        write_json(summary, streams.stdout)
-    else:
-        from .screens import write_overview
-
-        write_overview(summary, OVERVIEW_HINTS, streams)
+    write_overview(_active_store(ctx), OutputOptions(fmt, as_json), _streams(ctx))
 
 
 @app.command(epilog=_example("facts"))

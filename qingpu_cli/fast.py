@@ -34,20 +34,40 @@ from .registry import (
     OutputOptions,
     choices_of,
 )
-from .vocabulary import COLOR_CHOICES, FORMATS
+from .vocabulary import COLOR_CHOICES, FORMATS, OVERVIEW_FORMATS
 
 if TYPE_CHECKING:
     from .boundary import Streams
 
 
+#: The one screen the fast path draws besides the listings: the first a newcomer runs.
+OVERVIEW = "overview"
+
+
 class Request(NamedTuple):
-    """A listing run as the fast path understood it."""
+    """A listing run (or the overview, with no listing) as the fast path understood it."""
 
     data: str | None
     color: str
-    listing: Listing
+    listing: Listing | None
     arguments: dict[str, str]
     options: OutputOptions
+
+
+def _overview_request(data: str | None, color: str, options: list[str]) -> Request | None:
+    """`overview` with `--json` or `--format table|json`, each at most once."""
+    as_json = JSON_OPTION in options
+    rest = [option for option in options if option != JSON_OPTION]
+    if options.count(JSON_OPTION) > 1 or len(rest) not in (0, 2):
+        return None
+    fmt = None
+    if rest:
+        if rest[0] not in FORMAT_OPTIONS:
+            return None
+        fmt = _choice(rest[1], OVERVIEW_FORMATS)
+        if fmt is None:
+            return None
+    return Request(data, color, None, {}, OutputOptions(fmt, as_json))
 
 
 def _choice(value: str, choices: tuple[str, ...] | None) -> str | None:
@@ -78,7 +98,11 @@ def parse(args: Sequence[str]) -> Request | None:
         return None
     root, rest = found
     color = _choice(root.get(COLOR_OPTION, "auto"), COLOR_CHOICES)
-    if color is None or not rest or rest[0] not in LISTINGS:
+    if color is None or not rest:
+        return None
+    if rest[0] == OVERVIEW:
+        return _overview_request(root.get(DATA_OPTION), color, rest[1:])
+    if rest[0] not in LISTINGS:
         return None
     listing = LISTINGS[rest[0]]
     if listing.argument is not None:
@@ -141,14 +165,16 @@ def answer(args: Sequence[str], streams: Streams) -> int | None:
     # Imported here rather than above: completion, the most frequent run, needs none of them.
     from .boundary import with_color
     from .errors import UsageError
-    from .output import check_options, chosen_fields, emit, output_format
+    from .output import check_options, chosen_fields, emit, output_format, write_overview
     from .store import StoreReader, cache_directory, locate_store
 
     streams = with_color(streams, request.color)
+    listing = request.listing
     try:
         fmt = output_format(request.options, streams.is_terminal)
-        chosen_fields(request.options.fields, request.listing.fields)
-        check_options(request.options, fmt, request.listing.fields)
+        if listing is not None:
+            chosen_fields(request.options.fields, listing.fields)
+            check_options(request.options, fmt, listing.fields)
         location = locate_store(request.data)
     except UsageError:
         return None  # the app says what is wrong, with its usage hint
@@ -157,7 +183,10 @@ def answer(args: Sequence[str], streams: Streams) -> int | None:
     store = reader.proven(cache)
     if store is None:
         store = reader.load(cache)
-    emit(request.listing, store, request.arguments, request.options, streams)
+    if listing is None:
+        write_overview(store, request.options, streams)
+    else:
+        emit(listing, store, request.arguments, request.options, streams)
     return 0
 
 

@@ -180,3 +180,29 @@ def write_record(described: Mapping[str, Any], fmt: str, streams: Streams) -> No
         record = {"kind": described["kind"], **described["record"]}
         rows = [{"field": key, "value": value} for key, value in record.items()]
         write_rows(rows, fmt, streams, ("field", "value"))
+
+
+#: Where the overview sends a newcomer next.
+OVERVIEW_HINTS = (
+    "qingpu facts",
+    "qingpu partners",
+    "qingpu industries",
+    "qingpu ratios --chart",
+    "qingpu show ID",
+    "qingpu search TEXT",
+    "qingpu help",
+)
+
+
+def write_overview(store: Store, options: OutputOptions, streams: Streams) -> None:
+    """The newcomer's screen, drawn even into a pipe (it is for people), or one JSON object."""
+    from .queries import overview
+
+    chosen = output_format(options, is_terminal=True)
+    summary = overview(store)
+    if chosen == "json":
+        write_json(summary, streams.stdout)
+    else:
+        from .screens import write_overview as draw_overview
+
+        draw_overview(summary, OVERVIEW_HINTS, streams)

@@ -29,6 +29,7 @@ ROLES: tuple[str, ...] = get_args(Role)
 TOPICS: tuple[str, ...] = get_args(Topic)
 FORMATS: tuple[str, ...] = get_args(Format)
 COLOR_CHOICES: tuple[str, ...] = get_args(ColorChoice)
+OVERVIEW_FORMATS: tuple[str, ...] = get_args(OverviewFormat)
 
 
 class Reference(NamedTuple):

@@ -36,6 +36,10 @@ AGREED = [
     ["--color", "never", "partners", "--format", "table"],
     ["--color", "always", "--data", str(BUNDLED), "places", "--format", "table"],
     ["agreements", "--limit", "0"],
+    ["overview"],
+    ["overview", "--json"],
+    ["overview", "-f", "JSON"],
+    ["--color", "always", "overview", "--format", "table"],
 ]
 
 
@@ -82,6 +86,9 @@ def test_a_store_on_standard_input_is_answered_from_its_bytes(proven: None) -> N
         ["facts", "--topic", "land", "--topic", "plan"],
         ["search", "huawei"],
         ["ratios", "--chart"],
+        ["overview", "--format", "csv"],
+        ["overview", "--json", "--format", "table"],
+        ["overview", "--fields", "id"],
         ["show", "huawei"],
         [],
     ],

@@ -25,7 +25,7 @@ from qingpu_cli.registry import (
     Filter,
     Listing,
 )
-from qingpu_cli.vocabulary import FORMATS
+from qingpu_cli.vocabulary import FORMATS, OVERVIEW_FORMATS
 
 GROUP = typer.main.get_command(app)
 assert isinstance(GROUP, typer.core.TyperGroup)
@@ -122,3 +122,7 @@ def test_every_command_has_one_example_in_the_help() -> None:
     listed = run_cli().stdout
     for example in EXAMPLES:
         assert f"  {example.command}" in listed and example.what in listed
+
+
+def test_the_fast_overview_takes_the_formats_the_app_takes() -> None:
+    assert completions("overview", "--format") == list(OVERVIEW_FORMATS)
