@@ -309,11 +309,6 @@ def bar(fraction: float, width: int, ascii_only: bool) -> str:
     return ("\u2588" * full + partial).ljust(width, "\u00b7")
 
 
-def terminal_width(streams: Streams, limit: int = 80) -> int:
-    width = shutil.get_terminal_size((limit, 24)).columns if streams.is_terminal else limit
-    return max(20, min(width, limit))
-
-
 class ChartItem(NamedTuple):
     """One bar: what it measures, its value and the bounds its inputs' rounding allows."""
 
@@ -360,7 +355,7 @@ def write_chart(groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Stre
     """Labelled bars in groups, each group on one axis of its own, from 0 to a round top."""
     console = make_console(streams)
     ascii_only = not encodes_unicode(streams.stdout)
-    width = terminal_width(streams)
+    width = max(20, min(console.width, 80))
     solid, band = ("#", "=") if ascii_only else ("\u2588", "\u2592")
     console.print(
         literal(f"{solid} least value the rounding allows  {band} up to the greatest", "dim"),
@@ -491,10 +486,10 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
         half = bar_width // 2
         say_line(Text("  0%" + "50%".rjust(half - 1) + "100%".rjust(bar_width - half + 1), "dim"))
         for share in shares:
-            label = Text(f"  {share['quantity']} (")
+            label = Text(f"{share['quantity']} (")
             label.append(share["fact"], style="cyan")
             label.append(")")
-            say_line(label)
+            console.print(Padding(label, (0, 0, 0, 2)), width=width)
             line = Text("  ")
             line.append(bar(share["value"] / 100, bar_width, ascii_only), style="green")
             line.append(f" {screen_text(share['value']):>3}%")

@@ -90,6 +90,8 @@ def test_the_overview_and_the_chart_stay_within_the_terminal_and_80_columns(
 ) -> None:
     for line in screen(cli, columns, *args).splitlines():
         assert display_columns(line.rstrip()) <= min(int(columns), 80), line
+        if "\u00b7\u00b7" in line or ("\u2588" in line and "least value" not in line):
+            assert line.startswith("  "), f"a bar broken across lines: {line!r}"
 
 
 @pytest.mark.parametrize("args", [(), ("--help",), ("help", "facts"), ("help", "show")])
