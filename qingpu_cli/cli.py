@@ -327,94 +327,31 @@ def industries(
     )
 
 
-@app.command(epilog=_example("events"))
-def events(
-    ctx: typer.Context,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    limit: LimitOption = None,
-    sort: SortOption = None,
-    no_header: NoHeaderOption = False,
-) -> None:
-    """The signing events and the projects signed there."""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
-    _emit(ctx, "events", {}, options)
+def _plain_listing(name: str, summary: str) -> None:
+    """Register a listing that takes no filter of its own: only the options every listing
+    shares. Its help is as explicit as any other command's."""
+
+    def listing(
+        ctx: typer.Context,
+        fmt: FormatOption = None,
+        as_json: JsonOption = False,
+        fields: FieldsOption = None,
+        limit: LimitOption = None,
+        sort: SortOption = None,
+        no_header: NoHeaderOption = False,
+    ) -> None:
+        _emit(ctx, name, {}, OutputOptions(fmt, as_json, fields, limit, sort, no_header))
+
+    listing.__doc__ = summary
+    app.command(name, epilog=_example(name))(listing)
 
 
-@app.command(epilog=_example("sources"))
-def sources(
-    ctx: typer.Context,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    limit: LimitOption = None,
-    sort: SortOption = None,
-    no_header: NoHeaderOption = False,
-) -> None:
-    """Where the data comes from, and what is not known about it."""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
-    _emit(ctx, "sources", {}, options)
-
-
-@app.command(epilog=_example("places"))
-def places(
-    ctx: typer.Context,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    limit: LimitOption = None,
-    sort: SortOption = None,
-    no_header: NoHeaderOption = False,
-) -> None:
-    """Places: the New City, its district, the city, the region."""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
-    _emit(ctx, "places", {}, options)
-
-
-@app.command(epilog=_example("agreements"))
-def agreements(
-    ctx: typer.Context,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    limit: LimitOption = None,
-    sort: SortOption = None,
-    no_header: NoHeaderOption = False,
-) -> None:
-    """Agreements, with their parties and counterparts."""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
-    _emit(ctx, "agreements", {}, options)
-
-
-@app.command(epilog=_example("plans"))
-def plans(
-    ctx: typer.Context,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    limit: LimitOption = None,
-    sort: SortOption = None,
-    no_header: NoHeaderOption = False,
-) -> None:
-    """The plans the sources name, with their year."""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
-    _emit(ctx, "plans", {}, options)
-
-
-@app.command(epilog=_example("initiatives"))
-def initiatives(
-    ctx: typer.Context,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    limit: LimitOption = None,
-    sort: SortOption = None,
-    no_header: NoHeaderOption = False,
-) -> None:
-    """Hubs and strategic tasks, and who builds or serves them."""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
-    _emit(ctx, "initiatives", {}, options)
+_plain_listing("events", "The signing events and the projects signed there.")
+_plain_listing("sources", "Where the data comes from, and what is not known about it.")
+_plain_listing("places", "Places: the New City, its district, the city, the region.")
+_plain_listing("agreements", "Agreements, with their parties and counterparts.")
+_plain_listing("plans", "The plans the sources name, with their year.")
+_plain_listing("initiatives", "Hubs and strategic tasks, and who builds or serves them.")
 
 
 @app.command(epilog=_example("search"))
@@ -433,7 +370,7 @@ def search(
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
 ) -> None:
-    """Find records by name, alias (Chinese too), statement or quote."""
+    """Find records by name, alias (Chinese too) or text."""
     _emit(
         ctx,
         "search",

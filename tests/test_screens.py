@@ -108,3 +108,10 @@ def test_headers_are_words_while_machine_formats_keep_the_keys(cli: Cli) -> None
 
 def test_a_table_title_gives_the_count(cli: Cli) -> None:
     assert screen(cli, "120", "partners", "--format", "table").startswith("Partners (5)")
+
+
+def test_no_command_summary_is_cut_in_the_help(cli: Cli) -> None:
+    listed = screen(cli, "80", "--help").split("Commands:")[1].split("Examples:")[0]
+    summaries = [line for line in listed.splitlines() if line.strip()]
+    assert len(summaries) == 16
+    assert not [line for line in summaries if line.rstrip().endswith("...")]
