@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, cast
 
 import typer
 
@@ -380,6 +380,29 @@ def search(
     )
 
 
+@app.command(epilog=_example("compare"))
+def compare(
+    ctx: typer.Context,
+    quantity: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="QUANTITY",
+            help="One quantity's id (as facts list it); default: every quantity.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
+) -> None:
+    """Each source's figure for a quantity, side by side, judged."""
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    _emit(ctx, "compare", {"quantity": quantity}, options)
+
+
 @app.command("ratios", epilog=_example("ratios"))
 def ratios_command(
     ctx: typer.Context,
@@ -455,7 +478,10 @@ def validate(
 
     location = locate_store(path) if path is not None else _location(ctx)
     store = _reader(ctx, location).validated(cache_directory())
-    _streams(ctx).stdout.write(f"valid: {store_record_count(store)} records\n")
+    version = cast("dict[str, Any]", store)["schema_version"]
+    _streams(ctx).stdout.write(
+        f"valid: {store_record_count(store)} records (schema version {version})\n"
+    )
 
 
 @app.command(epilog=_example("schema"))

@@ -20,10 +20,14 @@ from pydantic import (
     ValidationError,
     with_config,
 )
-from typing_extensions import TypedDict
+from typing_extensions import NotRequired, TypedDict
 
 from .vocabulary import (
     REFERENCES,
+    Bound,
+    DateBasis,
+    EvidenceKind,
+    FactKind,
     InitiativeKind,
     PlaceKind,
     Relation,
@@ -56,7 +60,8 @@ Text = Annotated[str, Field(min_length=1)]
 #: A float carries at most 17 significant decimal digits: no source states more decimals than
 #: that, and a bound keeps the exact interval arithmetic of `ratios` small.
 MAX_DECIMALS = 17
-Decimals = Annotated[int, Field(ge=0, le=MAX_DECIMALS)]
+Decimals = Annotated[int, Field(ge=-MAX_DECIMALS, le=MAX_DECIMALS)]
+"""Negative for a figure rounded to tens or more: "about 450,000" is rounded to -4 places."""
 
 #: The largest magnitude each unit can mean, so that no valid store can overflow a computation:
 #: no area larger than the Earth's land (148.94 million km2), no amount of money a hundred times
@@ -66,6 +71,7 @@ UNIT_LIMITS: dict[str, float] = {
     "percent": 1_000_000,
     "count": 1e12,
     "CNY": 1e16,
+    "CNY per km2": 1e13,
 }
 #: The same for a magnitude whose unit the source leaves unnamed.
 MAX_MAGNITUDE = 1e16
@@ -74,7 +80,9 @@ MAX_MAGNITUDE = 1e16
 @with_config(_RECORD_CONFIG)
 class Evidence(TypedDict):
     source: Id
-    quote: Annotated[str, Field(min_length=1, max_length=MAX_QUOTE_LENGTH)]
+    quote: Annotated[str, Field(min_length=1, max_length=MAX_QUOTE_LENGTH)] | None
+    kind: NotRequired[EvidenceKind]
+    """A store of version 1 quotes always; from version 2 every citation says which it is."""
 
 
 Evidences = Annotated[list[Evidence], Field(min_length=1)]
@@ -91,6 +99,12 @@ class Source(TypedDict):
     date: Text | None
     url: Text | None
     file: Text | None
+    """The file that holds the source's text, where the project holds it: only such a source
+    can be quoted."""
+    author: NotRequired[Text | None]
+    date_basis: NotRequired[DateBasis | None]
+    """Whether the date is shown on the page or read from its address."""
+    aliases: NotRequired[list[Text]]
 
 
 @with_config(_RECORD_CONFIG)
@@ -133,6 +147,17 @@ class Fact(TypedDict):
     aliases: list[Text]
     related: list[Id]
     evidence: Evidences
+    quantity: NotRequired[Id | None]
+    """What the figure measures, the same id for every source's statement of it."""
+    measure: NotRequired[Text | None]
+    period: NotRequired[Text | None]
+    """The year, date or span the figure refers to; null: the source gives none."""
+    kind: NotRequired[FactKind | None]
+    bound: NotRequired[Bound | None]
+    as_stated: NotRequired[Text | None]
+    """The figure as the source writes it, so that its precision shows."""
+    note: NotRequired[Text | None]
+    """A plain-words definition or remark, in the project's own words."""
 
 
 @with_config(_RECORD_CONFIG)
@@ -199,7 +224,7 @@ class Industry(TypedDict):
 
 @with_config(_RECORD_CONFIG)
 class Store(TypedDict):
-    schema_version: Literal[1]
+    schema_version: Literal[1, 2]
     sources: list[Source]
     places: list[Place]
     initiatives: list[Initiative]
@@ -272,13 +297,27 @@ def _fact_problems(fact: dict[str, Any]) -> list[Problem]:
     limit = UNIT_LIMITS.get(unit) if isinstance(unit, str) else None
     if limit is not None and abs(value) > limit:
         found.append((".value", f"{value} {unit} is beyond what a {unit} value can be: {limit:g}"))
-    if unit == "count" and decimals != 0:
-        found.append((".decimals", "a count has 0 decimals"))
+    if unit == "count" and isinstance(decimals, int) and decimals > 0:
+        found.append((".decimals", "a count has no decimals (0, or fewer where it is rounded)"))
     if unit == "percent" and fact.get("share_of") is not None and not 0 <= value <= 100:
         found.append((".value", f"a share must lie between 0 and 100 percent: {value}"))
     if fact.get("share_of") is not None and unit != "percent":
         found.append((".share_of", "only a percent value is a share of something"))
     return found
+
+
+def _citation_problem(item: dict[str, Any], source: str, held: set[str]) -> str | None:
+    """A quote must be of a source whose text the project holds (so that it can be checked),
+    and a citation of any other source carries no quote: its text is not ours to copy."""
+    kind = item.get("kind", "quote")
+    quote = item.get("quote")
+    if kind == "quote" and quote is None:
+        return "a quote needs its text (or kind citation, with no quote)"
+    if kind == "quote" and source not in held:
+        return f"{source!r} has no text held here: cite it (kind citation) without a quote"
+    if kind == "citation" and quote is not None:
+        return "a citation carries no quote; only a source whose text is held is quoted"
+    return None
 
 
 def store_problems(data: object) -> list[Problem]:
@@ -290,6 +329,7 @@ def store_problems(data: object) -> list[Problem]:
     problems: list[Problem] = []
     lists = _record_lists(data)
     placed: dict[str, tuple[str, int]] = {}
+    held: set[str] = set()
     for kind, items in lists:
         for index, record in enumerate(items):
             record_id = record.get("id") if isinstance(record, dict) else None
@@ -305,6 +345,8 @@ def store_problems(data: object) -> list[Problem]:
                 )
                 continue
             placed[record_id] = (kind, index)
+            if kind == "sources" and record.get("file"):
+                held.add(record_id)
 
     kind_of = {record_id: kind for record_id, (kind, _) in placed.items()}
 
@@ -341,6 +383,8 @@ def store_problems(data: object) -> list[Problem]:
                 if type(source) is str and kind_of.get(source) != "sources":
                     where = f"{kind}[{index}].evidence[{number}].source"
                     problems.append((where, f"unknown source {source!r}"))
+                elif type(source) is str and (problem := _citation_problem(item, source, held)):
+                    problems.append((f"{kind}[{index}].evidence[{number}]", problem))
             if is_fact and (found := _fact_problems(record)):
                 problems.extend((f"{kind}[{index}]{field}", text) for field, text in found)
     return problems

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .errors import NotFound
 from .folding import Needle, fold
-from .vocabulary import KIND_SINGULAR, REFERENCES
+from .vocabulary import KIND_SINGULAR, RECORD_FIELDS, REFERENCES
 
 if TYPE_CHECKING:
     from .models import Store
@@ -22,6 +22,12 @@ Row = dict[str, Any]
 
 def _records(store: Store, kind: str) -> list[Row]:
     return cast("list[Row]", cast("Mapping[str, Any]", store).get(kind, []))
+
+
+def _own(record: Mapping[str, Any], kind: str) -> Row:
+    """A record's own fields, every one of them, in the models' order: a store of an earlier
+    version lacks the newer ones, which are null here, so that every row has the same keys."""
+    return {field: record.get(field) for field in RECORD_FIELDS[kind]}
 
 
 def all_records(store: Store) -> Iterator[tuple[str, Row]]:
@@ -57,7 +63,7 @@ def facts(
             needle.found_in(text) for text in (fact["statement"], *fact["aliases"])
         ):
             continue
-        rows.append({**fact, "sources": source_ids(fact)})
+        rows.append({**_own(fact, "facts"), "sources": source_ids(fact)})
     return rows
 
 
@@ -85,7 +91,7 @@ def partners_in_sector(store: Store, sector: str | None = None) -> list[Row]:
                 counterparts.append(names.get(counterpart, counterpart))
         rows.append(
             {
-                **partner,
+                **_own(partner, "partners"),
                 "agreements": [agreement["id"] for agreement in agreements],
                 "agreement_kinds": list(dict.fromkeys(a["kind"] for a in agreements)),
                 "counterparts": list(dict.fromkeys(counterparts)),
@@ -105,7 +111,7 @@ def industries(store: Store, role: str | None = None) -> list[Row]:
         scale = industry["scale"]
         rows.append(
             {
-                **industry,
+                **_own(industry, "industries"),
                 "scale_label": scale["label"] if scale is not None else None,
                 "scale_status": scale["status"] if scale is not None else None,
                 "plan_name": plans.get(industry["plan"]) if industry["plan"] else None,
@@ -115,7 +121,9 @@ def industries(store: Store, role: str | None = None) -> list[Row]:
 
 
 def events(store: Store) -> list[Row]:
-    """Signing events with the count of projects signed, which the source may give jointly.
+    """Signing events with the count of projects signed there. A count the source gives for
+    several events together is `projects_signed_jointly`, never `projects_signed`, so that
+    adding up `projects_signed` counts no project twice.
 
     The first count fact that names each event is found in one pass over the facts."""
     count_fact: dict[str, Row] = {}
@@ -126,14 +134,14 @@ def events(store: Store) -> list[Row]:
     rows = []
     for event in _records(store, "events"):
         fact = count_fact.get(event["id"])
+        others = [other for other in (fact["related"] if fact else []) if other != event["id"]]
         rows.append(
             {
-                **event,
-                "projects_signed": fact["value"] if fact else None,
+                **_own(event, "events"),
+                "projects_signed": fact["value"] if fact and not others else None,
+                "projects_signed_jointly": fact["value"] if fact and others else None,
                 "projects_fact": fact["id"] if fact else None,
-                "signed_jointly_with": [
-                    other for other in (fact["related"] if fact else []) if other != event["id"]
-                ],
+                "signed_jointly_with": others,
             }
         )
     return rows
@@ -141,11 +149,11 @@ def events(store: Store) -> list[Row]:
 
 def records_of(store: Store, kind: str) -> list[Row]:
     """Every record of one kind, as the store holds it: the listings that join nothing."""
-    return [dict(record) for record in _records(store, kind)]
+    return [_own(record, kind) for record in _records(store, kind)]
 
 
 def sources(store: Store) -> list[Row]:
-    return [dict(source) for source in _records(store, "sources")]
+    return records_of(store, "sources")
 
 
 def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
@@ -239,12 +247,13 @@ def find_record(store: Store, record_id: str) -> tuple[str, Row]:
     raise not_found(record_id, record_ids(store))
 
 
-def not_found(record_id: str, known: list[str]) -> NotFound:
+def not_found(record_id: str, known: list[str], what: str = "record") -> NotFound:
+    """An unknown id, with the closest known ones."""
     import difflib
 
     close = difflib.get_close_matches(record_id, known, n=3, cutoff=0.5)
     hint = f"; did you mean: {', '.join(close)}?" if close else "; `qingpu search TEXT` finds ids"
-    return NotFound(f"no record has the id {record_id!r}{hint}")
+    return NotFound(f"no {what} has the id {record_id!r}{hint}")
 
 
 def resolve_id(typed: str, records: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
@@ -355,9 +364,17 @@ def describe_record(store: Store, typed: str) -> Row:
 
 
 def overview(store: Store) -> Row:
-    """What a newcomer reads first: the place and where the data comes from, key figures,
-    shares, events, partners, industries."""
-    figures = [fact for fact in facts(store) if fact["value"] is not None]
+    """What a newcomer reads first: the place and where the data comes from; the key figures
+    (those of the source whose text is held, the article the store began with) and which of
+    them other sources give otherwise; shares, events, partners, industries."""
+    from .compare import disputed
+
+    held = {source["id"] for source in _records(store, "sources") if source.get("file")}
+    figures = [
+        fact
+        for fact in facts(store)
+        if fact["value"] is not None and any(item["source"] in held for item in fact["evidence"])
+    ]
     names = {record["id"]: record.get("name", record["id"]) for _, record in all_records(store)}
     new_city = next(
         (place for place in _records(store, "places") if place["kind"] == "new city"), None
@@ -379,7 +396,11 @@ def overview(store: Store) -> Row:
             if fact["share_of"] is not None
         ],
         "events": [
-            {key: event[key] for key in ("id", "name", "date", "projects_signed", "projects_fact")}
+            {
+                key: event[key]
+                for key in ("id", "name", "date", "projects_signed", "projects_signed_jointly")
+            }
+            | {"projects_fact": event["projects_fact"]}
             for event in events(store)
         ],
         "partners": [
@@ -399,7 +420,8 @@ def overview(store: Store) -> Row:
             "part_of": names.get(new_city["part_of"]) if new_city["part_of"] else None,
         },
         "sources": [
-            {key: source[key] for key in ("id", "title", "publisher", "date")}
+            {key: source.get(key) for key in ("id", "title", "publisher", "date", "file")}
             for source in _records(store, "sources")
         ],
+        "disputed": disputed(store, [fact["id"] for fact in figures]),
     }

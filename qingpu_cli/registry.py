@@ -18,7 +18,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import queries
-from .vocabulary import FORMATS, ROLES, SECTORS, TOPICS
+from .vocabulary import FORMATS, RECORD_FIELDS, ROLES, SECTORS, TOPICS
 
 if TYPE_CHECKING:
     from .models import Store
@@ -82,6 +82,12 @@ def _search(store: Store, text: str) -> list[Row]:
     return queries.search(store, text, ratios.ratios_as_records())
 
 
+def _compare(store: Store, quantity: str | None = None) -> list[Row]:
+    from . import compare
+
+    return compare.compare(store, quantity)
+
+
 def _ratio_notes(store: Store) -> list[str]:
     from . import ratios
 
@@ -127,10 +133,7 @@ LISTINGS: dict[str, Listing] = {
             ),
             ("id", "statement", "value", "unit"),
             "Facts",
-            (
-                *("id", "subject", "topic", "statement", "value", "unit", "decimals"),
-                *("share_of", "aliases", "related", "evidence", "sources"),
-            ),
+            (*RECORD_FIELDS["facts"], "sources"),
         ),
         Listing(
             "partners",
@@ -139,8 +142,11 @@ LISTINGS: dict[str, Listing] = {
             ("id", "name", "sector", "agreement_kinds"),
             "Partners",
             (
-                *("id", "name", "aliases", "sector", "evidence"),
-                *("agreements", "agreement_kinds", "counterparts", "launched"),
+                *RECORD_FIELDS["partners"],
+                "agreements",
+                "agreement_kinds",
+                "counterparts",
+                "launched",
             ),
         ),
         Listing(
@@ -149,10 +155,7 @@ LISTINGS: dict[str, Listing] = {
             (Filter("--role", "Only industries with this role.", ROLES),),
             ("id", "name", "role", "scale_label", "scale_status"),
             "Industries",
-            (
-                *("id", "name", "aliases", "role", "owner", "plan", "scale", "based_on"),
-                *("coordinated_with", "evidence", "scale_label", "scale_status", "plan_name"),
-            ),
+            (*RECORD_FIELDS["industries"], "scale_label", "scale_status", "plan_name"),
         ),
         Listing(
             "events",
@@ -161,8 +164,9 @@ LISTINGS: dict[str, Listing] = {
             ("id", "name", "date", "projects_signed"),
             "Events",
             (
-                *("id", "name", "aliases", "date", "evidence"),
-                *("projects_signed", "projects_fact", "signed_jointly_with"),
+                *RECORD_FIELDS["events"],
+                *("projects_signed", "projects_signed_jointly", "projects_fact"),
+                "signed_jointly_with",
             ),
         ),
         Listing(
@@ -171,10 +175,7 @@ LISTINGS: dict[str, Listing] = {
             (),
             ("id", "title", "publisher", "date", "url"),
             "Sources",
-            (
-                *("id", "title", "language", "translation", "original_language"),
-                *("publisher", "date", "url", "file"),
-            ),
+            RECORD_FIELDS["sources"],
         ),
         Listing(
             "places",
@@ -182,7 +183,7 @@ LISTINGS: dict[str, Listing] = {
             (),
             ("id", "name", "kind", "part_of"),
             "Places",
-            ("id", "name", "aliases", "kind", "part_of", "evidence"),
+            RECORD_FIELDS["places"],
         ),
         Listing(
             "agreements",
@@ -190,7 +191,7 @@ LISTINGS: dict[str, Listing] = {
             (),
             ("id", "kind", "parties", "counterpart"),
             "Agreements",
-            ("id", "kind", "parties", "counterpart", "launched", "aliases", "evidence"),
+            RECORD_FIELDS["agreements"],
         ),
         Listing(
             "plans",
@@ -198,7 +199,7 @@ LISTINGS: dict[str, Listing] = {
             (),
             ("id", "name", "year", "subject"),
             "Plans",
-            ("id", "name", "aliases", "year", "subject", "evidence"),
+            RECORD_FIELDS["plans"],
         ),
         Listing(
             "initiatives",
@@ -206,7 +207,7 @@ LISTINGS: dict[str, Listing] = {
             (),
             ("id", "name", "kind", "actor"),
             "Initiatives",
-            ("id", "name", "aliases", "kind", "actor", "relation", "evidence"),
+            RECORD_FIELDS["initiatives"],
         ),
         Listing(
             "search",
@@ -217,6 +218,20 @@ LISTINGS: dict[str, Listing] = {
             ("kind", "id", "name", "field", "matched", "text"),
             argument="text",
             empty="no record matches {text!r}",
+        ),
+        Listing(
+            "compare",
+            _compare,
+            (),
+            ("quantity", "value", "unit", "period", "kind", "source", "verdict"),
+            "Statements side by side",
+            (
+                *("quantity", "fact", "value", "unit", "as_stated", "low", "high", "period"),
+                *("kind", "bound", "source", "publisher", "date", "verdict"),
+            ),
+            argument="quantity",
+            caption="Agree: the intervals the statements' precision allows meet; differ: they do"
+            " not; not comparable: another period or kind; single source: no other statement.",
         ),
         Listing(
             "ratios",
@@ -253,6 +268,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example("qingpu agreements", "each agreement and its parties"),
     Example("qingpu plans", "the plans the sources name"),
     Example("qingpu initiatives", "hubs and strategic tasks"),
+    Example("qingpu compare new-city-planned-area", "each source's figure, agreeing or not"),
     Example("qingpu validate my-store.json", "check a store, every problem"),
     Example("qingpu schema", "the store's JSON Schema"),
     Example("qingpu help facts", "the options of one command"),

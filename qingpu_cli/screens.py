@@ -438,13 +438,22 @@ def _counted(values: Iterable[str]) -> str:
     return ", ".join(f"{value} {count}" for value, count in counts.items())
 
 
-def _data_line(sources: Sequence[Mapping[str, Any]]) -> str:
-    if len(sources) != 1:
-        return f"Data: {len(sources)} sources (qingpu sources)"
-    source = sources[0]
-    who = f"by {source['publisher']}" if source["publisher"] else "publisher not named"
-    when = source["date"] or "undated"
-    return f"Data: one article, {when}, {who} (qingpu sources)"
+def _data_lines(sources: Sequence[Mapping[str, Any]], disputed: Sequence[str]) -> list[str]:
+    """Where the data comes from, in a line; the key figures other sources dispute, in one."""
+    held = [source for source in sources if source.get("file")]
+    dates = sorted(source["date"] for source in sources if source["date"])
+    if held and len(sources) == 1:
+        source = held[0]
+        who = f"by {source['publisher']}" if source["publisher"] else "publisher not named"
+        lines = [f"Data: one article, {source['date'] or 'undated'}, {who} (qingpu sources)"]
+    else:
+        article = "undated" if held and not held[0]["date"] else "dated"
+        others = f"{len(sources) - len(held)} other sources"
+        span = f", {dates[0]} to {dates[-1]}" if dates else ""
+        lines = [f"Data: the article is {article}; {others}{span}"]
+    if disputed:
+        lines.append(f"Disputed: {', '.join(disputed)} (qingpu compare)")
+    return lines
 
 
 def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: Streams) -> None:
@@ -466,7 +475,8 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
         if place["part_of"]:
             heading.append(f", in {place['part_of']}")
         say_line(heading)
-    say_line(literal(_data_line(summary.get("sources", [])), "dim"))
+    for data_line in _data_lines(summary.get("sources", []), summary.get("disputed", [])):
+        say_line(literal(data_line, "dim"))
     shares = summary["shares"]
     shared = {share["fact"] for share in shares}
     figures = [figure for figure in summary["key_figures"] if figure["id"] not in shared]
@@ -497,9 +507,14 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
     console.print()
     events = summary["events"]
     if events:
-        counted = {event["projects_fact"]: event["projects_signed"] for event in events}
-        signed = sum(value for fact, value in counted.items() if fact and value is not None)
-        across = " across them" if len(events) > 1 and len(counted) == 1 else ""
+        counted = {
+            event["projects_fact"]: event["projects_signed"] or event["projects_signed_jointly"]
+            for event in events
+            if event["projects_fact"]
+        }
+        signed = sum(value for value in counted.values() if value is not None)
+        jointly = sum(1 for event in events if event["projects_signed_jointly"] is not None)
+        across = f" ({jointly} events counted together)" if jointly else ""
         text = f"{len(events)} signing events; {signed} projects signed{across}"
         say_line(_summary_line("Events", text))
     partners = summary["partners"]

@@ -9,9 +9,17 @@ from typing import Literal, NamedTuple, get_args
 
 Sector = Literal["telecom", "finance", "education", "technology", "government"]
 Role = Literal["focus", "characteristic", "coordinated"]
-Topic = Literal["land", "economy", "projects", "positioning", "plan"]
-Unit = Literal["km2", "percent", "count", "CNY"]
-PlaceKind = Literal["city", "district", "new city", "region"]
+Topic = Literal["land", "economy", "projects", "positioning", "plan", "population"]
+Unit = Literal["km2", "percent", "count", "CNY", "CNY per km2"]
+PlaceKind = Literal["city", "district", "new city", "region", "group of new cities"]
+#: Whether a figure is what was, what is aimed at, or what is planned.
+FactKind = Literal["actual", "target", "plan"]
+#: How a figure is stated: as it is, rounded ("about"), or as a bound ("over", "under").
+Bound = Literal["exact", "rounded", "lower", "upper"]
+#: What a citation is: a verbatim quote of a text the project holds, or a reference to a source
+#: whose text is not held (its facts stated in the project's own words).
+EvidenceKind = Literal["quote", "citation"]
+DateBasis = Literal["shown on the page", "read from the address"]
 InitiativeKind = Literal["hub", "strategic task"]
 Relation = Literal["builds", "serves"]
 ScaleStatus = Literal["current", "target"]
@@ -27,6 +35,7 @@ ColorChoice = Literal["auto", "always", "never"]
 SECTORS: tuple[str, ...] = get_args(Sector)
 ROLES: tuple[str, ...] = get_args(Role)
 TOPICS: tuple[str, ...] = get_args(Topic)
+FACT_KINDS: tuple[str, ...] = get_args(FactKind)
 FORMATS: tuple[str, ...] = get_args(Format)
 COLOR_CHOICES: tuple[str, ...] = get_args(ColorChoice)
 OVERVIEW_FORMATS: tuple[str, ...] = get_args(OverviewFormat)
@@ -74,4 +83,29 @@ KIND_SINGULAR: dict[str, str] = {
     "plans": "plan",
     "industries": "industry",
     "ratios": "ratio",
+}
+
+#: Each kind of record's own fields, in the models' order: every row of a listing has each of
+#: them (null where a store of an earlier version has none), then what the listing derives. A
+#: test proves that they are the models' fields.
+RECORD_FIELDS: dict[str, tuple[str, ...]] = {
+    "sources": (
+        *("id", "title", "language", "translation", "original_language", "publisher", "date"),
+        *("url", "file", "author", "date_basis", "aliases"),
+    ),
+    "places": ("id", "name", "aliases", "kind", "part_of", "evidence"),
+    "initiatives": ("id", "name", "aliases", "kind", "actor", "relation", "evidence"),
+    "facts": (
+        *("id", "subject", "topic", "statement", "value", "unit", "decimals", "share_of"),
+        *("aliases", "related", "evidence", "quantity", "measure", "period", "kind", "bound"),
+        *("as_stated", "note"),
+    ),
+    "partners": ("id", "name", "aliases", "sector", "evidence"),
+    "agreements": ("id", "kind", "parties", "counterpart", "launched", "aliases", "evidence"),
+    "events": ("id", "name", "aliases", "date", "evidence"),
+    "plans": ("id", "name", "aliases", "year", "subject", "evidence"),
+    "industries": (
+        *("id", "name", "aliases", "role", "owner", "plan", "scale", "based_on"),
+        *("coordinated_with", "evidence"),
+    ),
 }

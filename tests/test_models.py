@@ -64,9 +64,15 @@ def test_negative_count(bundled: dict[str, Any]) -> None:
     assert locations(bundled) == ["facts[4].value"]
 
 
-def test_negative_decimals(bundled: dict[str, Any]) -> None:
-    bundled["facts"][4]["decimals"] = -1
+def test_decimals_beyond_a_float_or_a_rounding_the_value_does_not_have(
+    bundled: dict[str, Any],
+) -> None:
+    bundled["facts"][4]["decimals"] = 18
     assert "facts[4].decimals" in locations(bundled)
+    bundled["facts"][4]["decimals"] = -1  # 40 projects may be a count rounded to tens
+    validate_store_text(json.dumps(bundled, ensure_ascii=False), "test")
+    bundled["facts"][0]["decimals"] = -1  # 91.1 rounded to tens would be 90
+    assert locations(bundled) == ["facts[0].value"]
 
 
 @pytest.mark.parametrize("share", [-1, 100.5, 101])
@@ -173,13 +179,11 @@ def test_every_problem_is_reported_at_once(bundled: dict[str, Any]) -> None:
 
 def test_missing_list_and_wrong_schema_version(bundled: dict[str, Any]) -> None:
     del bundled["events"]
-    bundled["schema_version"] = 2
-    assert locations(bundled) == [
-        "schema_version",
-        "events",
-        "facts[4].related[0]",
-        "facts[4].related[1]",
-    ]
+    bundled["schema_version"] = 3
+    found = locations(bundled)
+    assert found[:2] == ["schema_version", "events"]
+    assert found[2:4] == ["facts[4].related[0]", "facts[4].related[1]"]
+    assert all(".related[" in location for location in found[2:])
 
 
 def test_json_schema_is_generated_from_the_models() -> None:

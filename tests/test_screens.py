@@ -8,8 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import typer
 
 from conftest import Run
+from qingpu_cli.cli import app
 from qingpu_cli.machine import visible
 from qingpu_cli.registry import LISTINGS
 from qingpu_cli.screens import screen_text
@@ -48,18 +50,28 @@ def test_a_listing_loses_no_character_and_splits_no_id(
     args = [name, *ARGUMENTS.get(name, [])]
     shown = screen(cli, columns, *args, "--format", "table")
     wide = screen(cli, "300", *args, "--format", "table")
-    given = {listing.argument: ARGUMENTS[name][0]} if listing.argument else {}
+    given = {listing.argument: ARGUMENTS[name][0]} if name in ARGUMENTS else {}
     rows = listing.query(bundled, **given)
     assert rows, name
     tokens, wide_tokens = set(shown.split()), set(wide.split())
     for row in rows:
-        assert row["id"] in tokens, f"{row['id']} is split or missing at {columns} columns"
+        key = row[listing.columns[0]]  # the id, or what stands for it (compare: the quantity)
+        assert key in tokens, f"{key} is split or missing at {columns} columns"
         for column in listing.columns:
             for word in words_of(row.get(column)):
                 assert word in wide_tokens, (column, word)
                 assert word in tokens, f"{name}.{column}: {word!r} lost at {columns} columns"
     for line in shown.splitlines():
-        assert display_columns(line.rstrip()) <= int(columns), line
+        assert fits(line, int(columns)), line
+
+
+def fits(line: str, columns: int) -> bool:
+    """Within the terminal, or one word longer than any terminal line (an address), printed
+    whole for the terminal to wrap so that it can still be copied."""
+    words = line.split()
+    return display_columns(line.rstrip()) <= columns or (
+        len(words) == 1 and len(words[0]) > columns - 2
+    )
 
 
 @pytest.mark.parametrize("columns", WIDTHS)
@@ -107,11 +119,11 @@ def test_headers_are_words_while_machine_formats_keep_the_keys(cli: Cli) -> None
 
 
 def test_a_table_title_gives_the_count(cli: Cli) -> None:
-    assert screen(cli, "120", "partners", "--format", "table").startswith("Partners (5)")
+    assert screen(cli, "120", "partners", "--format", "table").startswith("Partners (6)")
 
 
 def test_no_command_summary_is_cut_in_the_help(cli: Cli) -> None:
     listed = screen(cli, "80", "--help").split("Commands:")[1].split("Examples:")[0]
     summaries = [line for line in listed.splitlines() if line.strip()]
-    assert len(summaries) == 16
+    assert len(summaries) == len(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     assert not [line for line in summaries if line.rstrip().endswith("...")]

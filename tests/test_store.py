@@ -39,12 +39,16 @@ def test_environment_variable_selects_the_store(
 ) -> None:
     bundled["partners"] = bundled["partners"][:1]
     bundled["agreements"] = []
-    bundled["facts"] = [fact for fact in bundled["facts"] if "huawei" not in fact["related"]]
+    bundled["facts"] = [
+        fact
+        for fact in bundled["facts"]
+        if not {"huawei", "fudan-university"} & set(fact["related"])
+    ]
     path = write_store(bundled)
     result = cli("partners", "--json", env={"QINGPU_DATA": str(path)})
     assert [row["id"] for row in result.json()] == ["qingpu-district-government"]
     other = cli("--data", str(BUNDLED), "partners", "--json", env={"QINGPU_DATA": str(path)})
-    assert len(other.json()) == 5
+    assert len(other.json()) == len(json.loads(BUNDLED.read_text())["partners"])
 
 
 def test_missing_path(cli: Callable[..., Run], tmp_path: Path) -> None:
@@ -116,7 +120,7 @@ def test_byte_order_mark_is_accepted(
     path = write_store(b"\xef\xbb\xbf" + BUNDLED.read_bytes())
     result = cli("--data", str(path), "facts", "--json")
     assert result.status == 0
-    assert len(result.json()) == 12
+    assert len(result.json()) == len(json.loads(BUNDLED.read_text())["facts"])
 
 
 def test_standard_input(cli: Callable[..., Run]) -> None:
@@ -221,7 +225,7 @@ def test_a_damaged_cache_falls_back_to_full_validation(
 def test_an_unwritable_cache_still_answers(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
-    assert load_store(StoreLocation(None), blocker / "cache")["schema_version"] == 1
+    assert load_store(StoreLocation(None), blocker / "cache")["schema_version"] == 2
 
 
 def test_cached_and_uncached_runs_answer_the_same(cli: Callable[..., Run], tmp_path: Path) -> None:
