@@ -25,7 +25,7 @@ from .store import (
     locate_store,
     readable_quickly,
 )
-from .vocabulary import ColorChoice, Format, OverviewFormat, Role, Sector, Topic
+from .vocabulary import ColorChoice, FactKind, Format, OverviewFormat, Role, Sector, Topic
 
 if TYPE_CHECKING:
     from .models import Store
@@ -268,6 +268,18 @@ def facts(
         str | None,
         typer.Option(metavar="TEXT", parser=non_empty_text, help=_help("facts", "--search")),
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(metavar="ID", parser=non_empty_text, help=_help("facts", "--source")),
+    ] = None,
+    kind: Annotated[
+        FactKind | None,
+        typer.Option(case_sensitive=False, help=_help("facts", "--kind")),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(metavar="PERIOD", parser=non_empty_text, help=_help("facts", "--period")),
+    ] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
@@ -276,7 +288,14 @@ def facts(
     no_header: NoHeaderOption = False,
 ) -> None:
     """Key figures and statements, each with its sources."""
-    arguments = {"topic": topic, "subject": subject, "search": search}
+    arguments = {
+        "topic": topic,
+        "subject": subject,
+        "search": search,
+        "source": source,
+        "kind": kind,
+        "period": period,
+    }
     options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
     _emit(ctx, "facts", arguments, options)
 

@@ -47,17 +47,30 @@ def facts(
     topic: str | None = None,
     subject: str | None = None,
     search: str | None = None,
+    source: str | None = None,
+    kind: str | None = None,
+    period: str | None = None,
 ) -> list[Row]:
-    """Key figures and statements, optionally narrowed by topic, subject id or text. A subject
-    that is no record's id is an error naming the closest subjects, not an empty answer."""
+    """Key figures and statements, optionally narrowed by topic, subject id, text, the source
+    they cite, their kind (actual, target, plan) and their period (`2021` takes `2021-05-28`
+    too). A subject or source that is no record's id is an error naming the closest ones, not
+    an empty answer."""
     if subject is not None and subject not in record_ids(store):
         raise not_found(subject, fact_subjects(store))
+    if source is not None and source not in {item["id"] for item in _records(store, "sources")}:
+        raise not_found(source, [item["id"] for item in _records(store, "sources")], "source")
     needle = Needle(search) if search is not None else None
     rows = []
     for fact in _records(store, "facts"):
         if topic is not None and fact["topic"].casefold() != topic.casefold():
             continue
         if subject is not None and fact["subject"] != subject:
+            continue
+        if source is not None and source not in source_ids(fact):
+            continue
+        if kind is not None and (fact.get("kind") or "").casefold() != kind.casefold():
+            continue
+        if period is not None and not str(fact.get("period") or "").startswith(period):
             continue
         if needle is not None and not any(
             needle.found_in(text) for text in (fact["statement"], *fact["aliases"])

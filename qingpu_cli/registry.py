@@ -18,7 +18,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import queries
-from .vocabulary import FORMATS, RECORD_FIELDS, ROLES, SECTORS, TOPICS
+from .vocabulary import FACT_KINDS, FORMATS, RECORD_FIELDS, ROLES, SECTORS, TOPICS
 
 if TYPE_CHECKING:
     from .models import Store
@@ -130,6 +130,13 @@ LISTINGS: dict[str, Listing] = {
                 Filter("--topic", "Only facts on this topic.", TOPICS),
                 Filter("--subject", "Only facts about this record id.", metavar="ID"),
                 Filter("--search", "Only facts whose text contains this.", metavar="TEXT"),
+                Filter("--source", "Only facts that cite this source id.", metavar="ID"),
+                Filter("--kind", "Only actual figures, targets or plans.", FACT_KINDS),
+                Filter(
+                    "--period",
+                    "Only facts about this period (2021 takes 2021-05-28 too).",
+                    metavar="PERIOD",
+                ),
             ),
             ("id", "statement", "value", "unit"),
             "Facts",
