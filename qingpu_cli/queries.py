@@ -366,6 +366,11 @@ def describe_record(store: Store, typed: str) -> Row:
         extra = {
             key: row[key] for key in ("agreements", "agreement_kinds", "counterparts", "launched")
         }
+    statements = []
+    if kind == "facts" and record.get("quantity"):
+        from .compare import compare
+
+        statements = compare(store, record["quantity"])
     return {
         "kind": kind,
         "id": record_id,
@@ -373,6 +378,7 @@ def describe_record(store: Store, typed: str) -> Row:
         "evidence": evidence,
         "related": related,
         **({"partner": extra} if extra else {}),
+        **({"statements": statements} if statements else {}),
     }
 
 

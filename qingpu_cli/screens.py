@@ -273,6 +273,15 @@ def write_record(described: Mapping[str, Any], streams: Streams) -> None:
             console.print(line)
             if item["name"] and item["name"] != item["id"]:
                 console.print(Padding(literal(item["name"]), (0, 0, 0, 4)))
+    statements = described.get("statements", [])
+    if len(statements) > 1:
+        _section(console, f"Every source's statement of {statements[0]['quantity']}")
+        for item in statements:
+            when = item["period"] or "no period given"
+            line = Text(f"{screen_text(item['value'])} {item['unit']}, {when}, {item['kind']}: ")
+            line.append(item["verdict"], style="bold")
+            line.append(f" ({item['source']}, {item['date'] or 'n.d.'})", style="dim")
+            console.print(Padding(line, (0, 0, 0, 2)))
     _write_evidence(console, described["evidence"])
 
 

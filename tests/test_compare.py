@@ -99,3 +99,15 @@ def test_a_store_of_version_1_still_loads_validates_and_lists(tmp_path: Path) ->
         assert run_cli("--data", str(old), *args).status == 0, args
     facts = run_cli("--data", str(old), "facts", "--json").json()
     assert facts[0]["quantity"] is None and facts[0]["period"] is None
+
+
+def test_show_of_a_fact_gives_every_sources_statement_of_its_quantity() -> None:
+    described = run_cli("show", "new-city-planned-area", "--json").json()
+    assert [item["value"] for item in described["statements"]] == [91.1, 91, 91, 92]
+    shown = run_cli("show", "new-city-planned-area", "--format", "table").stdout
+    assert "92 km2, no period given, plan: differ (shine-2021-11-04, 2021-11-04)" in shown
+
+
+def test_search_finds_the_new_records_by_vetted_chinese_names() -> None:
+    rows = run_cli("search", "\u590d\u65e6", "--json").json()
+    assert ("partner", "fudan-university") in {(row["kind"], row["id"]) for row in rows}
