@@ -224,9 +224,9 @@ def _emit(
     arguments: dict[str, Any],
     options: OutputOptions,
     highlight: str | None = None,
-) -> None:
+) -> list[dict[str, Any]]:
     streams = _streams(ctx)
-    emit(LISTINGS[listing], _active_store(ctx), arguments, options, streams, highlight)
+    return emit(LISTINGS[listing], _active_store(ctx), arguments, options, streams, highlight)
 
 
 @app.command(epilog=_example("overview"))
@@ -420,6 +420,28 @@ def compare(
     """Each source's figure for a quantity, side by side, judged."""
     options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
     _emit(ctx, "compare", {"quantity": quantity}, options)
+
+
+@app.command(epilog=_example("audit"))
+def audit(
+    ctx: typer.Context,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when a check does not hold (for scripts).")
+    ] = False,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
+) -> None:
+    """Checks between figures: does the sources' arithmetic hold?"""
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    from .audit import failing
+
+    failed = failing(_emit(ctx, "audit", {}, options))
+    if strict and failed:
+        raise QingpuError(f"{len(failed)} checks do not hold: {', '.join(failed)}")
 
 
 @app.command("ratios", epilog=_example("ratios"))

@@ -53,7 +53,12 @@ def cell_text(value: object) -> str:
 
 
 def format_number(value: float, digits: int = 4) -> str:
-    return f"{float(value):.{digits}g}"
+    """A number for a person: four significant digits, but a large one with its thousands
+    separated and its tenths kept (`649,999.5`), never in exponent form."""
+    number = float(value)
+    if abs(number) >= 10_000:
+        return f"{number:,.1f}".removesuffix(".0")
+    return f"{number:.{digits}g}"
 
 
 def _json_default(value: object) -> Any:

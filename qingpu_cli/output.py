@@ -104,9 +104,10 @@ def emit(
     options: OutputOptions,
     streams: Streams,
     highlight: str | None = None,
-) -> None:
+) -> list[Row]:
     """Every listing ends here: its options are checked before any work, then its query runs,
-    what it left out is noted on stderr, and its rows are written in the chosen format."""
+    what it left out is noted on stderr, and its rows are written in the chosen format. The
+    rows written are returned, for a command that judges them (`audit --strict`)."""
     fmt = output_format(options, streams.is_terminal)
     fields = chosen_fields(options.fields, listing.fields)
     order = check_options(options, fmt, listing.fields)
@@ -132,6 +133,7 @@ def emit(
         listing.caption,
         header=not options.no_header,
     )
+    return rows
 
 
 def write_rows(

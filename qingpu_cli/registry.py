@@ -88,6 +88,12 @@ def _compare(store: Store, quantity: str | None = None) -> list[Row]:
     return compare.compare(store, quantity)
 
 
+def _audit(store: Store) -> list[Row]:
+    from . import audit
+
+    return audit.audit(store)
+
+
 def _ratio_notes(store: Store) -> list[str]:
     from . import ratios
 
@@ -241,6 +247,20 @@ LISTINGS: dict[str, Listing] = {
             " not; not comparable: another period or kind; single source: no other statement.",
         ),
         Listing(
+            "audit",
+            _audit,
+            (),
+            ("id", "low", "high", "unit", "verdict"),
+            "Checks between figures",
+            (
+                *("id", "label", "formula", "inputs", "low", "high", "unit", "against"),
+                *("verdict", "note"),
+            ),
+            app_only=("--strict",),
+            caption="Holds: the figures can be true together; does not hold: they cannot;"
+            " cannot tell: an input is missing or only a bound.",
+        ),
+        Listing(
             "ratios",
             _ratio_rows,
             (),
@@ -276,6 +296,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example("qingpu plans", "the plans the sources name"),
     Example("qingpu initiatives", "hubs and strategic tasks"),
     Example("qingpu compare new-city-planned-area", "each source's figure, agreeing or not"),
+    Example("qingpu audit", "does the sources' arithmetic hold?"),
     Example("qingpu validate my-store.json", "check a store, every problem"),
     Example("qingpu schema", "the store's JSON Schema"),
     Example("qingpu help facts", "the options of one command"),

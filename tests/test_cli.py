@@ -47,6 +47,7 @@ LISTINGS = [
         (("ratios", "--json"), "ratios.json"),
         (("search", "华为", "--json"), "search.json"),
         (("compare", "new-city-planned-area", "--json"), "compare.json"),
+        (("audit", "--json"), "audit.json"),
         (("show", "new-city-gdp-share", "--json"), "show.json"),
         (("show", "gdp-share-per-land-share", "--json"), "show-ratio.json"),
         (("overview", "--json"), "overview.json"),

@@ -1,0 +1,195 @@
+"""Checks between figures: does the arithmetic of the sources hold?
+
+Each check computes a figure from others (the New City's share of the district's land from its
+planned area and the district's area, say) over the exact intervals its inputs' precision
+allows, as `ratios` does, and holds the result against a figure a source states. It holds when
+the two can be true together (some value the inputs allow is one the stated figure allows);
+it does not hold when they cannot; it cannot tell when the store lacks an input or an input is
+only a bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
+
+from .compare import Interval, interval
+from .ratios import Measured, RatioDefinition, bounded
+
+if TYPE_CHECKING:
+    from .models import Store
+
+Row = dict[str, Any]
+HOLDS, FAILS, UNKNOWN = "holds", "does not hold", "cannot tell"
+HUNDRED = Fraction(100)
+
+
+class Check(NamedTuple):
+    id: str
+    label: str
+    formula: str
+    inputs: tuple[str, ...]
+    """The facts the figure is computed from, in the order `compute` takes them."""
+    compute: Callable[[Sequence[Fraction]], Fraction]
+    denominators: Callable[[Sequence[Fraction]], Sequence[Fraction]]
+    against: str
+    """The stated figure the computed one is held against."""
+    unit: str
+
+
+def _share(values: Sequence[Fraction]) -> Fraction:
+    return values[0] / values[1] * HUNDRED
+
+
+def _identity(values: Sequence[Fraction]) -> Fraction:
+    return values[0]
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        "land-share-from-english-encyclopedia-area",
+        "The article's 13% land share, against its planned area over the district's area as the"
+        " English encyclopedia gives it",
+        "new-city-planned-area / wikipedia-en-qingpu-area * 100, against new-city-land-share",
+        ("new-city-planned-area", "wikipedia-en-qingpu-area"),
+        _share,
+        lambda v: (v[1],),
+        "new-city-land-share",
+        "percent",
+    ),
+    Check(
+        "land-share-from-german-encyclopedia-area",
+        "The article's 13% land share, against its planned area over the district's area as the"
+        " German encyclopedia gives it",
+        "new-city-planned-area / wikipedia-de-qingpu-area * 100, against new-city-land-share",
+        ("new-city-planned-area", "wikipedia-de-qingpu-area"),
+        _share,
+        lambda v: (v[1],),
+        "new-city-land-share",
+        "percent",
+    ),
+    Check(
+        "gdp-share-against-2019",
+        "The article's GDP share (no year given), against the planning bureau's share for 2019",
+        "ghzyj-2021-04-01-gdp-share, against new-city-gdp-share",
+        ("ghzyj-2021-04-01-gdp-share",),
+        _identity,
+        lambda v: (),
+        "new-city-gdp-share",
+        "percent",
+    ),
+    Check(
+        "population-target-2035-against-the-city",
+        "The district's 2035 target of permanent residents, against the city's guideline of"
+        " around a million for each new city",
+        "shio-2021-04-02-residents-2035, against shine-2021-03-02-each-residents-2035",
+        ("shio-2021-04-02-residents-2035",),
+        _identity,
+        lambda v: (),
+        "shine-2021-03-02-each-residents-2035",
+        "count",
+    ),
+    Check(
+        "gdp-2019-against-share-and-district-gdp",
+        "The New City's 2019 GDP over the district's 2019 GDP, against its 2019 share",
+        "ghzyj-2021-04-01-gdp / district-gdp-2019 * 100, against ghzyj-2021-04-01-gdp-share",
+        ("ghzyj-2021-04-01-gdp", "district-gdp-2019"),
+        _share,
+        lambda v: (v[1],),
+        "ghzyj-2021-04-01-gdp-share",
+        "percent",
+    ),
+)
+
+
+def _measured(fact: Mapping[str, Any]) -> Measured | None:
+    """The interval a figure allows, as `ratios` takes it; None for an open bound."""
+    span = interval(fact)
+    if span.low is None or span.high is None:
+        return None
+    return Measured(Fraction(repr(fact["value"])), span.low, span.high)
+
+
+def _verdict(computed: Interval, stated: Interval) -> str:
+    """Holds when the figures can all be true together: some value the inputs allow is one the
+    stated figure allows. Roundings that only touch share no value."""
+    return HOLDS if computed.meets(stated) else FAILS
+
+
+def _citation(fact: Mapping[str, Any], measure: Measured | None) -> Row:
+    return {
+        "fact": fact["id"],
+        "source": fact["evidence"][0]["source"],
+        "value": fact["value"],
+        "unit": fact["unit"],
+        "period": fact.get("period"),
+        "low": None if measure is None else measure.low,
+        "high": None if measure is None else measure.high,
+    }
+
+
+def audit(store: Store) -> list[Row]:
+    """Every check, with its formula, inputs, the exact interval it computes, the figure it is
+    held against and its verdict. A check whose inputs the store lacks cannot tell."""
+    facts = {fact["id"]: fact for fact in cast("Mapping[str, Any]", store).get("facts", [])}
+    rows: list[Row] = []
+    for check in CHECKS:
+        missing = [name for name in (*check.inputs, check.against) if name not in facts]
+        row: Row = {
+            "id": check.id,
+            "label": check.label,
+            "formula": check.formula,
+            "inputs": [],
+            "low": None,
+            "high": None,
+            "unit": check.unit,
+            "against": None,
+            "verdict": UNKNOWN,
+            "note": None,
+        }
+        if missing:
+            row["note"] = f"the store has no {', '.join(missing)}"
+            rows.append(row)
+            continue
+        measures = [_measured(facts[name]) for name in check.inputs]
+        row["inputs"] = [
+            _citation(facts[name], measure)
+            for name, measure in zip(check.inputs, measures, strict=True)
+        ]
+        target = facts[check.against]
+        stated = interval(target)
+        row["against"] = _citation(target, _measured(target)) | {
+            "low": stated.low,
+            "high": stated.high,
+        }
+        known = [measure for measure in measures if measure is not None]
+        if len(known) < len(measures):
+            row["note"] = "an input is only a bound"
+            rows.append(row)
+            continue
+        definition = RatioDefinition(
+            check.id,
+            check.label,
+            check.formula,
+            check.inputs,
+            check.compute,
+            check.unit,
+            check.denominators,
+        )
+        _, low, high = bounded(definition, known)
+        row["low"], row["high"] = low, high
+        if low is not None and high is not None:
+            row["verdict"] = _verdict(Interval(low, high), stated)
+        named = (*check.inputs, check.against)
+        periods = list(dict.fromkeys(facts[name].get("period") for name in named))
+        if len(periods) > 1:
+            row["note"] = "the figures are of different periods: " + ", ".join(
+                str(period) if period else "none given" for period in periods
+            )
+        rows.append(row)
+    return rows
+
+
+def failing(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [row["id"] for row in rows if row["verdict"] == FAILS]

@@ -1,0 +1,79 @@
+"""Checks between figures: the arithmetic of the sources, held against what they state."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import Run, run_cli
+from qingpu_cli.audit import FAILS, HOLDS, UNKNOWN, audit
+
+
+def verdicts(store: dict[str, Any]) -> dict[str, str]:
+    return {row["id"]: row["verdict"] for row in audit(store)}
+
+
+def test_the_bundled_sources_audited(bundled: dict[str, Any]) -> None:
+    assert verdicts(bundled) == {
+        "land-share-from-english-encyclopedia-area": HOLDS,
+        "land-share-from-german-encyclopedia-area": FAILS,
+        "gdp-share-against-2019": FAILS,
+        "population-target-2035-against-the-city": HOLDS,
+        "gdp-2019-against-share-and-district-gdp": UNKNOWN,
+    }
+
+
+def test_a_check_gives_its_formula_inputs_sources_and_exact_interval(
+    bundled: dict[str, Any],
+) -> None:
+    (row,) = [row for row in audit(bundled) if row["id"].startswith("land-share-from-german")]
+    assert [item["source"] for item in row["inputs"]] == [
+        "qingpu-new-city-signing",
+        "wikipedia-de-qingpu",
+    ]
+    assert row["against"]["fact"] == "new-city-land-share"
+    assert row["low"] * 667.85 == pytest.approx(9105)  # 91.05 / 667.85 * 100
+    assert "new-city-planned-area" in row["formula"]
+
+
+def fact(store: dict[str, Any], fact_id: str) -> dict[str, Any]:
+    return next(item for item in store["facts"] if item["id"] == fact_id)
+
+
+def test_roundings_that_only_touch_do_not_hold(bundled: dict[str, Any]) -> None:
+    """2019's share as 39.5 (39.45 up to 39.55) meets the article's 40 (39.5 up to 40.5); as
+    39 (38.5 up to 39.5) it only touches it, shares no value and does not hold."""
+    store = copy.deepcopy(bundled)
+    fact(store, "ghzyj-2021-04-01-gdp-share")["value"] = 39.5
+    assert verdicts(store)["gdp-share-against-2019"] == HOLDS
+    fact(store, "ghzyj-2021-04-01-gdp-share").update(value=39, decimals=0)
+    assert verdicts(store)["gdp-share-against-2019"] == FAILS
+
+
+def test_a_bound_or_a_missing_input_cannot_tell(bundled: dict[str, Any]) -> None:
+    store = copy.deepcopy(bundled)
+    fact(store, "shio-2021-04-02-residents-2035")["bound"] = "lower"
+    assert verdicts(store)["population-target-2035-against-the-city"] == UNKNOWN
+    store["facts"] = [item for item in store["facts"] if item["id"] != "wikipedia-de-qingpu-area"]
+    (row,) = [row for row in audit(store) if row["id"].startswith("land-share-from-german")]
+    assert (row["verdict"], row["note"]) == (UNKNOWN, "the store has no wikipedia-de-qingpu-area")
+
+
+def test_audit_exits_0_whatever_it_finds_and_1_with_strict(
+    bundled: dict[str, Any], write_store: Callable[[object], Path]
+) -> None:
+    found: Run = run_cli("audit", "--json")
+    assert found.status == 0 and len(found.json()) == 5
+    strict = run_cli("audit", "--strict")
+    assert strict.status == 1
+    assert strict.stderr.startswith("qingpu: 2 checks do not hold: ")
+    for item in bundled["facts"]:
+        if item["id"] == "wikipedia-de-qingpu-area":
+            item["value"] = 675.1
+        if item["id"] == "ghzyj-2021-04-01-gdp-share":
+            item["value"] = 40.2
+    assert run_cli("--data", str(write_store(bundled)), "audit", "--strict").status == 0
