@@ -447,6 +447,10 @@ def audit(
 @app.command("ratios", epilog=_example("ratios"))
 def ratios_command(
     ctx: typer.Context,
+    source: Annotated[
+        str | None,
+        typer.Option(metavar="ID", parser=non_empty_text, help=_help("ratios", "--source")),
+    ] = None,
     chart: Annotated[bool, typer.Option("--chart", help="Bars with their bounds.")] = False,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -458,7 +462,7 @@ def ratios_command(
     """Ratios derived from the facts, with honest bounds."""
     options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
     if not chart:
-        _emit(ctx, "ratios", {}, options)
+        _emit(ctx, "ratios", {"source": source}, options)
         return
     if options != OutputOptions():
         raise UsageError(
@@ -469,9 +473,9 @@ def ratios_command(
 
     store = _active_store(ctx)
     streams = _streams(ctx)
-    for note in ratios.ratio_notes(store):
+    for note in ratios.ratio_notes(store, source):
         boundary.say(streams, f"note: {note}")
-    write_ratio_chart(ratios.ratio_rows(store), queries.share_labels(store), streams)
+    write_ratio_chart(ratios.ratio_rows(store, source), queries.share_labels(store), streams)
 
 
 @app.command(epilog=_example("show"))

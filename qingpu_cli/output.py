@@ -113,7 +113,7 @@ def emit(
     order = check_options(options, fmt, listing.fields)
     rows = listing.query(store, **arguments)
     if listing.notes is not None:
-        for note in listing.notes(store):
+        for note in listing.notes(store, **arguments):
             say(streams, f"note: {note}")
     if not rows and listing.empty is not None:
         say(streams, listing.empty.format(**arguments))

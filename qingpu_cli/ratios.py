@@ -171,7 +171,7 @@ class Measured:
 
 def measured(value: float, decimals: int, is_share: bool = False) -> Measured:
     exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-    half = Fraction(1, 2 * 10**decimals)
+    half = Fraction(1, 2) * Fraction(10) ** -decimals
     low, high = exact - half, exact + half
     if is_share:
         low, high = max(low, Fraction(0)), min(high, HUNDRED)
@@ -213,6 +213,9 @@ def _prepared(
     if missing:
         return f"no value for {', '.join(missing)}"
     inputs = [facts[fact_id] for fact_id in definition.inputs]
+    bounds = [fact["id"] for fact in inputs if fact.get("bound") in ("lower", "upper")]
+    if bounds:
+        return f"{', '.join(bounds)} is only a bound"
     measures = [
         measured(fact["value"], fact["decimals"], fact["share_of"] is not None) for fact in inputs
     ]
@@ -232,6 +235,7 @@ def _ratio_row(
         "inputs": [
             {
                 "fact": fact["id"],
+                "source": fact["evidence"][0]["source"],
                 "value": fact["value"],
                 "unit": fact["unit"],
                 "low": measure.low,
@@ -246,9 +250,32 @@ def _ratio_row(
     }
 
 
-def derived_ratios(store: Store) -> tuple[list[Row], list[str]]:
-    """The ratios whose inputs the store states, and a note for each one left out."""
-    facts = _facts_by_id(store)
+def _inputs(store: Store, source: str | None = None) -> dict[str, Mapping[str, Any]]:
+    """For each quantity a ratio takes, the one statement it is computed from: the chosen
+    source's where it states the quantity, else the one of the source whose text is held (the
+    article the store began with), else the first. A store of version 1 names no quantities:
+    each fact is its own."""
+    sources = cast("Mapping[str, Any]", store).get("sources", [])
+    held = {item["id"] for item in sources if item.get("file")}
+    if source is not None and source not in {item["id"] for item in sources}:
+        from .queries import not_found
+
+        raise not_found(source, [item["id"] for item in sources], "source")
+    chosen: dict[str, Mapping[str, Any]] = {}
+    ranks: dict[str, int] = {}
+    for fact in cast("Mapping[str, Any]", store).get("facts", []):
+        quantity = fact.get("quantity") or fact["id"]
+        cited = {item["source"] for item in fact["evidence"]}
+        rank = 0 if source in cited else 1 if cited & held else 2
+        if quantity not in chosen or rank < ranks[quantity]:
+            chosen[quantity], ranks[quantity] = fact, rank
+    return chosen
+
+
+def derived_ratios(store: Store, source: str | None = None) -> tuple[list[Row], list[str]]:
+    """The ratios whose inputs the store states, and a note for each one left out. Each input
+    is a quantity's statement by the chosen source where it gives one (see `_inputs`)."""
+    facts = _inputs(store, source)
     rows: list[Row] = []
     notes: list[str] = []
     for definition in DEFINITIONS:
@@ -260,15 +287,15 @@ def derived_ratios(store: Store) -> tuple[list[Row], list[str]]:
     return rows, notes
 
 
-def ratio_rows(store: Store) -> list[Row]:
+def ratio_rows(store: Store, source: str | None = None) -> list[Row]:
     """The ratios listing: every ratio the store's facts allow."""
-    return derived_ratios(store)[0]
+    return derived_ratios(store, source)[0]
 
 
-def ratio_notes(store: Store) -> list[str]:
+def ratio_notes(store: Store, source: str | None = None) -> list[str]:
     """Why each ratio the store's facts do not allow is left out; cheaper than the ratios, since
     no bounds are computed."""
-    facts = _facts_by_id(store)
+    facts = _inputs(store, source)
     reasons = ((definition, _prepared(definition, facts)) for definition in DEFINITIONS)
     return [
         f"ratio {definition.id} left out: {reason}"

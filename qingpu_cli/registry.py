@@ -55,7 +55,7 @@ class Listing(NamedTuple):
     """The keyword of a positional argument the query takes (search's text), if any."""
     app_only: tuple[str, ...] = ()
     """Options the Typer app alone answers (`--chart`): the fast path leaves such runs to it."""
-    notes: Callable[[Store], list[str]] | None = None
+    notes: Callable[..., list[str]] | None = None
     """What the query left out and why, said on stderr beside the rows."""
     caption: str | None = None
     """A line under the table that says how to read it."""
@@ -69,10 +69,10 @@ class Listing(NamedTuple):
         raise KeyError(f"the {self.name} listing declares no filter {option}")
 
 
-def _ratio_rows(store: Store) -> list[Row]:
+def _ratio_rows(store: Store, source: str | None = None) -> list[Row]:
     from . import ratios
 
-    return ratios.ratio_rows(store)
+    return ratios.ratio_rows(store, source)
 
 
 def _search(store: Store, text: str) -> list[Row]:
@@ -94,10 +94,10 @@ def _audit(store: Store) -> list[Row]:
     return audit.audit(store)
 
 
-def _ratio_notes(store: Store) -> list[str]:
+def _ratio_notes(store: Store, source: str | None = None) -> list[str]:
     from . import ratios
 
-    return ratios.ratio_notes(store)
+    return ratios.ratio_notes(store, source)
 
 
 #: The options every listing shares, as they are spelled on the command line.
@@ -263,7 +263,13 @@ LISTINGS: dict[str, Listing] = {
         Listing(
             "ratios",
             _ratio_rows,
-            (),
+            (
+                Filter(
+                    "--source",
+                    "Take each input from this source where it gives one (default: the article).",
+                    metavar="ID",
+                ),
+            ),
             ("id", "label", "value", "low", "high", "unit"),
             "Ratios",
             ("id", "label", "formula", "inputs", "value", "low", "high", "unit"),

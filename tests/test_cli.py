@@ -304,7 +304,7 @@ def test_ratios_chart_in_ascii_where_blocks_cannot_show(cli: Cli) -> None:
 def test_ratios_note_missing_inputs_on_stderr(
     cli: Cli, bundled: dict[str, Any], write_store: Callable[[object], Path]
 ) -> None:
-    bundled["facts"] = [f for f in bundled["facts"] if f["id"] != "new-city-planned-area"]
+    bundled["facts"] = [f for f in bundled["facts"] if f.get("quantity") != "new-city-planned-area"]
     result = cli("--data", str(write_store(bundled)), "ratios", "--json")
     assert result.status == 0
     assert len(result.json()) == 10

@@ -62,8 +62,29 @@ def test_formula_names_the_facts_it_uses(bundled: dict[str, Any]) -> None:
             assert item["fact"] in row["formula"]
 
 
-def test_missing_inputs_leave_a_ratio_out_with_a_note(bundled: dict[str, Any]) -> None:
+def test_an_input_another_source_states_is_taken_from_it(bundled: dict[str, Any]) -> None:
     bundled["facts"] = [f for f in bundled["facts"] if f["id"] != "new-city-planned-area"]
+    rows, notes = derived_ratios(bundled)
+    (row,) = [row for row in rows if row["id"] == "implied-district-land-area"]
+    assert (row["inputs"][0]["fact"], row["inputs"][0]["source"]) == (
+        "shio-2021-04-02-planned-area",
+        "shio-2021-04-02",
+    )
+    assert notes == []
+
+
+def test_a_source_chosen_gives_its_inputs_where_it_has_them(bundled: dict[str, Any]) -> None:
+    rows, _ = derived_ratios(bundled, "ghzyj-2021-04-01")
+    (row,) = [row for row in rows if row["id"] == "gdp-share-per-land-share"]
+    assert [item["source"] for item in row["inputs"]] == [
+        "ghzyj-2021-04-01",
+        "qingpu-new-city-signing",
+    ]
+    assert row["value"] == F(354, 130)  # 35.4% in 2019 per 13% of the land
+
+
+def test_missing_inputs_leave_a_ratio_out_with_a_note(bundled: dict[str, Any]) -> None:
+    bundled["facts"] = [f for f in bundled["facts"] if f.get("quantity") != "new-city-planned-area"]
     rows, notes = derived_ratios(bundled)
     assert "implied-district-land-area" not in {row["id"] for row in rows}
     assert notes == [
