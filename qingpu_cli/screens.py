@@ -71,6 +71,8 @@ def screen_text(value: object) -> str:
     rounded to four significant digits (the machine formats keep every digit)."""
     if isinstance(value, Rational) and not isinstance(value, int):
         return format_number(float(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return format_number(value)
     if isinstance(value, list) and any(isinstance(item, Rational) for item in value):
         return "; ".join(screen_text(item) for item in value)
     return cell_text(value)
@@ -230,10 +232,10 @@ def write_record(described: Mapping[str, Any], streams: Streams) -> None:
     console = make_console(streams)
     record = described["record"]
     kind = KIND_SINGULAR.get(described["kind"], described["kind"])
-    heading = Text(f"{kind.capitalize()}  ", style="bold")
+    heading = Text(f"{kind.capitalize()} ", style="bold")
     name = record.get("name") or record.get("label") or record.get("title")
     if isinstance(name, str):
-        heading.append(name + "  ", style="bold")
+        heading.append(name + " ", style="bold")
     heading.append(f"({described['id']})", style="cyan")
     console.print(heading)
     related = described.get("related", [])
@@ -302,6 +304,10 @@ def _write_evidence(console: Console, evidence: Sequence[Mapping[str, Any]]) -> 
         console.print(Padding(line, (0, 0, 0, 2)))
         for item in items:
             fact = f"{item['fact']}: " if item.get("fact") else ""
+            if item["quote"] is None:
+                cited = literal(f"{fact}cited, not quoted: its text is not held here", "dim")
+                console.print(Padding(cited, (0, 0, 0, 4)))
+                continue
             quote = literal(f"{fact}\u201c{item['quote']}\u201d", "italic")
             console.print(Padding(quote, (0, 0, 0, 4)))
 
