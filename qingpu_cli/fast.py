@@ -2,12 +2,12 @@
 
 Importing Typer and pydantic costs several times a bare interpreter's start-up, more than the
 work itself. A listing (`qingpu facts --json`, `qingpu partners --sector telecom` into a pipe)
-needs no Typer, and from a store already proven valid no pydantic either; completing an
-option's value needs neither. This module reads the listings' declarations in `registry`,
-answers exactly those runs through the same query and the same `output.emit` as the app, and
-hands everything else (options it does not know or values the app would refuse, help, every
-other command) to the app before it has read anything, so the app stays the reference for
-every usage message.
+or the overview needs no Typer, and from a store already proven valid no pydantic either;
+completing an option's value needs neither. This module reads the listings' declarations in
+`registry`, answers exactly those runs through the same query and the same `output.emit` as
+the app, and hands everything else (options it does not know or values the app would refuse,
+help, every other command) to the app before it has read anything, so the app stays the
+reference for every usage message.
 """
 
 from __future__ import annotations

@@ -202,22 +202,40 @@ def _write_records(
     terminal to wrap."""
     if title:
         console.print(literal(title, "bold"))
-    label_width = max(len(header(column)) for column in columns) + 1
-    room = console.width - label_width - 1
+    label_width = max(max(len(header(column)) for column in columns) + 1, len(f"-- {len(rows)} --"))
+    room = max(1, console.width - label_width - 1)
+    grid: Table | None = None
+
+    def flush() -> None:
+        nonlocal grid
+        if grid is not None:
+            console.print(grid)
+            grid = None
+
     for number, row in enumerate(rows, start=1):
-        console.print(literal(f"-- {number} --", "dim"))
+        if grid is None:
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True, width=label_width)
+            grid.add_column(width=room)
+        grid.add_row(Text(f"-- {number} --", style="dim"), Text(""))
         for column in columns:
-            label = Text(f"{header(column)}:".ljust(label_width), style="cyan")
             value = _highlighted(row.get(column), needle)
             if _longest_word(value.plain) <= room:
-                grid = Table.grid(padding=(0, 1))
-                grid.add_column(no_wrap=True)
-                grid.add_column(width=room)
-                grid.add_row(label, value)
-                console.print(grid)
-            else:
-                console.print(Text(f"{header(column)}:", style="cyan"))
-                console.print(Text("  ").append_text(value), soft_wrap=True)
+                grid.add_row(Text(f"{header(column)}:", style="cyan"), value)
+                continue
+            flush()
+            console.print(Text(f"{header(column)}:", style="cyan"))
+            console.print(Text("  ").append_text(value), soft_wrap=True)
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True, width=label_width)
+            grid.add_column(width=room)
+        if number % _RECORDS_PER_PRINT == 0:
+            flush()
+    flush()
+
+
+#: Records printed at a time in the record view: the first come at once, and memory stays small.
+_RECORDS_PER_PRINT = 50
 
 
 def _section(console: Console, title: str) -> None:

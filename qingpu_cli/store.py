@@ -7,9 +7,9 @@ SHA-256 of the bytes and holding that digest. A missing, stale or unreadable mar
 validating again, and the data itself is always parsed from the store's own bytes, so the cache
 can never change an answer.
 
-A run reads its store's bytes once, through one `StoreReader`, whether the fast path or the app
-answers: a pipe, `/dev/stdin` or `<(...)` can be read only once, and a large file need not be
-read and hashed twice.
+A run reads its store's bytes once, through one `StoreReader`, whichever path answers (the
+fast path reads a store only for a run it then answers itself): a pipe, `/dev/stdin` or `<(...)`
+can be read only once, and a large file need not be read and hashed twice.
 """
 
 from __future__ import annotations
@@ -342,7 +342,7 @@ def _remember_valid(directory: str | os.PathLike[str] | None, digest: str) -> No
 
 class StoreReader:
     """The active store of one run: located once, its bytes read once and hashed once, then
-    handed on, so that the fast path can pass a store it could not answer from to the app."""
+    let go once decoded; what it loads, it keeps for the rest of the run."""
 
     def __init__(self, location: StoreLocation, stdin: IO[bytes] | None = None) -> None:
         self.location = location
