@@ -308,7 +308,8 @@ def _fact_problems(fact: dict[str, Any]) -> list[Problem]:
 
 def _citation_problem(item: dict[str, Any], source: str, held: set[str]) -> str | None:
     """A quote must be of a source whose text the project holds (so that it can be checked),
-    and a citation of any other source carries no quote: its text is not ours to copy."""
+    and a citation of any other source carries no quote: its text is not ours to copy. Called
+    for the evidence that `store_problems` did not accept at a glance."""
     kind = item.get("kind", "quote")
     quote = item.get("quote")
     if kind == "quote" and quote is None:
@@ -383,8 +384,14 @@ def store_problems(data: object) -> list[Problem]:
                 if type(source) is str and kind_of.get(source) != "sources":
                     where = f"{kind}[{index}].evidence[{number}].source"
                     problems.append((where, f"unknown source {source!r}"))
-                elif type(source) is str and (problem := _citation_problem(item, source, held)):
-                    problems.append((f"{kind}[{index}].evidence[{number}]", problem))
+                elif type(source) is str:
+                    cited, quote = item.get("kind", "quote"), item.get("quote")
+                    if cited == "citation" and quote is None:
+                        continue
+                    if cited == "quote" and quote is not None and source in held:
+                        continue
+                    problem = _citation_problem(item, source, held)
+                    problems.append((f"{kind}[{index}].evidence[{number}]", problem or cited))
             if is_fact and (found := _fact_problems(record)):
                 problems.extend((f"{kind}[{index}]{field}", text) for field, text in found)
     return problems

@@ -39,7 +39,10 @@ def all_records(store: Store) -> Iterator[tuple[str, Row]]:
 
 
 def source_ids(record: Mapping[str, Any]) -> list[str]:
-    return list(dict.fromkeys(item["source"] for item in record.get("evidence", [])))
+    evidence = record.get("evidence", [])
+    if len(evidence) == 1:  # the usual case, on the path of every large listing
+        return [evidence[0]["source"]]
+    return list(dict.fromkeys(item["source"] for item in evidence))
 
 
 def facts(
@@ -76,7 +79,9 @@ def facts(
             needle.found_in(text) for text in (fact["statement"], *fact["aliases"])
         ):
             continue
-        rows.append({**_own(fact, "facts"), "sources": source_ids(fact)})
+        row = _own(fact, "facts")
+        row["sources"] = source_ids(fact)
+        rows.append(row)
     return rows
 
 
