@@ -25,7 +25,16 @@ from .store import (
     locate_store,
     readable_quickly,
 )
-from .vocabulary import ColorChoice, FactKind, Format, OverviewFormat, Role, Sector, Topic
+from .vocabulary import (
+    CitationStyle,
+    ColorChoice,
+    FactKind,
+    Format,
+    OverviewFormat,
+    Role,
+    Sector,
+    Topic,
+)
 
 if TYPE_CHECKING:
     from .models import Store
@@ -442,6 +451,31 @@ def audit(
     failed = failing(_emit(ctx, "audit", {}, options))
     if strict and failed:
         raise QingpuError(f"{len(failed)} checks do not hold: {', '.join(failed)}")
+
+
+@app.command(epilog=_example("cite"))
+def cite(
+    ctx: typer.Context,
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="What to cite: any id show takes, or a quantity's id from compare.",
+            autocompletion=_complete_ids,
+        ),
+    ],
+    style: Annotated[
+        CitationStyle,
+        typer.Option(
+            "--style", "-s", case_sensitive=False, help="text, markdown, bibtex or csl-json."
+        ),
+    ] = "text",
+) -> None:
+    """A citation to paste: what is cited and every source behind it."""
+    from .cite import RENDERERS, cited
+
+    item = cited(_active_store(ctx), record_id)
+    _streams(ctx).stdout.write(RENDERERS[style](item))
 
 
 @app.command("ratios", epilog=_example("ratios"))

@@ -29,6 +29,9 @@ Format = Literal["table", "tsv", "csv", "json", "ndjson", "markdown"]
 #: What the overview, a screen for people, can be: drawn, or written as one JSON object.
 OverviewFormat = Literal["table", "json"]
 
+#: How `qingpu cite` writes: for a person (text, markdown) or a reference manager.
+CitationStyle = Literal["text", "markdown", "bibtex", "csl-json"]
+
 #: When screens are in colour: on a terminal (unless NO_COLOR), always, or never.
 ColorChoice = Literal["auto", "always", "never"]
 

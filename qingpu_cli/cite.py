@@ -1,0 +1,231 @@
+"""Citations to paste: a figure, a ratio, a check or any record, with the sources that state it.
+
+A citation names what is cited (a fact's statement, a ratio's formula) and, for each source,
+what is known of it (publisher, author, title, date or "n.d.", address) and the verbatim quote
+where the source's text is held here. What a source does not give stays out: no field is
+filled in. The styles are plain text and Markdown for a person, BibTeX and CSL-JSON for
+reference managers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
+
+from . import queries
+
+if TYPE_CHECKING:
+    from .models import Store
+
+STYLES = ("text", "markdown", "bibtex", "csl-json")
+
+
+class Citation(NamedTuple):
+    """One source's backing for what is cited: the statement it backs and its quote, if held."""
+
+    statement: str | None
+    source: Mapping[str, Any]
+    quote: str | None
+
+
+class Cited(NamedTuple):
+    id: str
+    heading: str
+    citations: list[Citation]
+
+
+def _records(store: Store, kind: str) -> list[Mapping[str, Any]]:
+    return cast("list[Mapping[str, Any]]", cast("Mapping[str, Any]", store).get(kind, []))
+
+
+def _backing(
+    fact: Mapping[str, Any], sources: Mapping[str, Mapping[str, Any]], statement: bool = True
+) -> list[Citation]:
+    said = fact.get("statement") if statement else None
+    return [
+        Citation(said, sources.get(item["source"], {"id": item["source"]}), item["quote"])
+        for item in fact.get("evidence", [])
+    ]
+
+
+def cited(store: Store, typed: str) -> Cited:
+    """What an id names (any id `show` takes, or a quantity's id from `compare`), with the
+    citations that back it. An id that is a fact's and a quantity's both (the article's
+    `new-city-planned-area`) cites the quantity: every source's statement of it."""
+    from . import audit, ratios
+
+    sources = {source["id"]: source for source in _records(store, "sources")}
+    facts = {fact["id"]: fact for fact in _records(store, "facts")}
+    quantities: dict[str, list[Mapping[str, Any]]] = {}
+    for fact in facts.values():
+        if fact.get("quantity"):
+            quantities.setdefault(fact["quantity"], []).append(fact)
+    checks = {check.id: check for check in audit.CHECKS}
+    every = [
+        *queries.all_records(store),
+        *ratios.ratios_as_records(),
+        *(("checks", {"id": check.id, "name": check.label}) for check in audit.CHECKS),
+        *(("quantities", {"id": name}) for name in quantities if name not in facts),
+    ]
+    found = queries.resolve_id(typed, every)
+    if found in quantities and (found not in facts or len(quantities[found]) > 1):
+        statements = quantities[found]
+        names = {
+            record["id"]: queries.record_name(record) for _, record in queries.all_records(store)
+        }
+        subject = names.get(statements[0]["subject"]) or statements[0]["subject"]
+        heading = f"{subject}, {statements[0].get('measure') or found} ({found}):"
+        return Cited(found, heading, [c for f in statements for c in _backing(f, sources)])
+    if found in facts:
+        fact = facts[found]
+        return Cited(found, fact["statement"], _backing(fact, sources, statement=False))
+    if found in ratios.RATIO_IDS:
+        described = ratios.describe_ratio(store, found)["record"]
+        heading = f"{described['label']}: {described['formula']}"
+        inputs = [facts[item["fact"]] for item in described["inputs"]]
+        return Cited(found, heading, [c for f in inputs for c in _backing(f, sources)])
+    if found in checks:
+        check = checks[found]
+        named = [facts[name] for name in (*check.inputs, check.against) if name in facts]
+        heading = f"{check.label}: {check.formula}"
+        return Cited(found, heading, [c for f in named for c in _backing(f, sources)])
+    kind, record = queries.find_record(store, found)
+    if kind == "sources":
+        return Cited(found, queries.record_name(record) or found, [Citation(None, record, None)])
+    heading = queries.record_name(record) or found
+    return Cited(found, heading, _backing(record, sources, statement=False))
+
+
+def _who(source: Mapping[str, Any]) -> str:
+    parts = [source.get("publisher") or "publisher not named"]
+    if source.get("author"):
+        parts.append(str(source["author"]))
+    return ", ".join(parts)
+
+
+def _when(source: Mapping[str, Any]) -> str:
+    return str(source.get("date") or "n.d.")
+
+
+def _text_citation(citation: Citation) -> str:
+    source = citation.source
+    parts = [_who(source)]
+    if source.get("title"):
+        parts.append(f"\u201c{source['title']}\u201d")
+    parts.append(_when(source))
+    if source.get("url"):
+        parts.append(str(source["url"]))
+    said = f"{citation.statement} " if citation.statement else ""
+    quoted = f", quoting \u201c{citation.quote}\u201d" if citation.quote else ""
+    return f"{said}({'; '.join(parts)}{quoted})"
+
+
+def as_text(item: Cited) -> str:
+    """One paragraph a person pastes."""
+    backing = "; ".join(_text_citation(citation) for citation in item.citations)
+    if not backing:
+        return f"{item.heading}\n"
+    sources = "Sources" if len(_unique_sources(item)) > 1 else "Source"
+    return f"{item.heading} {sources}: {backing}.\n"
+
+
+def _markdown_escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+
+
+def as_markdown(item: Cited) -> str:
+    """The heading, then a line for each source, its title linked to its address."""
+    lines = [_markdown_escape(item.heading), ""]
+    for citation in item.citations:
+        source = citation.source
+        title = _markdown_escape(str(source.get("title") or source.get("id")))
+        linked = f"[{title}]({source['url']})" if source.get("url") else title
+        said = f"{_markdown_escape(citation.statement)} \u2014 " if citation.statement else ""
+        line = f"- {said}{_markdown_escape(_who(source))}, {linked}, {_when(source)}"
+        if citation.quote:
+            line += f": \u201c{_markdown_escape(citation.quote)}\u201d"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _unique_sources(item: Cited) -> list[tuple[Mapping[str, Any], list[Citation]]]:
+    grouped: dict[str, tuple[Mapping[str, Any], list[Citation]]] = {}
+    for citation in item.citations:
+        key = str(citation.source["id"])
+        grouped.setdefault(key, (citation.source, []))[1].append(citation)
+    return list(grouped.values())
+
+
+def _note(item: Cited, citations: Sequence[Citation]) -> str:
+    said = [citation.statement or item.heading for citation in citations]
+    quoted = [f"\u201c{citation.quote}\u201d" for citation in citations if citation.quote]
+    note = "Cited for: " + " / ".join(dict.fromkeys(said))
+    return note + (" Quoted: " + " / ".join(quoted) if quoted else "")
+
+
+_BIBTEX_SPECIAL = re.compile(r"([\\{}%&#_$])")
+
+
+def _bibtex_value(text: str) -> str:
+    return _BIBTEX_SPECIAL.sub(r"\\\1", text)
+
+
+def as_bibtex(item: Cited) -> str:
+    """An `@online` entry for each source, with the fields the source gives and no other."""
+    entries = []
+    for source, citations in _unique_sources(item):
+        fields: list[tuple[str, str]] = []
+        if source.get("title"):
+            fields.append(("title", _bibtex_value(str(source["title"]))))
+        if source.get("author"):
+            fields.append(("author", "{" + _bibtex_value(str(source["author"])) + "}"))
+        if source.get("publisher"):
+            fields.append(("organization", _bibtex_value(str(source["publisher"]))))
+        if source.get("date"):
+            fields.append(("date", str(source["date"])))
+        if source.get("url"):
+            fields.append(("url", str(source["url"])))
+        if source.get("language"):
+            fields.append(("language", _bibtex_value(str(source["language"]))))
+        fields.append(("note", _bibtex_value(_note(item, citations))))
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        entries.append(f"@online{{{source['id']},\n{body}\n}}\n")
+    return "\n".join(entries)
+
+
+def _date_parts(date: str) -> list[int] | None:
+    parts = date.split("-")
+    return [int(part) for part in parts] if all(part.isdigit() for part in parts) else None
+
+
+def as_csl_json(item: Cited) -> str:
+    """A CSL-JSON array, an item for each source, each a web page: reference managers read it."""
+    items = []
+    for source, citations in _unique_sources(item):
+        entry: dict[str, Any] = {"id": source["id"], "type": "webpage"}
+        if source.get("title"):
+            entry["title"] = source["title"]
+        if source.get("author"):
+            entry["author"] = [{"literal": source["author"]}]
+        if source.get("publisher"):
+            entry["publisher"] = source["publisher"]
+        parts = _date_parts(str(source.get("date") or ""))
+        if parts:
+            entry["issued"] = {"date-parts": [parts]}
+        if source.get("url"):
+            entry["URL"] = source["url"]
+        if source.get("language"):
+            entry["language"] = source["language"]
+        entry["note"] = _note(item, citations)
+        items.append(entry)
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS = {
+    "text": as_text,
+    "markdown": as_markdown,
+    "bibtex": as_bibtex,
+    "csl-json": as_csl_json,
+}

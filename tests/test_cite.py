@@ -1,0 +1,106 @@
+"""Citations: golden files for each style, BibTeX that a BibTeX parser reads, CSL-JSON with
+the schema's field names and types, and nothing a source does not give."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import bibtexparser
+import pytest
+
+from conftest import Run, run_cli
+
+Cli = Callable[..., Run]
+STYLES = ("text", "markdown", "bibtex", "csl-json")
+SUFFIX = {"text": "txt", "markdown": "md", "bibtex": "bib", "csl-json": "json"}
+
+#: The CSL-JSON variables a citation may use, with the JSON type each takes in the CSL data
+#: schema (csl-data.json): strings, name lists and date objects.
+CSL_STRINGS = {"id", "type", "title", "publisher", "URL", "language", "note"}
+CSL_NAMES = {"author"}
+CSL_DATES = {"issued"}
+CSL_TYPES = {"webpage", "article-newspaper", "report", "entry-encyclopedia"}
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("record_id", ["new-city-planned-area", "new-city-land-share"])
+def test_a_citation_in_each_style_is_its_golden_file(
+    golden: Callable[[str, str], None], style: str, record_id: str
+) -> None:
+    result = run_cli("cite", record_id, "--style", style)
+    assert result.status == 0, result.stderr
+    golden(f"cite-{record_id}.{SUFFIX[style]}", result.stdout)
+
+
+@pytest.mark.parametrize(
+    "record_id",
+    ["new-city-planned-area", "huawei", "gdp-share-per-land-share", "gdp-share-against-2019"],
+)
+def test_bibtex_parses_with_a_bibtex_parser(record_id: str) -> None:
+    text = run_cli("cite", record_id, "--style", "bibtex").stdout
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    assert library.entries
+    for entry in library.entries:
+        assert entry.entry_type == "online"
+        assert "note" in entry.fields_dict
+
+
+def csl_problems(item: dict[str, Any]) -> list[str]:
+    problems = []
+    for key, value in item.items():
+        if key in CSL_STRINGS:
+            ok = isinstance(value, str)
+        elif key in CSL_NAMES:
+            ok = isinstance(value, list) and all(
+                isinstance(name, dict) and set(name) <= {"family", "given", "literal"}
+                for name in value
+            )
+        elif key in CSL_DATES:
+            parts = value.get("date-parts") if isinstance(value, dict) else None
+            ok = isinstance(parts, list) and all(
+                isinstance(part, list) and all(isinstance(n, int) for n in part) for part in parts
+            )
+        else:
+            ok = False
+        if not ok:
+            problems.append(key)
+    if item.get("type") not in CSL_TYPES:
+        problems.append("type")
+    return problems
+
+
+@pytest.mark.parametrize("record_id", ["new-city-planned-area", "ghzyj-2021-04-01-residents"])
+def test_csl_json_uses_the_schemas_names_and_types(record_id: str) -> None:
+    items = json.loads(run_cli("cite", record_id, "--style", "csl-json").stdout)
+    assert items
+    for item in items:
+        assert csl_problems(item) == [], item
+
+
+def test_nothing_a_source_does_not_give_is_filled_in() -> None:
+    (article,) = json.loads(run_cli("cite", "new-city-land-share", "--style", "csl-json").stdout)
+    assert not {"author", "publisher", "issued"} & set(article)
+    text = run_cli("cite", "new-city-land-share").stdout
+    assert "n.d." in text and "publisher not named" in text
+
+
+def test_a_quantity_cites_every_sources_statement_and_a_ratio_its_inputs() -> None:
+    quantity = run_cli("cite", "new-city-planned-area", "--style", "csl-json").json()
+    assert [item["id"] for item in quantity] == [
+        "qingpu-new-city-signing",
+        "shio-2021-04-02",
+        "shine-2021-05-28",
+        "shine-2021-11-04",
+    ]
+    ratio = run_cli("cite", "gdp-share-per-land-share").stdout
+    assert ratio.startswith("GDP share per land share") and "new-city-gdp-share" in ratio
+    assert "creating 40% of the district's GDP" in ratio
+
+
+def test_an_unknown_id_is_exit_1_with_the_closest_ids() -> None:
+    result = run_cli("cite", "new-city-gpd-share")
+    assert result.status == 1
+    assert "did you mean" in result.stderr and "new-city-gdp-share" in result.stderr
