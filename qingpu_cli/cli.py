@@ -478,6 +478,31 @@ def cite(
     _streams(ctx).stdout.write(RENDERERS[style](item))
 
 
+@app.command(epilog=_example("export"))
+def export(
+    ctx: typer.Context,
+    sqlite: Annotated[
+        str,
+        typer.Option(
+            "--sqlite",
+            metavar="FILE",
+            parser=non_empty_text,
+            help="Write the whole store to this SQLite database (made beside it, then renamed).",
+        ),
+    ],
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Overwrite FILE even if it is not a SQLite database."),
+    ] = False,
+) -> None:
+    """The whole store as a SQLite database, to explore."""
+    from .export import export as write_database
+
+    counts = write_database(_active_store(ctx), sqlite, replace)
+    written = ", ".join(f"{count} {table}" for table, count in counts.items() if count)
+    boundary.say(_streams(ctx), f"wrote {sqlite}: {written}")
+
+
 @app.command("ratios", epilog=_example("ratios"))
 def ratios_command(
     ctx: typer.Context,

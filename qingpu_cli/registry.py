@@ -304,6 +304,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example("qingpu compare new-city-planned-area", "each source's figure, agreeing or not"),
     Example("qingpu audit", "does the sources' arithmetic hold?"),
     Example("qingpu cite new-city-gdp-share", "a citation to paste"),
+    Example("qingpu export --sqlite qingpu.db", "the store as SQLite"),
     Example("qingpu validate my-store.json", "check a store, every problem"),
     Example("qingpu schema", "the store's JSON Schema"),
     Example("qingpu help facts", "the options of one command"),
