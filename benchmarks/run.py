@@ -136,6 +136,7 @@ def main() -> None:
     parser.add_argument(
         "--sizes", default="1000,10000,100000", help="facts in the synthetic stores"
     )
+    parser.add_argument("--export-rounds", type=int, default=3, help="runs of each export")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results.json"))
     options = parser.parse_args()
 
@@ -232,6 +233,37 @@ def main() -> None:
             f"  {command_name} --json: {timed['10000']['median_ms']:.0f} ms at 10,000 records,"
             f" {timed['100000']['median_ms']:.0f} ms at 100,000: {growth:.1f}x (linear: 10x)"
         )
+
+    sqlite_utils = shutil.which("sqlite-utils")
+    if sqlite_utils and "100000" in scale:
+        print(f"\nexport, median of {options.export_rounds} interleaved runs, 100,000 facts:")
+        store = work / "store-100000.json"
+        facts = work / "facts-100000.json"
+        facts.write_text(
+            json.dumps(json.loads(store.read_text(encoding="utf-8"))["facts"], ensure_ascii=False),
+            encoding="utf-8",
+        )
+        ours, theirs = work / "export.db", work / "sqlite-utils.db"
+        commands = {
+            "qingpu export --sqlite": [
+                "sh",
+                "-c",
+                f'rm -f "{ours}" && "{qingpu}" --data "{store}" export --sqlite "{ours}"',
+            ],
+            "sqlite-utils insert": [
+                "sh",
+                "-c",
+                f'rm -f "{theirs}" && "{sqlite_utils}" insert "{theirs}" facts "{facts}"',
+            ],
+        }
+        timed = compare(commands, options.export_rounds, env)
+        ratio = (
+            timed["qingpu export --sqlite"]["median_ms"] / timed["sqlite-utils insert"]["median_ms"]
+        )
+        scale["export"] = {**timed, "time_x_sqlite_utils": ratio}
+        for name, figures in timed.items():
+            print(f"  {name:24} {figures['median_ms']:7.0f} ms {figures['peak_rss_mb']:6.0f} MB")
+        print(f"  qingpu's export takes {ratio:.2f}x the time of sqlite-utils' insert (target 2x)")
 
     results = {
         "date": time.strftime("%Y-%m-%d"),

@@ -46,6 +46,10 @@ def test_an_installed_copy_runs_from_any_directory(wheel: Path, tmp_path: Path) 
     for args, expected in (
         (["validate"], f"valid: {records} records (schema version 2)\n"),
         (["schema"], '"$defs"'),
+        (["cite", "new-city-land-share"], "accounting for 13% of Qingpu's land area"),
+        (["--data", str(BUNDLED), "cite", "huawei", "--style", "bibtex"], "@online{"),
+        (["export", "--sqlite", "bundled.db"], ""),
+        (["--data", str(BUNDLED), "export", "--sqlite", "given.db"], ""),
     ):
         result = subprocess.run(
             [sys.executable, "-c", script, str(site), *args],
@@ -56,3 +60,5 @@ def test_an_installed_copy_runs_from_any_directory(wheel: Path, tmp_path: Path) 
         )
         assert result.returncode == 0, result.stderr
         assert expected in result.stdout
+    for name in ("bundled.db", "given.db"):
+        assert (elsewhere / name).read_bytes().startswith(b"SQLite format 3\x00")
