@@ -135,3 +135,17 @@ def test_overview_holds_the_shares(bundled: dict[str, Any]) -> None:
     ]
     assert summary["disputed"] == ["new-city-planned-area", "new-city-gdp-share"]
     assert summary["shares"][0]["of"] == "Qingpu District"
+
+
+def test_a_row_has_the_models_fields_in_the_models_order_whatever_the_store(
+    bundled: dict[str, Any],
+) -> None:
+    fact = bundled["facts"][0]
+    reordered = dict(reversed(list(fact.items())))
+    older = {key: value for key, value in fact.items() if key not in ("quantity", "note")}
+    for record in (fact, reordered, older):
+        row = queries._own(record, "facts")
+        assert tuple(row) == tuple(fact)
+        assert {key: value for key, value in row.items() if value is not None} == {
+            key: value for key, value in record.items() if value is not None
+        }
