@@ -7,12 +7,11 @@ FORCE_COLOR), through one Console factory.
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from numbers import Rational
-from typing import Any, NamedTuple
+from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -21,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .boundary import Streams, say
+from .charts import ChartItem, ratio_chart_groups, round_top
 from .folding import Needle
 from .machine import cell_text, encodes_unicode, format_number, visible
 from .vocabulary import KIND_SINGULAR, REFERENCES
@@ -342,25 +342,6 @@ def bar(fraction: float, width: int, ascii_only: bool) -> str:
     return ("\u2588" * full + partial).ljust(width, "\u00b7")
 
 
-class ChartItem(NamedTuple):
-    """One bar: what it measures, its value and the bounds its inputs' rounding allows."""
-
-    label: str
-    value: float
-    low: float | None
-    high: float | None
-    unit: str
-
-
-def _scale_of(item: ChartItem) -> tuple[str, int]:
-    """Items that share an axis: the same unit, and for ratios the same power of ten, so that a
-    ratio of 0.4 and one of 12 are never drawn against one length."""
-    if item.unit == "percent":
-        return item.unit, 2
-    top = item.high if item.high is not None else item.value
-    return item.unit, math.floor(math.log10(top)) + 1 if top > 0 else 0
-
-
 def _band(item: ChartItem, scale: float, width: int, ascii_only: bool) -> Text:
     """A solid bar up to the least value the inputs allow, a band up to the greatest, then
     the empty rest of the axis: the band is the rounding, not a glitch."""
@@ -397,7 +378,7 @@ def write_chart(groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Stre
     bar_width = width - 4
     for title, items in groups:
         top = max((item.high if item.high is not None else item.value) for item in items)
-        scale = 100.0 if items[0].unit == "percent" else _round_top(top)
+        scale = 100.0 if items[0].unit == "percent" else round_top(top)
         console.print()
         console.print(Text(title, style="bold"), width=width)
         axis = f"0{format_number(scale / 2).rjust(bar_width // 2)}"
@@ -406,52 +387,6 @@ def write_chart(groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Stre
             label = Padding(literal(f"{item.label}: {_shown(item)}"), (0, 0, 0, 2))
             console.print(label, width=width)
             console.print(Text("  ").append_text(_band(item, scale, bar_width, ascii_only)))
-
-
-def _round_top(top: float) -> float:
-    """The axis's end: the next of 1, 2 or 5 times a power of ten at or above the top."""
-    if top <= 0:
-        return 1.0
-    power = 10.0 ** math.floor(math.log10(top))
-    return float(next(step * power for step in (1, 2, 5, 10) if step * power >= top))
-
-
-def ratio_chart_groups(
-    rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str]
-) -> list[tuple[str, list[ChartItem]]]:
-    """The input shares first, on the 0-100% axis, apart from the ratios derived from them;
-    then the ratios, one group for each unit and power of ten."""
-    inputs: dict[str, ChartItem] = {}
-    for row in rows:
-        for item in row["inputs"]:
-            if item["unit"] == "percent" and item["fact"] not in inputs:
-                inputs[item["fact"]] = ChartItem(
-                    labels.get(item["fact"], item["fact"]),
-                    float(item["value"]),
-                    float(item["low"]),
-                    float(item["high"]),
-                    "percent",
-                )
-    groups: list[tuple[str, list[ChartItem]]] = []
-    if inputs:
-        groups.append(("Input shares, percent", list(inputs.values())))
-    derived: dict[tuple[str, int], list[ChartItem]] = {}
-    for row in rows:
-        item = ChartItem(
-            row["label"],
-            float(row["value"]),
-            None if row["low"] is None else float(row["low"]),
-            None if row["high"] is None else float(row["high"]),
-            row["unit"],
-        )
-        derived.setdefault(_scale_of(item), []).append(item)
-    for (unit, _), items in sorted(derived.items(), key=lambda pair: (pair[0][0] != "x", pair[0])):
-        name = {"x": "Ratios (times)", "percent": "Derived shares, percent"}.get(unit, unit)
-        if unit == "x":
-            top = max((item.high if item.high is not None else item.value) for item in items)
-            name += f", up to {format_number(_round_top(top))}"
-        groups.append((name, items))
-    return groups
 
 
 def write_ratio_chart(

@@ -1,0 +1,79 @@
+"""Which figures share a chart's axis, for the screens and the fact sheet alike: pure data.
+
+The input shares stand apart from the ratios derived from them, on the 0-100% axis; the ratios
+are grouped by unit and power of ten, so that a ratio of 0.4 and one of 12 are never drawn
+against one length; each group's axis ends at a round number at or above its largest bound.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from .machine import format_number
+
+
+class ChartItem(NamedTuple):
+    """One bar: what it measures, its value and the bounds its inputs' rounding allows."""
+
+    label: str
+    value: float
+    low: float | None
+    high: float | None
+    unit: str
+
+
+def _scale_of(item: ChartItem) -> tuple[str, int]:
+    """Items that share an axis: the same unit, and for ratios the same power of ten, so that a
+    ratio of 0.4 and one of 12 are never drawn against one length."""
+    if item.unit == "percent":
+        return item.unit, 2
+    top = item.high if item.high is not None else item.value
+    return item.unit, math.floor(math.log10(top)) + 1 if top > 0 else 0
+
+
+def round_top(top: float) -> float:
+    """The axis's end: the next of 1, 2 or 5 times a power of ten at or above the top."""
+    if top <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(top))
+    return float(next(step * power for step in (1, 2, 5, 10) if step * power >= top))
+
+
+def ratio_chart_groups(
+    rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str]
+) -> list[tuple[str, list[ChartItem]]]:
+    """The input shares first, on the 0-100% axis, apart from the ratios derived from them;
+    then the ratios, one group for each unit and power of ten."""
+    inputs: dict[str, ChartItem] = {}
+    for row in rows:
+        for item in row["inputs"]:
+            if item["unit"] == "percent" and item["fact"] not in inputs:
+                inputs[item["fact"]] = ChartItem(
+                    labels.get(item["fact"], item["fact"]),
+                    float(item["value"]),
+                    float(item["low"]),
+                    float(item["high"]),
+                    "percent",
+                )
+    groups: list[tuple[str, list[ChartItem]]] = []
+    if inputs:
+        groups.append(("Input shares, percent", list(inputs.values())))
+    derived: dict[tuple[str, int], list[ChartItem]] = {}
+    for row in rows:
+        item = ChartItem(
+            row["label"],
+            float(row["value"]),
+            None if row["low"] is None else float(row["low"]),
+            None if row["high"] is None else float(row["high"]),
+            row["unit"],
+        )
+        derived.setdefault(_scale_of(item), []).append(item)
+    for (unit, _), items in sorted(derived.items(), key=lambda pair: (pair[0][0] != "x", pair[0])):
+        name = {"x": "Ratios (times)", "percent": "Derived shares, percent"}.get(unit, unit)
+        if unit == "x":
+            top = max((item.high if item.high is not None else item.value) for item in items)
+            name += f", up to {format_number(round_top(top))}"
+        groups.append((name, items))
+    return groups
