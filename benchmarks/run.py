@@ -173,6 +173,7 @@ def main() -> None:
         # What a terminal gets, drawn into a pipe: the same screen, the same imports.
         "qingpu overview (a terminal)": [qingpu, "overview"],
         "qingpu facts (a terminal)": [qingpu, "facts", "--format", "table"],
+        "qingpu report --html -": [qingpu, "report", "--html", "-"],
         "completion: qingpu partners --sector <TAB>": [
             "env",
             *(f"{k}={v}" for k, v in completion_env.items()),

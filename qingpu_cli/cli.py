@@ -503,6 +503,25 @@ def export(
     boundary.say(_streams(ctx), f"wrote {sqlite}: {written}")
 
 
+@app.command(epilog=_example("report"))
+def report(
+    ctx: typer.Context,
+    html: Annotated[
+        str,
+        typer.Option(
+            "--html",
+            metavar="FILE",
+            parser=non_empty_text,
+            help="Write the fact sheet to this file ('-' for standard output).",
+        ),
+    ],
+) -> None:
+    """A fact sheet to share: one self-contained HTML page."""
+    from .report import write_report
+
+    write_report(_active_store(ctx), html, _streams(ctx).stdout)
+
+
 @app.command("ratios", epilog=_example("ratios"))
 def ratios_command(
     ctx: typer.Context,

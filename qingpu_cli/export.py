@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 import typing_extensions
 
 from .errors import QingpuError, UsageError
+from .output import move_into_place
 
 if TYPE_CHECKING:
     from .models import Store
@@ -138,7 +139,7 @@ def export(store: Store, path: str, replace: bool = False) -> dict[str, int]:
     os.close(descriptor)
     try:
         counts = _write(cast("Mapping[str, Any]", store), partial, tables)
-        os.replace(partial, path)
+        move_into_place(partial, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(partial)

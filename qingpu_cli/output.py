@@ -208,3 +208,14 @@ def write_overview(store: Store, options: OutputOptions, streams: Streams) -> No
         from .screens import write_overview as draw_overview
 
         draw_overview(summary, OVERVIEW_HINTS, streams)
+
+
+def move_into_place(partial: str, target: str) -> None:
+    """A finished file, made private by `mkstemp`, given the mode the user's umask gives any
+    new file and renamed over the target in one step."""
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(partial, 0o666 & ~mask)
+    os.replace(partial, target)

@@ -305,6 +305,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example("qingpu audit", "does the sources' arithmetic hold?"),
     Example("qingpu cite new-city-gdp-share", "a citation to paste"),
     Example("qingpu export --sqlite qingpu.db", "the store as SQLite"),
+    Example("qingpu report --html sheet.html", "a page to share"),
     Example("qingpu validate my-store.json", "check a store, every problem"),
     Example("qingpu schema", "the store's JSON Schema"),
     Example("qingpu help facts", "the options of one command"),

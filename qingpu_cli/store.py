@@ -283,7 +283,7 @@ def _owned_privately(status: os.stat_result) -> bool:
     return owner_ok and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _trusted_directory(directory: str | os.PathLike[str]) -> bool:
+def trusted_directory(directory: str | os.PathLike[str]) -> bool:
     try:
         status = os.stat(directory)
     except OSError:
@@ -295,7 +295,7 @@ def _proven_valid(directory: str | os.PathLike[str] | None, digest: str) -> bool
     """Whether a marker proves these bytes valid. The marker is opened without following a
     link and without waiting (a FIFO planted there cannot hang a run), must be a regular file
     of this user's, and is read to a small fixed size."""
-    if directory is None or not _trusted_directory(directory):
+    if directory is None or not trusted_directory(directory):
         return False
     try:
         descriptor = os.open(_marker(directory, digest), os.O_RDONLY | _NO_FOLLOW | _NO_BLOCK)
@@ -325,7 +325,7 @@ def _remember_valid(directory: str | os.PathLike[str] | None, digest: str) -> No
         os.makedirs(directory, mode=0o700, exist_ok=True)
     except OSError:
         return
-    if not _trusted_directory(directory):
+    if not trusted_directory(directory):
         return
     try:
         descriptor, partial = tempfile.mkstemp(prefix=".valid-", suffix=".tmp", dir=directory)

@@ -18,7 +18,7 @@ COMMANDS = sorted(
 
 
 def test_the_app_has_its_commands() -> None:
-    assert len(COMMANDS) == 20
+    assert len(COMMANDS) == 21
     assert set(LISTINGS) <= set(COMMANDS)
 
 

@@ -170,9 +170,10 @@ def test_a_json_run_on_a_proven_store_imports_nothing_heavy(tmp_path: Path) -> N
         modules, _ = imported_modules(args, tmp_path)
         assert not {m for m in modules if m.split(".")[0] in HEAVY}, args
         assert not modules & {"qingpu_cli.cite", "qingpu_cli.export", "sqlite3"}, args
+        assert not modules & {"qingpu_cli.report", "jinja2"}, args
     through_the_app, _ = imported_modules(["show", "huawei", "--json"], tmp_path)
     assert "typer" in through_the_app
-    assert not through_the_app & {"qingpu_cli.cite", "qingpu_cli.export", "sqlite3"}
+    assert not through_the_app & {"qingpu_cli.cite", "qingpu_cli.export", "sqlite3", "jinja2"}
 
 
 def test_completion_imports_neither_the_app_nor_the_store_machinery(tmp_path: Path) -> None:

@@ -1,0 +1,229 @@
+"""A fact sheet to share: one self-contained HTML page, for someone who will not open a terminal.
+
+Everything is in the one file: inline CSS and inline SVG, no script, no font or image fetched
+from anywhere, so it works offline and forever; light and dark follow the reader's setting, it
+reads on a phone and prints on A4. Jinja2 writes it and escapes every value by default, so a
+store's `<script>` or `&` shows as text. Jinja2 is imported for this command alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import tempfile
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any
+
+from . import __version__
+from .charts import ChartItem, ratio_chart_groups, round_top
+from .errors import QingpuError
+from .machine import format_number
+from .output import move_into_place
+
+if TYPE_CHECKING:
+    from .models import Store
+
+#: A verdict in words and in a mark: colour is never the only carrier.
+MARKS = {
+    "agree": "\u2713",
+    "differ": "\u2717",
+    "not comparable": "\u2260",
+    "single source": "\u2022",
+    "holds": "\u2713",
+    "does not hold": "\u2717",
+    "cannot tell": "?",
+}
+
+#: The charts' geometry, in SVG units: the width, the bar's left edge, the room for the
+#: figures after the longest bar, the height a bar and its label take.
+WIDTH, LEFT, RIGHT, LINE = 420, 8, 150, 15
+#: The characters a label's line holds before it wraps: SVG text does not wrap by itself.
+LABEL_CHARACTERS = 60
+Row = dict[str, Any]
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    return (
+        format_number(value) if not isinstance(value, int) or abs(value) >= 10_000 else str(value)
+    )
+
+
+def _bars(items: Sequence[ChartItem], scale: float) -> tuple[list[dict[str, Any]], float]:
+    """Each bar's geometry: its label's lines, the solid part up to the least value the rounding
+    allows, the band up to the greatest, and where the stated value falls; and the height of
+    them all."""
+    span = WIDTH - LEFT - RIGHT
+    bars = []
+    y = 26.0
+    for item in items:
+        low = item.low if item.low is not None else item.value
+        high = item.high if item.high is not None else scale
+        lines = textwrap.wrap(item.label, LABEL_CHARACTERS, break_on_hyphens=False) or [""]
+        top = y + LINE * len(lines)
+        bars.append(
+            {
+                "lines": [{"y": y + LINE * (n + 1) - 3, "text": t} for n, t in enumerate(lines)],
+                "y": top,
+                "solid": max(0.0, low / scale * span),
+                "band_x": LEFT + low / scale * span,
+                "band": max(1.5, (high - low) / scale * span),
+                "value_x": LEFT + item.value / scale * span,
+                "shown": f"{_number(item.value)}"
+                + (f" ({_number(item.low)}\u2013{_number(item.high)})" if item.high else ""),
+                "open": item.high is None,
+            }
+        )
+        y = top + 26
+    return bars, y
+
+
+def _chart(
+    number: int, title: str, description: str, items: Sequence[ChartItem], scale: float
+) -> Row:
+    span = WIDTH - LEFT - RIGHT
+    ticks = [
+        {"x": LEFT + fraction * span, "label": _number(scale * fraction)}
+        for fraction in (0, 0.25, 0.5, 0.75, 1)
+    ]
+    bars, bottom = _bars(items, scale)
+    return {
+        "id": f"chart-{number}",
+        "title": title,
+        "description": description,
+        "width": WIDTH,
+        "height": bottom + 4,
+        "bars": bars,
+        "ticks": ticks,
+        "axis_y": bottom,
+    }
+
+
+def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
+    """Everything the sheet shows, computed before any of it is written."""
+    from . import audit, cite, compare, queries, ratios
+
+    summary = queries.overview(store)
+    sources = queries.sources(store)
+    dates = sorted(source["date"] for source in sources if source["date"])
+    shares = [
+        ChartItem(
+            f"{share['quantity']} ({share['fact']})",
+            float(share["value"]),
+            float(share["value"]) - 0.5 * 10 ** -share["decimals"],
+            float(share["value"]) + 0.5 * 10 ** -share["decimals"],
+            "percent",
+        )
+        for share in summary["shares"]
+    ]
+    rows, _ = ratios.derived_ratios(store)
+    groups = ratio_chart_groups(rows, queries.share_labels(store))
+    ratio_charts = []
+    for number, (title, items) in enumerate(groups, start=2):
+        top = max((item.high if item.high is not None else item.value) for item in items)
+        scale = 100.0 if items[0].unit == "percent" else round_top(top)
+        description = "Each bar runs to the least value its inputs allow, a band to the greatest."
+        ratio_charts.append(_chart(number, title, description, items, scale))
+    figures = []
+    for figure in summary["key_figures"]:
+        item = cite.cited(store, figure["id"])
+        own = next(fact for fact in queries.facts(store) if fact["id"] == figure["id"])
+        figures.append(
+            {
+                **figure,
+                "shown": f"{_number(figure['value'])} {figure['unit']}",
+                "sources": own["sources"],
+                "citation": cite.as_text(item).strip(),
+            }
+        )
+    place = summary.get("place") or {}
+    return {
+        "place": place,
+        "made": (made or datetime.datetime.now(datetime.timezone.utc)).strftime(
+            "%Y-%m-%d %H:%M UTC"
+        ),
+        "version": __version__,
+        "source_count": len(sources),
+        "first_date": dates[0] if dates else None,
+        "last_date": dates[-1] if dates else None,
+        "figures": figures,
+        "share_chart": _chart(
+            1,
+            f"Shares of {shares_of(summary)} held by {place.get('name', '')}",
+            "Each bar runs to the least value the source's rounding allows; the band shows the"
+            " range up to the greatest; the mark is the stated figure.",
+            shares,
+            100.0,
+        )
+        if shares
+        else None,
+        "ratio_charts": ratio_charts,
+        "ratios": rows,
+        "compare": compare.compare(store),
+        "audit": audit.audit(store),
+        "partners": queries.partners_in_sector(store),
+        "events": queries.events(store),
+        "industries": queries.industries(store),
+        "sources": sources,
+        "disputed": summary.get("disputed", []),
+        "marks": MARKS,
+        "number": _number,
+    }
+
+
+def shares_of(summary: Mapping[str, Any]) -> str:
+    shares = summary["shares"]
+    return str(shares[0]["of"]) if shares else ""
+
+
+def render(data: Mapping[str, Any]) -> str:
+    """The page, from the template beside this module, every value escaped. The compiled
+    template is kept in the user's private cache directory (where proofs of validity are), so
+    that a later run skips compiling it; Jinja2 checks it against the template's text."""
+    from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+
+    from .store import cache_directory, trusted_directory
+
+    bytecode = None
+    directory = cache_directory()
+    if directory is not None:
+        templates = os.path.join(directory, "templates")
+        with contextlib.suppress(OSError):
+            os.makedirs(templates, mode=0o700, exist_ok=True)
+        if trusted_directory(templates):
+            bytecode = FileSystemBytecodeCache(templates)
+    environment = Environment(
+        loader=FileSystemLoader(os.path.dirname(__file__)),
+        bytecode_cache=bytecode,
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+    )
+    return environment.get_template("report.html.j2").render(**data)
+
+
+def write_report(store: Store, target: str, stdout: IO[str]) -> None:
+    """The page, to standard output (`-`) or to a file written beside the target and renamed
+    into place, so that a failure leaves no partial file."""
+    page = render(report_data(store))
+    if target == "-":
+        stdout.write(page)
+        return
+    directory = os.path.dirname(os.path.abspath(target))
+    try:
+        descriptor, partial = tempfile.mkstemp(prefix=".qingpu-", suffix=".html", dir=directory)
+    except OSError as error:
+        raise QingpuError(f"cannot write {target}: {error.strerror}") from None
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(page)
+        move_into_place(partial, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise QingpuError(f"cannot write {target}: {error.strerror}") from None
