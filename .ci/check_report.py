@@ -122,6 +122,7 @@ def main() -> int:
             chromium,
             *CHROMIUM_FLAGS,
             f"--user-data-dir={work / 'profile-pdf'}",
+            "--no-pdf-header-footer",
             f"--print-to-pdf={pdf}",
             page.as_uri(),
         ],
