@@ -14,11 +14,9 @@ overwritten unless asked.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sqlite3
-import tempfile
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -27,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 import typing_extensions
 
 from .errors import QingpuError, UsageError
-from .output import move_into_place
+from .output import write_beside
 
 if TYPE_CHECKING:
     from .models import Store
@@ -131,19 +129,12 @@ def export(store: Store, path: str, replace: bool = False) -> dict[str, int]:
     """Write the store to a SQLite database at the path; how many rows each table got."""
     check_target(path, replace)
     tables = table_columns()
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        descriptor, partial = tempfile.mkstemp(prefix=".qingpu-", suffix=".db", dir=directory)
-    except OSError as error:
-        raise QingpuError(f"cannot write beside {path}: {error.strerror}") from None
-    os.close(descriptor)
-    try:
-        counts = _write(cast("Mapping[str, Any]", store), partial, tables)
-        move_into_place(partial, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise
+    counts: dict[str, int] = {}
+
+    def write(partial: str) -> None:
+        counts.update(_write(cast("Mapping[str, Any]", store), partial, tables))
+
+    write_beside(path, ".db", write)
     return counts
 
 

@@ -7,12 +7,12 @@ imported only when a table is drawn.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from numbers import Rational
 from typing import TYPE_CHECKING, Any
 
 from .boundary import Streams, say
-from .errors import UsageError
+from .errors import QingpuError, UsageError
 from .machine import (
     cell_text,
     select_fields,
@@ -210,12 +210,32 @@ def write_overview(store: Store, options: OutputOptions, streams: Streams) -> No
         draw_overview(summary, OVERVIEW_HINTS, streams)
 
 
-def move_into_place(partial: str, target: str) -> None:
-    """A finished file, made private by `mkstemp`, given the mode the user's umask gives any
-    new file and renamed over the target in one step."""
+def write_beside(target: str, suffix: str, write: Callable[[str], None]) -> None:
+    """Make a file whole or not at all: `write` fills a fresh temporary file beside the target
+    (`mkstemp`: an unpredictable name, never a planted link), which is then given the mode the
+    user's umask gives any new file and renamed over the target in one step. On any failure the
+    temporary file is removed; a file system's refusal is one line naming the target."""
+    import contextlib
     import os
+    import tempfile
 
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(partial, 0o666 & ~mask)
-    os.replace(partial, target)
+    directory = os.path.dirname(os.path.abspath(target))
+    try:
+        descriptor, partial = tempfile.mkstemp(prefix=".qingpu-", suffix=suffix, dir=directory)
+    except OSError as error:
+        raise QingpuError(f"cannot write beside {target}: {error.strerror}") from None
+    os.close(descriptor)
+    try:
+        write(partial)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(partial, 0o666 & ~mask)
+        os.replace(partial, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise QingpuError(f"cannot write {target}: {error.strerror}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise

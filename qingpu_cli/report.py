@@ -11,16 +11,14 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
-import tempfile
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
 from .charts import ChartItem, ratio_chart_groups, round_top
-from .errors import QingpuError
 from .machine import format_number
-from .output import move_into_place
+from .output import write_beside
 
 if TYPE_CHECKING:
     from .models import Store
@@ -214,16 +212,9 @@ def write_report(store: Store, target: str, stdout: IO[str]) -> None:
     if target == "-":
         stdout.write(page)
         return
-    directory = os.path.dirname(os.path.abspath(target))
-    try:
-        descriptor, partial = tempfile.mkstemp(prefix=".qingpu-", suffix=".html", dir=directory)
-    except OSError as error:
-        raise QingpuError(f"cannot write {target}: {error.strerror}") from None
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+
+    def write(partial: str) -> None:
+        with open(partial, "w", encoding="utf-8") as file:
             file.write(page)
-        move_into_place(partial, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise QingpuError(f"cannot write {target}: {error.strerror}") from None
+
+    write_beside(target, ".html", write)
