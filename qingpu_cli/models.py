@@ -391,7 +391,8 @@ def store_problems(data: object) -> list[Problem]:
                     if cited == "quote" and quote is not None and source in held:
                         continue
                     problem = _citation_problem(item, source, held)
-                    problems.append((f"{kind}[{index}].evidence[{number}]", problem or cited))
+                    if problem:  # an unknown kind is the schema's to report
+                        problems.append((f"{kind}[{index}].evidence[{number}]", problem))
             if is_fact and (found := _fact_problems(record)):
                 problems.extend((f"{kind}[{index}]{field}", text) for field, text in found)
     return problems

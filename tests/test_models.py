@@ -192,3 +192,10 @@ def test_json_schema_is_generated_from_the_models() -> None:
     assert set(schema["required"]) >= {"facts", "partners", "industries", "sources"}
     sector = schema["$defs"]["Partner"]["properties"]["sector"]
     assert sector["enum"] == ["telecom", "finance", "education", "technology", "government"]
+
+
+def test_an_evidence_kind_of_the_wrong_type_is_one_located_problem(
+    bundled: dict[str, Any],
+) -> None:
+    bundled["facts"][0]["evidence"][0]["kind"] = []
+    assert locations(bundled) == ["facts[0].evidence[0].kind"]
