@@ -1,3 +1,3 @@
 """qingpu: facts about Qingpu New City, each traced to its source."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

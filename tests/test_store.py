@@ -270,3 +270,22 @@ def test_a_store_that_can_be_read_once_is_read_once_cold_or_warm(
         assert result.stdout == expected
         (tmp_path / "fifo").unlink(missing_ok=True)
     assert list((tmp_path / "cold-cache").iterdir()), "the first run proved the store valid"
+
+
+def test_a_proof_left_by_another_version_is_not_trusted(
+    cli: Callable[..., Run],
+    tmp_path: Path,
+    bundled: dict[str, Any],
+    write_store: Callable[[object], Path],
+) -> None:
+    """Validation grows stricter between versions: 0.1.0 took ten million decimals."""
+    import hashlib
+
+    bundled["facts"][0]["decimals"] = 10_000_000
+    path = write_store(bundled)
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    (cache / f"valid-0.1.0-{digest}").write_text(digest, encoding="ascii")
+    result = cli("--data", str(path), "ratios", "--json", env={"QINGPU_CACHE_DIR": str(cache)})
+    assert result.status == 1 and "facts[0].decimals" in result.stderr
