@@ -52,6 +52,19 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def person_text(value: object) -> str:
+    """A value as a person reads it, on a screen or the fact sheet: as the machine formats write
+    it (a stated figure keeps every digit it was stated with), but a computed ratio rounded to
+    four significant digits and a large number with its thousands separated."""
+    if isinstance(value, Rational) and not isinstance(value, int):
+        return format_number(float(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return format_number(value)
+    if isinstance(value, list) and any(isinstance(item, Rational) for item in value):
+        return "; ".join(person_text(item) for item in value)
+    return cell_text(value)
+
+
 def format_number(value: float, digits: int = 4) -> str:
     """A number for a person: four significant digits, but a large one with its thousands
     separated and its tenths kept (`649,999.5`), never in exponent form."""

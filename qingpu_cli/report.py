@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
 from .charts import ChartItem, ratio_chart_groups, round_top
-from .machine import format_number
+from .machine import format_number, person_text
 from .output import write_beside
 
 if TYPE_CHECKING:
@@ -42,16 +42,6 @@ LABEL_CHARACTERS = 60
 Row = dict[str, Any]
 
 
-def _number(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        value = int(value)
-    return (
-        format_number(value) if not isinstance(value, int) or abs(value) >= 10_000 else str(value)
-    )
-
-
 def _bars(items: Sequence[ChartItem], scale: float) -> tuple[list[dict[str, Any]], float]:
     """Each bar's geometry: its label's lines, the solid part up to the least value the rounding
     allows, the band up to the greatest, and where the stated value falls; and the height of
@@ -72,8 +62,12 @@ def _bars(items: Sequence[ChartItem], scale: float) -> tuple[list[dict[str, Any]
                 "band_x": LEFT + low / scale * span,
                 "band": max(1.5, (high - low) / scale * span),
                 "value_x": LEFT + item.value / scale * span,
-                "shown": f"{_number(item.value)}"
-                + (f" ({_number(item.low)}\u2013{_number(item.high)})" if item.high else ""),
+                "shown": f"{format_number(item.value)}"
+                + (
+                    f" ({format_number(item.low)}\u2013{format_number(item.high)})"
+                    if item.high is not None and item.low is not None
+                    else ""
+                ),
                 "open": item.high is None,
             }
         )
@@ -86,7 +80,7 @@ def _chart(
 ) -> Row:
     span = WIDTH - LEFT - RIGHT
     ticks = [
-        {"x": LEFT + fraction * span, "label": _number(scale * fraction)}
+        {"x": LEFT + fraction * span, "label": format_number(scale * fraction)}
         for fraction in (0, 0.25, 0.5, 0.75, 1)
     ]
     bars, bottom = _bars(items, scale)
@@ -127,15 +121,15 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         scale = 100.0 if items[0].unit == "percent" else round_top(top)
         description = "Each bar runs to the least value its inputs allow, a band to the greatest."
         ratio_charts.append(_chart(number, title, description, items, scale))
+    sources_of = {fact["id"]: fact["sources"] for fact in queries.facts(store)}
     figures = []
     for figure in summary["key_figures"]:
         item = cite.cited(store, figure["id"])
-        own = next(fact for fact in queries.facts(store) if fact["id"] == figure["id"])
         figures.append(
             {
                 **figure,
-                "shown": f"{_number(figure['value'])} {figure['unit']}",
-                "sources": own["sources"],
+                "shown": f"{person_text(figure['value'])} {figure['unit']}",
+                "sources": sources_of[figure["id"]],
                 "citation": cite.as_text(item).strip(),
             }
         )
@@ -170,7 +164,7 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         "sources": sources,
         "disputed": summary.get("disputed", []),
         "marks": MARKS,
-        "number": _number,
+        "number": person_text,
     }
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
-from numbers import Rational
 from typing import Any
 
 from rich import box
@@ -22,7 +21,7 @@ from rich.text import Text
 from .boundary import Streams, say
 from .charts import ChartItem, ratio_chart_groups, round_top
 from .folding import Needle
-from .machine import cell_text, encodes_unicode, format_number, visible
+from .machine import encodes_unicode, format_number, person_text, visible
 from .vocabulary import KIND_SINGULAR, REFERENCES
 
 
@@ -66,20 +65,8 @@ def header(field: str) -> str:
     return _HEADERS.get(field) or field.replace("_", " ").capitalize()
 
 
-def screen_text(value: object) -> str:
-    """A value as a screen shows it: as the machine formats write it, but a computed ratio
-    rounded to four significant digits (the machine formats keep every digit)."""
-    if isinstance(value, Rational) and not isinstance(value, int):
-        return format_number(float(value))
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 10_000:
-        return format_number(value)
-    if isinstance(value, list) and any(isinstance(item, Rational) for item in value):
-        return "; ".join(screen_text(item) for item in value)
-    return cell_text(value)
-
-
 def literal(value: object, style: str = "") -> Text:
-    return Text(visible(screen_text(value)), style=style)
+    return Text(visible(person_text(value)), style=style)
 
 
 def _highlighted(value: object, needle: Needle | None) -> Text:
@@ -298,7 +285,7 @@ def write_record(described: Mapping[str, Any], streams: Streams) -> None:
         _section(console, f"Every source's statement of {statements[0]['quantity']}")
         for item in statements:
             when = item["period"] or "no period given"
-            line = Text(f"{screen_text(item['value'])} {item['unit']}, {when}, {item['kind']}: ")
+            line = Text(f"{person_text(item['value'])} {item['unit']}, {when}, {item['kind']}: ")
             line.append(item["verdict"], style="bold")
             line.append(f" ({item['source']}, {item['date'] or 'n.d.'})", style="dim")
             console.print(Padding(line, (0, 0, 0, 2)))
@@ -453,7 +440,7 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
         line = Text("Key figures ", style="bold")
         for number, figure in enumerate(figures):
             line.append(" \u00b7 " if number else " ")
-            line.append(f"{screen_text(figure['value'])} {figure['unit']} ")
+            line.append(f"{person_text(figure['value'])} {figure['unit']} ")
             line.append(figure["id"], style="cyan")
         say_line(line)
     if shares:
@@ -470,7 +457,7 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
             console.print(Padding(label, (0, 0, 0, 2)), width=width)
             line = Text("  ")
             line.append(bar(share["value"] / 100, bar_width, ascii_only), style="green")
-            line.append(f" {screen_text(share['value']):>3}%")
+            line.append(f" {person_text(share['value']):>3}%")
             say_line(line)
     console.print()
     events = summary["events"]

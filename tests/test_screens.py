@@ -12,9 +12,8 @@ import typer
 
 from conftest import Run
 from qingpu_cli.cli import app
-from qingpu_cli.machine import visible
+from qingpu_cli.machine import person_text, visible
 from qingpu_cli.registry import LISTINGS
-from qingpu_cli.screens import screen_text
 
 Cli = Callable[..., Run]
 WIDTHS = ["60", "80", "120"]
@@ -33,7 +32,7 @@ def screen(cli: Cli, columns: str, *args: str) -> str:
 
 
 def words_of(value: object) -> list[str]:
-    return visible(screen_text(value)).split()
+    return visible(person_text(value)).split()
 
 
 def bare(tokens: str) -> set[str]:
@@ -93,7 +92,7 @@ def test_a_record_shows_every_field_whole(cli: Cli, record_id: str, columns: str
     for field, value in described["record"].items():
         if field in ("evidence", "inputs", "value", "low", "high"):
             continue
-        for word in bare(visible(screen_text(value))):
+        for word in bare(visible(person_text(value))):
             assert word in tokens, (field, word)
     for item in described["evidence"]:
         if item["quote"] is None:
