@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from qingpu_cli.cli import main
+from qingpu_cli.cli.app import main
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "qingpu.json"

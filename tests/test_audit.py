@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import Run, run_cli
-from qingpu_cli.audit import FAILS, HOLDS, UNKNOWN, audit
+from qingpu_cli.library.audit import FAILS, HOLDS, UNKNOWN, audit
 
 
 def verdicts(store: dict[str, Any]) -> dict[str, str]:

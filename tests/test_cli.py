@@ -14,7 +14,7 @@ import pytest
 
 from conftest import BUNDLED, Run
 from qingpu_cli import __version__
-from qingpu_cli.registry import EXAMPLES
+from qingpu_cli.cli.commands import EXAMPLES
 
 Cli = Callable[..., Run]
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from conftest import Run, run_cli
-from qingpu_cli.compare import (
+from qingpu_cli.errors import NotFound
+from qingpu_cli.library.compare import (
     AGREE,
     DIFFER,
     NOT_COMPARABLE,
@@ -20,7 +21,6 @@ from qingpu_cli.compare import (
     interval,
     verdicts,
 )
-from qingpu_cli.errors import NotFound
 
 
 def stated(

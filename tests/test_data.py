@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from conftest import SOURCES
-from qingpu_cli.models import MAX_QUOTE_LENGTH, RECORD_KINDS
+from qingpu_cli.store.models import MAX_QUOTE_LENGTH, RECORD_KINDS
 
 ARTICLE = SOURCES / "qingpu-new-city-signing.txt"
 GLOSSARY = SOURCES / "glossary-zh.tsv"

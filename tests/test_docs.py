@@ -6,9 +6,9 @@ import pytest
 import typer
 
 from conftest import ROOT
-from qingpu_cli.cli import app
+from qingpu_cli.cli.app import app
+from qingpu_cli.cli.commands import LISTINGS
 from qingpu_cli.errors import ExitStatus
-from qingpu_cli.registry import LISTINGS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(

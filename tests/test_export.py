@@ -14,8 +14,8 @@ import pytest
 import sqlite_utils
 
 from conftest import Run
-from qingpu_cli.export import export, table_columns
-from qingpu_cli.models import RECORD_KINDS
+from qingpu_cli.render.sqlite import export, table_columns
+from qingpu_cli.store.models import RECORD_KINDS
 
 Cli = Callable[..., Run]
 
@@ -137,7 +137,7 @@ def test_a_failure_leaves_no_file(
     def broken(*_: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr("qingpu_cli.export._schema", broken)
+    monkeypatch.setattr("qingpu_cli.render.sqlite._schema", broken)
     result = cli("export", "--sqlite", str(tmp_path / "q.db"))
     assert result.status == 1 and len(result.stderr.splitlines()) == 1
     assert list(tmp_path.iterdir()) == []

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import BUNDLED, run_cli
-from qingpu_cli import fast
-from qingpu_cli.boundary import Streams
+from qingpu_cli.cli import parser as fast
+from qingpu_cli.cli.parser import answer, complete
+from qingpu_cli.cli.run import Streams
 from qingpu_cli.errors import StoreInvalid
-from qingpu_cli.fast import answer, complete
-from qingpu_cli.store import StoreLocation, StoreReader, cache_directory, load_store
+from qingpu_cli.store.reader import StoreLocation, StoreReader, cache_directory, load_store
 
 AGREED = [
     ["facts", "--json"],
@@ -169,11 +169,18 @@ def test_a_json_run_on_a_proven_store_imports_nothing_heavy(tmp_path: Path) -> N
     for args in (["facts", "--json"], ["partners", "--sector", "telecom", "--json"], ["events"]):
         modules, _ = imported_modules(args, tmp_path)
         assert not {m for m in modules if m.split(".")[0] in HEAVY}, args
-        assert not modules & {"qingpu_cli.cite", "qingpu_cli.export", "sqlite3"}, args
-        assert not modules & {"qingpu_cli.report", "jinja2"}, args
+        assert not modules & {"qingpu_cli.library.cite", "qingpu_cli.render.sqlite", "sqlite3"}, (
+            args
+        )
+        assert not modules & {"qingpu_cli.render.report", "jinja2"}, args
     through_the_app, _ = imported_modules(["show", "huawei", "--json"], tmp_path)
     assert "typer" in through_the_app
-    assert not through_the_app & {"qingpu_cli.cite", "qingpu_cli.export", "sqlite3", "jinja2"}
+    assert not through_the_app & {
+        "qingpu_cli.library.cite",
+        "qingpu_cli.render.sqlite",
+        "sqlite3",
+        "jinja2",
+    }
 
 
 def test_completion_imports_neither_the_app_nor_the_store_machinery(tmp_path: Path) -> None:
@@ -185,9 +192,9 @@ def test_completion_imports_neither_the_app_nor_the_store_machinery(tmp_path: Pa
         COMP_CWORD="3",
     )
     assert printed.split() == ["telecom", "finance", "education", "technology", "government"]
-    assert "qingpu_cli.fast" in modules
+    assert "qingpu_cli.cli.parser" in modules
     assert not {m for m in modules if m.split(".")[0] in HEAVY}
-    assert not modules & {"qingpu_cli.store", "qingpu_cli.render", "hashlib", "json", "csv"}
+    assert not modules & {"qingpu_cli.store.reader", "qingpu_cli.render", "hashlib", "json", "csv"}
 
 
 def test_an_interrupt_on_the_fast_path_is_one_line_and_status_130(
@@ -196,7 +203,7 @@ def test_an_interrupt_on_the_fast_path_is_one_line_and_status_130(
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("qingpu_cli.store.StoreReader.proven", interrupted)
+    monkeypatch.setattr("qingpu_cli.store.reader.StoreReader.proven", interrupted)
     monkeypatch.setattr(sys, "argv", ["qingpu", "facts", "--json"])
     try:
         with pytest.raises(SystemExit) as done:

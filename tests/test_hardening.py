@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import BUNDLED, Run, run_cli
+from qingpu_cli.cli.commands import EXAMPLES, LISTINGS
 from qingpu_cli.errors import StoreInvalid
-from qingpu_cli.registry import EXAMPLES, LISTINGS
-from qingpu_cli.store import validate_store_text
+from qingpu_cli.store.reader import validate_store_text
 
 Cli = Callable[..., Run]
 HOSTILE = "[bold red]loud[/bold red] [/x] \x1b[31mred\x1b[0m \u202egnp.exe\u202c \x07 \x9b2J"
@@ -180,7 +180,7 @@ def test_ctrl_c_in_the_app_is_one_line_and_status_130(
 ) -> None:
     """Typer turns a KeyboardInterrupt into a silent status 130; the boundary's own signal
     handler reaches past it."""
-    import qingpu_cli.queries as queries
+    import qingpu_cli.library.queries as queries
 
     def interrupted(*_: object, **__: object) -> None:
         os.kill(os.getpid(), signal.SIGINT)

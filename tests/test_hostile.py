@@ -372,7 +372,7 @@ def test_a_table_of_very_many_rows_is_shown_a_record_a_block(
 
 def test_the_joins_are_those_of_the_naive_listing(bundled: dict[str, Any]) -> None:
     """Partners and events are joined through indexes; the answer is the scan's answer."""
-    from qingpu_cli import queries
+    from qingpu_cli.library import queries
 
     for partner in queries.partners_in_sector(bundled):
         scanned = [

@@ -39,7 +39,7 @@ def test_an_installed_copy_runs_from_any_directory(wheel: Path, tmp_path: Path) 
     script = (
         "import sys; sys.path.insert(0, sys.argv[1]); import qingpu_cli;"
         " assert qingpu_cli.__file__.startswith(sys.argv[1]), qingpu_cli.__file__;"
-        " from qingpu_cli.cli import main; sys.exit(main(sys.argv[2:]))"
+        " from qingpu_cli.cli.app import main; sys.exit(main(sys.argv[2:]))"
     )
     store = json.loads(BUNDLED.read_text(encoding="utf-8"))
     records = sum(len(value) for value in store.values() if isinstance(value, list))

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qingpu_cli import machine
+from qingpu_cli.render import formats as machine
 
 BATCH = machine._ROWS_PER_WRITE
 #: Row counts on and around the batch boundaries, where a separator could be lost or doubled.

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from qingpu_cli.errors import StoreInvalid
-from qingpu_cli.models import store_json_schema
-from qingpu_cli.store import validate_store_text
+from qingpu_cli.store.models import store_json_schema
+from qingpu_cli.store.reader import validate_store_text
 
 
 def problems_of(store: object) -> list[tuple[str, str]]:

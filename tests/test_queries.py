@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from qingpu_cli import queries
 from qingpu_cli.errors import NotFound
+from qingpu_cli.library import queries
 
 
 def ids(rows: list[dict[str, Any]]) -> list[str]:

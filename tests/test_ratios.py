@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qingpu_cli.errors import NotFound
-from qingpu_cli.ratios import (
+from qingpu_cli.library.ratios import (
     DEFINITIONS,
     Measured,
     bounded,

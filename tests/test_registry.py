@@ -13,9 +13,8 @@ import pytest
 import typer
 
 from conftest import run_cli
-from qingpu_cli.cli import app
-from qingpu_cli.models import RECORD_KINDS
-from qingpu_cli.registry import (
+from qingpu_cli.cli.app import app
+from qingpu_cli.cli.commands import (
     COLOR_OPTION,
     DATA_OPTION,
     EXAMPLES,
@@ -25,7 +24,8 @@ from qingpu_cli.registry import (
     Filter,
     Listing,
 )
-from qingpu_cli.vocabulary import FORMATS, OVERVIEW_FORMATS, RECORD_FIELDS
+from qingpu_cli.store.models import RECORD_KINDS
+from qingpu_cli.store.vocabulary import FORMATS, OVERVIEW_FORMATS, RECORD_FIELDS
 
 GROUP = typer.main.get_command(app)
 assert isinstance(GROUP, typer.core.TyperGroup)

@@ -97,8 +97,8 @@ def without_the_time(text: str) -> str:
 def test_the_fast_path_writes_the_apps_page(cli: Cli) -> None:
     import io
 
-    from qingpu_cli.boundary import Streams
-    from qingpu_cli.fast import answer
+    from qingpu_cli.cli.parser import answer
+    from qingpu_cli.cli.run import Streams
 
     out = io.StringIO()
     assert answer(["report", "--html", "-"], Streams(None, out, io.StringIO(), False, False)) == 0

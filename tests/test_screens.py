@@ -11,9 +11,9 @@ import pytest
 import typer
 
 from conftest import Run
-from qingpu_cli.cli import app
-from qingpu_cli.machine import person_text, visible
-from qingpu_cli.registry import LISTINGS
+from qingpu_cli.cli.app import app
+from qingpu_cli.cli.commands import LISTINGS
+from qingpu_cli.render.formats import person_text, visible
 
 Cli = Callable[..., Run]
 WIDTHS = ["60", "80", "120"]

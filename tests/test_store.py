@@ -15,7 +15,7 @@ import pytest
 
 from conftest import BUNDLED, Run
 from qingpu_cli.errors import StoreInvalid, StorePathError, UsageError
-from qingpu_cli.store import StoreLocation, load_store, locate_store, read_store_bytes
+from qingpu_cli.store.reader import StoreLocation, load_store, locate_store, read_store_bytes
 
 
 def test_option_wins_over_environment_which_wins_over_bundled() -> None:
@@ -209,7 +209,7 @@ def test_a_damaged_cache_falls_back_to_full_validation(
     else:
         marker.write_text("0" * 64)
     calls: list[str] = []
-    import qingpu_cli.store as store_module
+    import qingpu_cli.store.reader as store_module
 
     original = store_module.validate_store_text
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from .errors import NotFound
-from .folding import Needle, fold
-from .vocabulary import KIND_SINGULAR, RECORD_FIELDS, REFERENCES
+from qingpu_cli.errors import NotFound
+from qingpu_cli.library.folding import Needle, fold
+from qingpu_cli.store.vocabulary import KIND_SINGULAR, RECORD_FIELDS, REFERENCES
 
 if TYPE_CHECKING:
-    from .models import Store
+    from qingpu_cli.store.models import Store
 
 Row = dict[str, Any]
 
@@ -378,7 +378,7 @@ def describe_record(store: Store, typed: str) -> Row:
         }
     statements = []
     if kind == "facts" and record.get("quantity"):
-        from .compare import compare
+        from qingpu_cli.library.compare import compare
 
         statements = compare(store, record["quantity"])
     return {
@@ -392,11 +392,23 @@ def describe_record(store: Store, typed: str) -> Row:
     }
 
 
+def show(store: Store, typed: str) -> Row:
+    """What `qingpu show` gives: a record or a ratio in full, found as `resolve_id` finds it (a
+    ratio only where no record has its id)."""
+    from qingpu_cli.library import ratios
+
+    every = [*all_records(store), *ratios.ratios_as_records()]
+    found = resolve_id(typed, every)
+    if found in ratios.RATIO_IDS and found not in record_ids(store):
+        return ratios.describe_ratio(store, found)
+    return describe_record(store, found)
+
+
 def overview(store: Store) -> Row:
     """What a newcomer reads first: the place and where the data comes from; the key figures
     (those of the source whose text is held, the article the store began with) and which of
     them other sources give otherwise; shares, events, partners, industries."""
-    from .compare import disputed
+    from qingpu_cli.library.compare import disputed
 
     held = {source["id"] for source in _records(store, "sources") if source.get("file")}
     figures = [

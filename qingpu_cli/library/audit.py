@@ -14,11 +14,11 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from .compare import Interval, interval
-from .ratios import Measured, RatioDefinition, bounded
+from qingpu_cli.library.compare import Interval, interval
+from qingpu_cli.library.ratios import Measured, RatioDefinition, bounded
 
 if TYPE_CHECKING:
-    from .models import Store
+    from qingpu_cli.store.models import Store
 
 Row = dict[str, Any]
 HOLDS, FAILS, UNKNOWN = "holds", "does not hold", "cannot tell"

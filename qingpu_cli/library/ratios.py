@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
-    from .models import Store
+    from qingpu_cli.store.models import Store
 
 Row = dict[str, Any]
 
@@ -258,7 +258,7 @@ def _inputs(store: Store, source: str | None = None) -> dict[str, Mapping[str, A
     sources = cast("Mapping[str, Any]", store).get("sources", [])
     held = {item["id"] for item in sources if item.get("file")}
     if source is not None and source not in {item["id"] for item in sources}:
-        from .queries import not_found
+        from qingpu_cli.library.queries import not_found
 
         raise not_found(source, [item["id"] for item in sources], "source")
     chosen: dict[str, Mapping[str, Any]] = {}
@@ -306,7 +306,7 @@ def ratio_notes(store: Store, source: str | None = None) -> list[str]:
 
 def describe_ratio(store: Store, ratio_id: str) -> Row:
     """One ratio, how it is computed, and the evidence for each of its inputs."""
-    from .queries import not_found
+    from qingpu_cli.library.queries import not_found
 
     rows, notes = derived_ratios(store)
     for row in rows:
@@ -329,7 +329,7 @@ def describe_ratio(store: Store, ratio_id: str) -> Row:
             return {"kind": "ratios", "id": ratio_id, "record": row, "evidence": evidence}
     reason = next((note for note in notes if f" {ratio_id} " in note), None)
     if reason is not None:
-        from .errors import NotFound
+        from qingpu_cli.errors import NotFound
 
         raise NotFound(reason)
     raise not_found(ratio_id, list(RATIO_IDS))

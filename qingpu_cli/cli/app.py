@@ -13,19 +13,21 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, cast
 
 import typer
 
-from . import __version__, boundary, queries, ratios
-from .boundary import Streams, with_color
-from .errors import ExitStatus, QingpuError, UsageError
-from .output import emit, output_format, write_overview, write_record
-from .registry import EXAMPLES, LISTINGS, OutputOptions
-from .store import (
+from qingpu_cli import __version__
+from qingpu_cli.cli import run as boundary
+from qingpu_cli.cli.commands import EXAMPLES, LISTINGS, OutputOptions
+from qingpu_cli.cli.run import Streams, with_color
+from qingpu_cli.errors import ExitStatus, QingpuError, UsageError
+from qingpu_cli.library import queries, ratios
+from qingpu_cli.render.output import emit, output_format, write_overview, write_record
+from qingpu_cli.store.reader import (
     StoreLocation,
     StoreReader,
     cache_directory,
     locate_store,
     readable_quickly,
 )
-from .vocabulary import (
+from qingpu_cli.store.vocabulary import (
     CitationStyle,
     ColorChoice,
     FactKind,
@@ -37,7 +39,7 @@ from .vocabulary import (
 )
 
 if TYPE_CHECKING:
-    from .models import Store
+    from qingpu_cli.store.models import Store
 
 
 def _columns_of(text: str) -> int:
@@ -446,7 +448,7 @@ def audit(
 ) -> None:
     """Checks between figures: does the sources' arithmetic hold?"""
     options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
-    from .audit import failing
+    from qingpu_cli.library.audit import failing
 
     failed = failing(_emit(ctx, "audit", {}, options))
     if strict and failed:
@@ -472,7 +474,8 @@ def cite(
     ] = "text",
 ) -> None:
     """A citation to paste: what is cited and every source behind it."""
-    from .cite import RENDERERS, cited
+    from qingpu_cli.library.cite import cited
+    from qingpu_cli.render.citations import RENDERERS
 
     item = cited(_active_store(ctx), record_id)
     _streams(ctx).stdout.write(RENDERERS[style](item))
@@ -496,7 +499,7 @@ def export(
     ] = False,
 ) -> None:
     """The whole store as a SQLite database, to explore."""
-    from .export import export as write_database
+    from qingpu_cli.render.sqlite import export as write_database
 
     counts = write_database(_active_store(ctx), sqlite, replace)
     written = ", ".join(f"{count} {table}" for table, count in counts.items() if count)
@@ -517,7 +520,7 @@ def report(
     ],
 ) -> None:
     """A fact sheet to share: one self-contained HTML page."""
-    from .report import write_report
+    from qingpu_cli.render.report import write_report
 
     write_report(_active_store(ctx), html, _streams(ctx).stdout)
 
@@ -547,7 +550,7 @@ def ratios_command(
             "--chart draws bars; it does not combine with --format, --json, --fields, --limit,"
             " --sort or --no-header"
         )
-    from .screens import write_ratio_chart
+    from qingpu_cli.render.screens import write_ratio_chart
 
     store = _active_store(ctx)
     streams = _streams(ctx)
@@ -573,14 +576,7 @@ def show(
     """One record in full: its fields, related records and evidence."""
     streams = _streams(ctx)
     chosen = output_format(OutputOptions(fmt, as_json), streams.is_terminal)
-    store = _active_store(ctx)
-    every = [*queries.all_records(store), *ratios.ratios_as_records()]
-    found = queries.resolve_id(record_id, every)
-    if found in ratios.RATIO_IDS and found not in queries.record_ids(store):
-        described = ratios.describe_ratio(store, found)
-    else:
-        described = queries.describe_record(store, found)
-    write_record(described, chosen, streams)
+    write_record(queries.show(_active_store(ctx), record_id), chosen, streams)
 
 
 @app.command(epilog=_example("validate"))
@@ -597,7 +593,7 @@ def validate(
     ] = None,
 ) -> None:
     """Check a store against the schema and its invariants."""
-    from .store import store_record_count
+    from qingpu_cli.store.reader import store_record_count
 
     location = locate_store(path) if path is not None else _location(ctx)
     store = _reader(ctx, location).validated(cache_directory())
@@ -610,8 +606,8 @@ def validate(
 @app.command(epilog=_example("schema"))
 def schema(ctx: typer.Context) -> None:
     """The store's JSON Schema, generated from the models."""
-    from .machine import write_json
-    from .models import store_json_schema
+    from qingpu_cli.render.formats import write_json
+    from qingpu_cli.store.models import store_json_schema
 
     write_json(store_json_schema(), _streams(ctx).stdout)
 

@@ -18,11 +18,11 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .boundary import Streams, say
-from .charts import ChartItem, ratio_chart_groups, round_top
-from .folding import Needle
-from .machine import encodes_unicode, format_number, person_text, visible
-from .vocabulary import KIND_SINGULAR, REFERENCES
+from qingpu_cli.cli.run import Streams, say
+from qingpu_cli.library.folding import Needle
+from qingpu_cli.render.charts import ChartItem, ratio_chart_groups, round_top
+from qingpu_cli.render.formats import encodes_unicode, format_number, person_text, visible
+from qingpu_cli.store.vocabulary import KIND_SINGULAR, REFERENCES
 
 
 def _width_if_columns_unusable() -> int | None:

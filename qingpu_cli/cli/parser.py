@@ -18,7 +18,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, NamedTuple
 
-from .registry import (
+from qingpu_cli.cli.commands import (
     COLOR_OPTION,
     DATA_OPTION,
     FIELDS_OPTION,
@@ -34,10 +34,10 @@ from .registry import (
     OutputOptions,
     choices_of,
 )
-from .vocabulary import COLOR_CHOICES, FORMATS, OVERVIEW_FORMATS
+from qingpu_cli.store.vocabulary import COLOR_CHOICES, FORMATS, OVERVIEW_FORMATS
 
 if TYPE_CHECKING:
-    from .boundary import Streams
+    from qingpu_cli.cli.run import Streams
 
 
 #: The commands the fast path answers besides the listings: the first screen a newcomer runs,
@@ -175,10 +175,16 @@ def answer(args: Sequence[str], streams: Streams) -> int | None:
     if request is None:
         return None
     # Imported here rather than above: completion, the most frequent run, needs none of them.
-    from .boundary import with_color
-    from .errors import UsageError
-    from .output import check_options, chosen_fields, emit, output_format, write_overview
-    from .store import StoreReader, cache_directory, locate_store
+    from qingpu_cli.cli.run import with_color
+    from qingpu_cli.errors import UsageError
+    from qingpu_cli.render.output import (
+        check_options,
+        chosen_fields,
+        emit,
+        output_format,
+        write_overview,
+    )
+    from qingpu_cli.store.reader import StoreReader, cache_directory, locate_store
 
     streams = with_color(streams, request.color)
     listing = request.listing
@@ -196,7 +202,7 @@ def answer(args: Sequence[str], streams: Streams) -> int | None:
     if store is None:
         store = reader.load(cache)
     if "html" in request.arguments:
-        from .report import write_report
+        from qingpu_cli.render.report import write_report
 
         write_report(store, request.arguments["html"], streams.stdout)
     elif listing is None:
@@ -241,7 +247,7 @@ def main() -> None:
     listed, which costs more than the parsing itself. Memory is freed by reference counting."""
     gc.disable()
     try:
-        from .boundary import run
+        from qingpu_cli.cli.run import run
 
         status = run(_fast_or_app)
     except KeyboardInterrupt:  # before the boundary is in place, while modules are imported
@@ -258,7 +264,7 @@ def _fast_or_app(streams: Streams) -> int:
     else:
         status = answer(args, streams)
     if status is None:
-        from .cli import run_app
+        from qingpu_cli.cli.app import run_app
 
         status = run_app(args, streams)
     return status

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from types import FrameType
 from typing import IO, Any, NamedTuple, cast
 
-from .errors import ExitStatus, Interrupted, OutputError, QingpuError, StoreInvalid
+from qingpu_cli.errors import ExitStatus, Interrupted, OutputError, QingpuError, StoreInvalid
 
 
 class Streams(NamedTuple):
@@ -99,7 +99,7 @@ def guarded(stream: IO[str]) -> IO[str]:
 def say(streams: Streams, line: str) -> None:
     """One line on stderr, with control characters shown as escapes; dropped if stderr cannot
     take it, so that the run still ends with its own status."""
-    from .machine import visible
+    from qingpu_cli.render.formats import visible
 
     if streams.stderr is None:
         return
@@ -113,7 +113,7 @@ def _report(streams: Streams, error: QingpuError) -> int:
     line."""
     say(streams, error.message)
     if isinstance(error, StoreInvalid) and len(error.problems) > 1 and streams.stderr is not None:
-        from .machine import visible
+        from qingpu_cli.render.formats import visible
 
         with contextlib.suppress(OSError, ValueError):
             for location, message in error.problems:

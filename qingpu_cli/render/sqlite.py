@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 import typing_extensions
 
-from .errors import QingpuError, UsageError
-from .output import write_beside
+from qingpu_cli.errors import QingpuError, UsageError
+from qingpu_cli.render.output import write_beside
 
 if TYPE_CHECKING:
-    from .models import Store
+    from qingpu_cli.store.models import Store
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -63,7 +63,7 @@ def _sqlite_type(annotation: Any) -> tuple[str, bool]:
 
 def table_columns() -> dict[str, list[Column]]:
     """Each kind's columns, from its model: every field but the evidence (a table of its own)."""
-    from .models import RECORD_KINDS
+    from qingpu_cli.store.models import RECORD_KINDS
 
     tables: dict[str, list[Column]] = {}
     for kind, model in RECORD_KINDS.items():

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from .machine import format_number
+from qingpu_cli.render.formats import format_number
 
 
 class ChartItem(NamedTuple):

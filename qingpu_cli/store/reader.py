@@ -24,11 +24,11 @@ import sys
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
 
-from . import __version__
-from .errors import StoreInvalid, StorePathError, StoreTooLarge, UsageError
+from qingpu_cli import __version__
+from qingpu_cli.errors import StoreInvalid, StorePathError, StoreTooLarge, UsageError
 
 if TYPE_CHECKING:
-    from .models import Store
+    from qingpu_cli.store.models import Store
 
 STDIN = "-"
 DATA_ENV = "QINGPU_DATA"
@@ -159,7 +159,7 @@ def readable_quickly(location: StoreLocation) -> bool:
 def _bundled_bytes() -> bytes:
     """The store shipped in the package: read as a plain file where the package is one (the
     usual install, and the faster way), else through importlib.resources (a zipped package)."""
-    beside = os.path.join(os.path.dirname(__file__), "data", "qingpu.json")
+    beside = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "qingpu.json")
     if os.path.isfile(beside):
         with open(beside, "rb") as file:
             return file.read()
@@ -197,7 +197,7 @@ def validate_store_text(text: str, where: str) -> Store:
     and the infinities parse, and are refused where they stand by the models' number type."""
     from pydantic import ValidationError
 
-    from .models import schema_problems, store_adapter, store_problems
+    from qingpu_cli.store.models import schema_problems, store_adapter, store_problems
 
     try:
         data = json.loads(text)
@@ -222,7 +222,7 @@ def _json_worded(text: str) -> list[tuple[str, str]]:
     models validating the text itself: on an invalid store only, so the cost falls there."""
     from pydantic import ValidationError
 
-    from .models import schema_problems, store_adapter
+    from qingpu_cli.store.models import schema_problems, store_adapter
 
     try:
         store_adapter().validate_json(text)

@@ -22,7 +22,7 @@ from pydantic import (
 )
 from typing_extensions import NotRequired, TypedDict
 
-from .vocabulary import (
+from qingpu_cli.store.vocabulary import (
     REFERENCES,
     Bound,
     DateBasis,

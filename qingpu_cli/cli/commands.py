@@ -17,11 +17,12 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import queries
-from .vocabulary import FACT_KINDS, FORMATS, RECORD_FIELDS, ROLES, SECTORS, TOPICS
+from qingpu_cli.errors import UsageError
+from qingpu_cli.library import queries
+from qingpu_cli.store.vocabulary import FACT_KINDS, FORMATS, RECORD_FIELDS, ROLES, SECTORS, TOPICS
 
 if TYPE_CHECKING:
-    from .models import Store
+    from qingpu_cli.store.models import Store
 
 Row = dict[str, Any]
 
@@ -38,6 +39,26 @@ class Filter(NamedTuple):
     @property
     def keyword(self) -> str:
         return self.option.removeprefix("--").replace("-", "_")
+
+    def accept(self, value: str) -> str:
+        """The value as every front end takes it: one of the choices in any case, given back as
+        declared, or text that is not blank. Anything else is a UsageError that names the option
+        and, for a choice, the closest valid ones."""
+        if self.choices is None:
+            if not value.strip():
+                raise UsageError(f"{self.option} needs a non-empty value")
+            return value
+        folded = {choice.casefold(): choice for choice in self.choices}
+        if value.casefold() in folded:
+            return folded[value.casefold()]
+        import difflib
+
+        close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.5)
+        hint = f"did you mean {folded[close[0]]}? " if close else ""
+        raise UsageError(
+            f"{self.option} takes one of {', '.join(self.choices)}, not {value!r}"
+            + (f" ({hint.strip()})" if hint else "")
+        )
 
 
 class Listing(NamedTuple):
@@ -70,32 +91,32 @@ class Listing(NamedTuple):
 
 
 def _ratio_rows(store: Store, source: str | None = None) -> list[Row]:
-    from . import ratios
+    from qingpu_cli.library import ratios
 
     return ratios.ratio_rows(store, source)
 
 
 def _search(store: Store, text: str) -> list[Row]:
     """Search the store and the ratios derived from it."""
-    from . import ratios
+    from qingpu_cli.library import ratios
 
     return queries.search(store, text, ratios.ratios_as_records())
 
 
 def _compare(store: Store, quantity: str | None = None) -> list[Row]:
-    from . import compare
+    from qingpu_cli.library import compare
 
     return compare.compare(store, quantity)
 
 
 def _audit(store: Store) -> list[Row]:
-    from . import audit
+    from qingpu_cli.library import audit
 
     return audit.audit(store)
 
 
 def _ratio_notes(store: Store, source: str | None = None) -> list[str]:
-    from . import ratios
+    from qingpu_cli.library import ratios
 
     return ratios.ratio_notes(store, source)
 

@@ -11,9 +11,10 @@ from collections.abc import Callable, Mapping, Sequence
 from numbers import Rational
 from typing import TYPE_CHECKING, Any
 
-from .boundary import Streams, say
-from .errors import QingpuError, UsageError
-from .machine import (
+from qingpu_cli.cli.commands import Listing, OutputOptions
+from qingpu_cli.cli.run import Streams, say
+from qingpu_cli.errors import QingpuError, UsageError
+from qingpu_cli.render.formats import (
     cell_text,
     select_fields,
     write_csv,
@@ -22,10 +23,9 @@ from .machine import (
     write_ndjson,
     write_tsv,
 )
-from .registry import Listing, OutputOptions
 
 if TYPE_CHECKING:
-    from .models import Store
+    from qingpu_cli.store.models import Store
 
 Row = dict[str, Any]
 
@@ -163,7 +163,7 @@ def write_rows(
     elif fmt == "markdown":
         write_markdown(rows, columns, stream)
     else:
-        from .screens import write_table
+        from qingpu_cli.render.screens import write_table
 
         write_table(rows, columns, streams, title or None, highlight, caption)
 
@@ -175,7 +175,7 @@ def write_record(described: Mapping[str, Any], fmt: str, streams: Streams) -> No
     elif fmt == "ndjson":
         write_ndjson([described], streams.stdout)
     elif fmt == "table":
-        from .screens import write_record as draw_record
+        from qingpu_cli.render.screens import write_record as draw_record
 
         draw_record(described, streams)
     else:
@@ -198,14 +198,14 @@ OVERVIEW_HINTS = (
 
 def write_overview(store: Store, options: OutputOptions, streams: Streams) -> None:
     """The newcomer's screen, drawn even into a pipe (it is for people), or one JSON object."""
-    from .queries import overview
+    from qingpu_cli.library.queries import overview
 
     chosen = output_format(options, is_terminal=True)
     summary = overview(store)
     if chosen == "json":
         write_json(summary, streams.stdout)
     else:
-        from .screens import write_overview as draw_overview
+        from qingpu_cli.render.screens import write_overview as draw_overview
 
         draw_overview(summary, OVERVIEW_HINTS, streams)
 

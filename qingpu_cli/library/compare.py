@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from .queries import not_found
+from qingpu_cli.library.queries import not_found
 
 if TYPE_CHECKING:
-    from .models import Store
+    from qingpu_cli.store.models import Store
 
 Row = dict[str, Any]
 

@@ -15,13 +15,13 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from . import __version__
-from .charts import ChartItem, ratio_chart_groups, round_top
-from .machine import format_number, person_text
-from .output import write_beside
+from qingpu_cli import __version__
+from qingpu_cli.render.charts import ChartItem, ratio_chart_groups, round_top
+from qingpu_cli.render.formats import format_number, person_text
+from qingpu_cli.render.output import write_beside
 
 if TYPE_CHECKING:
-    from .models import Store
+    from qingpu_cli.store.models import Store
 
 #: A verdict in words and in a mark: colour is never the only carrier.
 MARKS = {
@@ -98,7 +98,8 @@ def _chart(
 
 def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
     """Everything the sheet shows, computed before any of it is written."""
-    from . import audit, cite, compare, queries, ratios
+    from qingpu_cli.library import audit, cite, compare, queries, ratios
+    from qingpu_cli.render import citations
 
     summary = queries.overview(store)
     sources = queries.sources(store)
@@ -130,7 +131,7 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
                 **figure,
                 "shown": f"{person_text(figure['value'])} {figure['unit']}",
                 "sources": sources_of[figure["id"]],
-                "citation": cite.as_text(item).strip(),
+                "citation": citations.as_text(item).strip(),
             }
         )
     place = summary.get("place") or {}
@@ -179,7 +180,7 @@ def render(data: Mapping[str, Any]) -> str:
     that a later run skips compiling it; Jinja2 checks it against the template's text."""
     from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 
-    from .store import cache_directory, trusted_directory
+    from qingpu_cli.store.reader import cache_directory, trusted_directory
 
     bytecode = None
     directory = cache_directory()

@@ -1,0 +1,92 @@
+"""What a citation cites: a figure, a ratio, a check or any record, and the sources behind it.
+
+A citation names what is cited (a fact's statement, a ratio's formula) and, for each source,
+the source's record and the verbatim quote where the source's text is held here. How it is
+written (text, Markdown, BibTeX, CSL-JSON) is `render.citations`' job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
+
+from qingpu_cli.library import queries
+
+if TYPE_CHECKING:
+    from qingpu_cli.store.models import Store
+
+
+class Citation(NamedTuple):
+    """One source's backing for what is cited: the statement it backs and its quote, if held."""
+
+    statement: str | None
+    source: Mapping[str, Any]
+    quote: str | None
+
+
+class Cited(NamedTuple):
+    id: str
+    heading: str
+    citations: list[Citation]
+
+
+def _records(store: Store, kind: str) -> list[Mapping[str, Any]]:
+    return cast("list[Mapping[str, Any]]", cast("Mapping[str, Any]", store).get(kind, []))
+
+
+def _backing(
+    fact: Mapping[str, Any], sources: Mapping[str, Mapping[str, Any]], statement: bool = True
+) -> list[Citation]:
+    said = fact.get("statement") if statement else None
+    return [
+        Citation(said, sources.get(item["source"], {"id": item["source"]}), item["quote"])
+        for item in fact.get("evidence", [])
+    ]
+
+
+def cited(store: Store, typed: str) -> Cited:
+    """What an id names (any id `show` takes, or a quantity's id from `compare`), with the
+    citations that back it. An id that is a fact's and a quantity's both (the article's
+    `new-city-planned-area`) cites the quantity: every source's statement of it."""
+    from qingpu_cli.library import audit, ratios
+
+    sources = {source["id"]: source for source in _records(store, "sources")}
+    facts = {fact["id"]: fact for fact in _records(store, "facts")}
+    quantities: dict[str, list[Mapping[str, Any]]] = {}
+    for fact in facts.values():
+        if fact.get("quantity"):
+            quantities.setdefault(fact["quantity"], []).append(fact)
+    checks = {check.id: check for check in audit.CHECKS}
+    every = [
+        *queries.all_records(store),
+        *ratios.ratios_as_records(),
+        *(("checks", {"id": check.id, "name": check.label}) for check in audit.CHECKS),
+        *(("quantities", {"id": name}) for name in quantities if name not in facts),
+    ]
+    found = queries.resolve_id(typed, every)
+    if found in quantities and (found not in facts or len(quantities[found]) > 1):
+        statements = quantities[found]
+        names = {
+            record["id"]: queries.record_name(record) for _, record in queries.all_records(store)
+        }
+        subject = names.get(statements[0]["subject"]) or statements[0]["subject"]
+        heading = f"{subject}, {statements[0].get('measure') or found} ({found}):"
+        return Cited(found, heading, [c for f in statements for c in _backing(f, sources)])
+    if found in facts:
+        fact = facts[found]
+        return Cited(found, fact["statement"], _backing(fact, sources, statement=False))
+    if found in ratios.RATIO_IDS:
+        described = ratios.describe_ratio(store, found)["record"]
+        heading = f"{described['label']}: {described['formula']}"
+        inputs = [facts[item["fact"]] for item in described["inputs"]]
+        return Cited(found, heading, [c for f in inputs for c in _backing(f, sources)])
+    if found in checks:
+        check = checks[found]
+        named = [facts[name] for name in (*check.inputs, check.against) if name in facts]
+        heading = f"{check.label}: {check.formula}"
+        return Cited(found, heading, [c for f in named for c in _backing(f, sources)])
+    kind, record = queries.find_record(store, found)
+    if kind == "sources":
+        return Cited(found, queries.record_name(record) or found, [Citation(None, record, None)])
+    heading = queries.record_name(record) or found
+    return Cited(found, heading, _backing(record, sources, statement=False))
