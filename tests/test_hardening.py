@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import BUNDLED, Run, run_cli
+from qingpu_cli.cli.commands import COMMANDS as DECLARED
 from qingpu_cli.cli.commands import EXAMPLES, LISTINGS
 from qingpu_cli.errors import StoreInvalid
 from qingpu_cli.store.reader import validate_store_text
@@ -217,8 +218,7 @@ WORDS = [
     "--json",
     "--format",
     "--fields",
-    *(item.option for listing in LISTINGS.values() for item in listing.filters),
-    *(option for listing in LISTINGS.values() for option in listing.app_only),
+    *{name for declared in DECLARED.values() for o in declared.every_option for name in o.names},
     "--data",
     "--help",
     "--version",

@@ -1,45 +1,39 @@
-"""The Typer app: parse options, call a query, hand the result to the one way out.
+"""The Typer app, built from the declarations in `cli.commands`: the help, shell completion
+and every usage message.
 
-Each listing's query, filters, columns and fields are declared in `registry`; the functions here
-spell out its options for `--help`, and a test keeps the two in step. Errors are not handled
-here: Typer's own are turned into the project's, and `boundary.run` makes every one a message.
+No option is spelled here: each command's parameters are made from its declaration, each value
+is checked by its declaration's own rule (`Option.accept`, handed to Typer as the parameter's
+parser), and each command runs the handler the quick parser runs (`cli.handlers`). The quick
+parser hands a run to this app when it cannot read it plainly (a mistyped option, `--help`,
+completion), so that Typer says what is wrong, with its hints.
 """
 
 from __future__ import annotations
 
+import inspect
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, cast
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 
 import typer
 
 from qingpu_cli import __version__
-from qingpu_cli.cli import run as boundary
-from qingpu_cli.cli.commands import EXAMPLES, LISTINGS, OutputOptions
+from qingpu_cli.cli import run
+from qingpu_cli.cli.commands import (
+    COLOR,
+    COMMANDS,
+    COUNT,
+    DATA,
+    EXAMPLES,
+    FLAG,
+    VERSION,
+    Argument,
+    Command,
+    Option,
+)
+from qingpu_cli.cli.handlers import Call, Session, handle
 from qingpu_cli.cli.run import Streams, with_color
 from qingpu_cli.errors import ExitStatus, QingpuError, UsageError
-from qingpu_cli.library import queries, ratios
-from qingpu_cli.render.output import emit, output_format, write_overview, write_record
-from qingpu_cli.store.reader import (
-    StoreLocation,
-    StoreReader,
-    cache_directory,
-    locate_store,
-    readable_quickly,
-)
-from qingpu_cli.store.vocabulary import (
-    CitationStyle,
-    ColorChoice,
-    FactKind,
-    Format,
-    OverviewFormat,
-    Role,
-    Sector,
-    Topic,
-)
-
-if TYPE_CHECKING:
-    from qingpu_cli.store.models import Store
 
 
 def _columns_of(text: str) -> int:
@@ -77,56 +71,33 @@ app = typer.Typer(
 )
 
 
-class Invocation(NamedTuple):
-    """What every command of one run shares: its streams, and the one reader of its store."""
-
-    streams: Streams
-    reader: StoreReader | None
-
-
-def _invocation(ctx: typer.Context) -> Invocation:
+def _session(ctx: typer.Context) -> Session:
     found = ctx.find_root().obj
-    if isinstance(found, Invocation):
+    if isinstance(found, Session):
         return found
-    return Invocation(Streams.of_process(), None)  # completion callbacks run without one
-
-
-def _location(ctx: typer.Context) -> StoreLocation:
+    # Completion callbacks run before the root callback has made the run's session.
     root = ctx.find_root()
-    option = root.params.get("data") if root.params else None
-    return locate_store(option)
+    data = root.params.get("data") if root.params else None
+    return Session(Streams.of_process(), data)
 
 
-def _reader(ctx: typer.Context, location: StoreLocation) -> StoreReader:
-    """The run's one reader of the store at this location."""
-    invocation = _invocation(ctx)
-    if invocation.reader is not None and invocation.reader.location == location:
-        return invocation.reader
-    reader = StoreReader(location, invocation.streams.stdin)
-    ctx.find_root().obj = invocation._replace(reader=reader)
-    return reader
-
-
-def _active_store(ctx: typer.Context) -> Store:
-    return _reader(ctx, _location(ctx)).load(cache_directory())
-
-
-def _streams(ctx: typer.Context) -> Streams:
-    return _invocation(ctx).streams
-
-
-def _store_for_completion(ctx: typer.Context) -> Store | None:
+def _store_for_completion(ctx: typer.Context) -> Any:
     """The store, for a tab key, if it can be read at once; None rather than a wait or an error."""
+    from qingpu_cli.store.reader import cache_directory, readable_quickly
+
     try:
-        location = _location(ctx)
+        session = _session(ctx)
+        location = session.location()
         if not readable_quickly(location):
             return None
-        return _reader(ctx, location).load(cache_directory())
+        return session.reader(location).load(cache_directory())
     except QingpuError:
         return None
 
 
 def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    from qingpu_cli.library import queries, ratios
+
     store = _store_for_completion(ctx)
     known = [*queries.record_ids(store), *ratios.RATIO_IDS] if store is not None else []
     return [record_id for record_id in known if record_id.startswith(incomplete)]
@@ -134,21 +105,111 @@ def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def _complete_subjects(ctx: typer.Context, incomplete: str) -> list[str]:
     """The subjects some fact is about: the only ids `facts --subject` can match."""
+    from qingpu_cli.library import queries
+
     store = _store_for_completion(ctx)
     subjects = queries.fact_subjects(store) if store is not None else []
     return [subject for subject in subjects if subject.startswith(incomplete)]
 
 
-def non_empty_text(value: str) -> str:
-    """Text a filter matches against: blank text would match everything, silently."""
-    if not value.strip():
-        raise typer.BadParameter("needs a non-empty value")
-    return value
+COMPLETERS: dict[str, Callable[[typer.Context, str], list[str]]] = {
+    "ids": _complete_ids,
+    "subjects": _complete_subjects,
+}
+
+
+def _typer_parser(declared: Option | Argument) -> Callable[[str], Any]:
+    """A declaration's rule as Typer's parser: a refused value is Typer's BadParameter, which
+    names the parameter and the command's help."""
+
+    def parse(value: str) -> Any:
+        reason = declared.refusal(value)
+        if reason is not None:
+            raise typer.BadParameter(reason)
+        return declared.accept(value)
+
+    return parse
+
+
+def _choices_completer(choices: tuple[str, ...]) -> Callable[[str], list[str]]:
+    def complete(incomplete: str) -> list[str]:
+        return [choice for choice in choices if choice.startswith(incomplete.casefold())]
+
+    return complete
+
+
+def _option_parameter(option: Option) -> inspect.Parameter:
+    if option.takes == FLAG:
+        annotation: Any = Annotated[bool, typer.Option(*option.names, help=option.help)]
+        return inspect.Parameter(
+            option.keyword, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=annotation
+        )
+    metavar = option.metavar or ("<" + "|".join(option.choices) + ">" if option.choices else None)
+    completer: Any = (
+        COMPLETERS[option.complete]
+        if option.complete
+        else _choices_completer(option.choices)
+        if option.choices
+        else None
+    )
+    value_type: Any = int if option.takes == COUNT else str
+    annotation = Annotated[
+        value_type,
+        typer.Option(
+            *option.names,
+            help=option.help,
+            metavar=metavar,
+            parser=_typer_parser(option),
+            autocompletion=completer,
+            show_default=option.default is not None,
+        ),
+    ]
+    default: Any = ... if option.required else option.default
+    return inspect.Parameter(
+        option.keyword, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+def _argument_parameter(argument: Argument) -> inspect.Parameter:
+    annotation = Annotated[
+        str,
+        typer.Argument(
+            metavar=argument.metavar,
+            help=argument.help,
+            parser=_typer_parser(argument),
+            autocompletion=COMPLETERS[argument.complete] if argument.complete else None,
+            show_default=False,
+        ),
+    ]
+    return inspect.Parameter(
+        argument.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=... if argument.required else None,
+        annotation=annotation,
+    )
+
+
+def _typer_function(command: Command) -> Callable[..., None]:
+    """A function whose signature Typer reads as the command's parameters, and whose body hands
+    their values to the command's handler."""
+
+    def function(ctx: typer.Context, **values: Any) -> None:
+        handle(Call(command.name, values, _session(ctx)))
+
+    parameters = [
+        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+        *(_argument_parameter(argument) for argument in command.arguments),
+        *(_option_parameter(option) for option in command.every_option),
+    ]
+    function.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    function.__doc__ = command.summary
+    function.__name__ = command.name
+    return function
 
 
 def _version(ctx: typer.Context, value: bool) -> None:
     if value:
-        _streams(ctx).stdout.write(f"qingpu {__version__}\n")
+        _session(ctx).streams.stdout.write(f"qingpu {__version__}\n")
         raise typer.Exit()
 
 
@@ -157,495 +218,57 @@ def main_options(
     ctx: typer.Context,
     data: Annotated[
         str | None,
-        typer.Option(
-            "--data",
-            metavar="PATH",
-            help="Read this store instead of the bundled one ('-' for standard input); "
-            "default: $QINGPU_DATA, else the bundled store.",
-            show_default=False,
-        ),
+        typer.Option(*DATA.names, metavar=DATA.metavar, help=DATA.help, show_default=False),
     ] = None,
     color: Annotated[
-        ColorChoice,
+        Any,
         typer.Option(
-            "--color",
-            case_sensitive=False,
-            help="Colour on screens: auto (a terminal, unless NO_COLOR is set), always, never.",
+            *COLOR.names,
+            help=COLOR.help,
+            metavar="<" + "|".join(COLOR.choices or ()) + ">",
+            parser=_typer_parser(COLOR),
+            autocompletion=_choices_completer(COLOR.choices or ()),
         ),
-    ] = "auto",
+    ] = COLOR.default,
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", help="Print the version and exit.", callback=_version, is_eager=True
-        ),
+        typer.Option(*VERSION.names, help=VERSION.help, callback=_version, is_eager=True),
     ] = False,
 ) -> None:
     """Facts, partners, industries and figures of Qingpu New City, each traced to its source."""
-    invocation = _invocation(ctx)
-    ctx.obj = invocation._replace(streams=with_color(invocation.streams, color))
+    given = ctx.obj if isinstance(ctx.obj, Streams) else Streams.of_process()
+    ctx.obj = Session(with_color(given, color), data)
     if ctx.invoked_subcommand is None:
-        _streams(ctx).stdout.write(ctx.get_help() + "\n")
+        ctx.obj.streams.stdout.write(ctx.get_help() + "\n")
         raise typer.Exit()
 
 
-def _example(command: str) -> str:
-    """A command's example from the registry, for the foot of its help."""
-    found = next(example for example in EXAMPLES if example.command.split()[1] == command)
-    return f"Example: {found.command}  ({found.what})"
+for _command in COMMANDS.values():
+    app.command(
+        _command.name, epilog=f"Example: {_command.example.command}  ({_command.example.what})"
+    )(_typer_function(_command))
 
 
-def _help(listing: str, option: str) -> str:
-    return LISTINGS[listing].filter(option).help
-
-
-FormatOption = Annotated[
-    Format | None,
-    typer.Option(
-        "--format",
-        "-f",
-        case_sensitive=False,
-        help="Output format. Default: table on a terminal, tsv otherwise.",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
-FieldsOption = Annotated[
-    str | None,
-    typer.Option("--fields", metavar="A,B", help="Only these fields, in this order."),
-]
-LimitOption = Annotated[
-    int | None,
-    typer.Option("--limit", metavar="N", min=0, help="At most N rows.", show_default=False),
-]
-SortOption = Annotated[
-    str | None,
-    typer.Option(
-        "--sort",
-        metavar="FIELD",
-        parser=non_empty_text,
-        help="Rows by this field; -FIELD for descending. Rows without it come last.",
-    ),
-]
-NoHeaderOption = Annotated[bool, typer.Option("--no-header", help="No header line (tsv and csv).")]
-
-
-def _emit(
-    ctx: typer.Context,
-    listing: str,
-    arguments: dict[str, Any],
-    options: OutputOptions,
-    highlight: str | None = None,
-) -> list[dict[str, Any]]:
-    streams = _streams(ctx)
-    return emit(LISTINGS[listing], _active_store(ctx), arguments, options, streams, highlight)
-
-
-@app.command(epilog=_example("overview"))
-def overview(
-    ctx: typer.Context,
-    fmt: Annotated[
-        OverviewFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            help="table (the default, even into a pipe: this is a screen for people) or json.",
-            show_default=False,
-        ),
-    ] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """One screen for a newcomer: key figures, shares, who and what."""
-    write_overview(_active_store(ctx), OutputOptions(fmt, as_json), _streams(ctx))
-
-
-@app.command(epilog=_example("facts"))
-def facts(
-    ctx: typer.Context,
-    topic: Annotated[
-        Topic | None,
-        typer.Option(case_sensitive=False, help=_help("facts", "--topic")),
-    ] = None,
-    subject: Annotated[
-        str | None,
-        typer.Option(
-            metavar="ID",
-            parser=non_empty_text,
-            help=_help("facts", "--subject"),
-            autocompletion=_complete_subjects,
-        ),
-    ] = None,
-    search: Annotated[
-        str | None,
-        typer.Option(metavar="TEXT", parser=non_empty_text, help=_help("facts", "--search")),
-    ] = None,
-    source: Annotated[
-        str | None,
-        typer.Option(metavar="ID", parser=non_empty_text, help=_help("facts", "--source")),
-    ] = None,
-    kind: Annotated[
-        FactKind | None,
-        typer.Option(case_sensitive=False, help=_help("facts", "--kind")),
-    ] = None,
-    period: Annotated[
-        str | None,
-        typer.Option(metavar="PERIOD", parser=non_empty_text, help=_help("facts", "--period")),
-    ] = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    limit: LimitOption = None,
-    sort: SortOption = None,
-    no_header: NoHeaderOption = False,
-) -> None:
-    """Key figures and statements, each with its sources."""
-    arguments = {
-        "topic": topic,
-        "subject": subject,
-        "search": search,
-        "source": source,
-        "kind": kind,
-        "period": period,
-    }
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
-    _emit(ctx, "facts", arguments, options)
-
-
-@app.command(epilog=_example("partners"))
-def partners(
-    ctx: typer.Context,
-    sector: Annotated[
-        Sector | None,
-        typer.Option(case_sensitive=False, help=_help("partners", "--sector")),
-    ] = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    limit: LimitOption = None,
-    sort: SortOption = None,
-    no_header: NoHeaderOption = False,
-) -> None:
-    """Who signed or launched a cooperation, and with whom."""
-    _emit(
-        ctx,
-        "partners",
-        {"sector": sector},
-        OutputOptions(fmt, as_json, fields, limit, sort, no_header),
-    )
-
-
-@app.command(epilog=_example("industries"))
-def industries(
-    ctx: typer.Context,
-    role: Annotated[
-        Role | None,
-        typer.Option(case_sensitive=False, help=_help("industries", "--role")),
-    ] = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    limit: LimitOption = None,
-    sort: SortOption = None,
-    no_header: NoHeaderOption = False,
-) -> None:
-    """Industries and clusters: role, scale and plan."""
-    _emit(
-        ctx,
-        "industries",
-        {"role": role},
-        OutputOptions(fmt, as_json, fields, limit, sort, no_header),
-    )
-
-
-def _plain_listing(name: str, summary: str) -> None:
-    """Register a listing that takes no filter of its own: only the options every listing
-    shares. Its help is as explicit as any other command's."""
-
-    def listing(
-        ctx: typer.Context,
-        fmt: FormatOption = None,
-        as_json: JsonOption = False,
-        fields: FieldsOption = None,
-        limit: LimitOption = None,
-        sort: SortOption = None,
-        no_header: NoHeaderOption = False,
-    ) -> None:
-        _emit(ctx, name, {}, OutputOptions(fmt, as_json, fields, limit, sort, no_header))
-
-    listing.__doc__ = summary
-    app.command(name, epilog=_example(name))(listing)
-
-
-_plain_listing("events", "The signing events and the projects signed there.")
-_plain_listing("sources", "Where the data comes from, and what is not known about it.")
-_plain_listing("places", "Places: the New City, its district, the city, the region.")
-_plain_listing("agreements", "Agreements, with their parties and counterparts.")
-_plain_listing("plans", "The plans the sources name, with their year.")
-_plain_listing("initiatives", "Hubs and strategic tasks, and who builds or serves them.")
-
-
-@app.command(epilog=_example("search"))
-def search(
-    ctx: typer.Context,
-    text: Annotated[
-        str,
-        typer.Argument(
-            metavar="TEXT", parser=non_empty_text, help="Text to find, in any case; Chinese too."
-        ),
-    ],
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    limit: LimitOption = None,
-    sort: SortOption = None,
-    no_header: NoHeaderOption = False,
-) -> None:
-    """Find records by name, alias (Chinese too) or text."""
-    _emit(
-        ctx,
-        "search",
-        {"text": text},
-        OutputOptions(fmt, as_json, fields, limit, sort, no_header),
-        highlight=text,
-    )
-
-
-@app.command(epilog=_example("compare"))
-def compare(
-    ctx: typer.Context,
-    quantity: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="QUANTITY",
-            help="One quantity's id (as facts list it); default: every quantity.",
-            show_default=False,
-        ),
-    ] = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    limit: LimitOption = None,
-    sort: SortOption = None,
-    no_header: NoHeaderOption = False,
-) -> None:
-    """Each source's figure for a quantity, side by side, judged."""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
-    _emit(ctx, "compare", {"quantity": quantity}, options)
-
-
-@app.command(epilog=_example("audit"))
-def audit(
-    ctx: typer.Context,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 when a check does not hold (for scripts).")
-    ] = False,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    limit: LimitOption = None,
-    sort: SortOption = None,
-    no_header: NoHeaderOption = False,
-) -> None:
-    """Checks between figures: does the sources' arithmetic hold?"""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
-    from qingpu_cli.library.audit import failing
-
-    failed = failing(_emit(ctx, "audit", {}, options))
-    if strict and failed:
-        raise QingpuError(f"{len(failed)} checks do not hold: {', '.join(failed)}")
-
-
-@app.command(epilog=_example("cite"))
-def cite(
-    ctx: typer.Context,
-    record_id: Annotated[
-        str,
-        typer.Argument(
-            metavar="ID",
-            help="What to cite: any id show takes, or a quantity's id from compare.",
-            autocompletion=_complete_ids,
-        ),
-    ],
-    style: Annotated[
-        CitationStyle,
-        typer.Option(
-            "--style", "-s", case_sensitive=False, help="text, markdown, bibtex or csl-json."
-        ),
-    ] = "text",
-) -> None:
-    """A citation to paste: what is cited and every source behind it."""
-    from qingpu_cli.library.cite import cited
-    from qingpu_cli.render.citations import RENDERERS
-
-    item = cited(_active_store(ctx), record_id)
-    _streams(ctx).stdout.write(RENDERERS[style](item))
-
-
-@app.command(epilog=_example("export"))
-def export(
-    ctx: typer.Context,
-    sqlite: Annotated[
-        str,
-        typer.Option(
-            "--sqlite",
-            metavar="FILE",
-            parser=non_empty_text,
-            help="Write the whole store to this SQLite database (made beside it, then renamed).",
-        ),
-    ],
-    replace: Annotated[
-        bool,
-        typer.Option("--replace", help="Overwrite FILE even if it is not a SQLite database."),
-    ] = False,
-) -> None:
-    """The whole store as a SQLite database, to explore."""
-    from qingpu_cli.render.sqlite import export as write_database
-
-    counts = write_database(_active_store(ctx), sqlite, replace)
-    written = ", ".join(f"{count} {table}" for table, count in counts.items() if count)
-    boundary.say(_streams(ctx), f"wrote {sqlite}: {written}")
-
-
-@app.command(epilog=_example("report"))
-def report(
-    ctx: typer.Context,
-    html: Annotated[
-        str,
-        typer.Option(
-            "--html",
-            metavar="FILE",
-            parser=non_empty_text,
-            help="Write the fact sheet to this file ('-' for standard output).",
-        ),
-    ],
-) -> None:
-    """A fact sheet to share: one self-contained HTML page."""
-    from qingpu_cli.render.report import write_report
-
-    write_report(_active_store(ctx), html, _streams(ctx).stdout)
-
-
-@app.command("ratios", epilog=_example("ratios"))
-def ratios_command(
-    ctx: typer.Context,
-    source: Annotated[
-        str | None,
-        typer.Option(metavar="ID", parser=non_empty_text, help=_help("ratios", "--source")),
-    ] = None,
-    chart: Annotated[bool, typer.Option("--chart", help="Bars with their bounds.")] = False,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    fields: FieldsOption = None,
-    limit: LimitOption = None,
-    sort: SortOption = None,
-    no_header: NoHeaderOption = False,
-) -> None:
-    """Ratios derived from the facts, with honest bounds."""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
-    if not chart:
-        _emit(ctx, "ratios", {"source": source}, options)
-        return
-    if options != OutputOptions():
-        raise UsageError(
-            "--chart draws bars; it does not combine with --format, --json, --fields, --limit,"
-            " --sort or --no-header"
-        )
-    from qingpu_cli.render.screens import write_ratio_chart
-
-    store = _active_store(ctx)
-    streams = _streams(ctx)
-    for note in ratios.ratio_notes(store, source):
-        boundary.say(streams, f"note: {note}")
-    write_ratio_chart(ratios.ratio_rows(store, source), queries.share_labels(store), streams)
-
-
-@app.command(epilog=_example("show"))
-def show(
-    ctx: typer.Context,
-    record_id: Annotated[
-        str,
-        typer.Argument(
-            metavar="ID",
-            help="A record or ratio id, in any case; a name or vetted alias; the start of an id.",
-            autocompletion=_complete_ids,
-        ),
-    ],
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """One record in full: its fields, related records and evidence."""
-    streams = _streams(ctx)
-    chosen = output_format(OutputOptions(fmt, as_json), streams.is_terminal)
-    write_record(queries.show(_active_store(ctx), record_id), chosen, streams)
-
-
-@app.command(epilog=_example("validate"))
-def validate(
-    ctx: typer.Context,
-    path: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="PATH",
-            help="The store to check, as --data takes it ('-' for standard input); "
-            "default: the active store.",
-            show_default=False,
-        ),
-    ] = None,
-) -> None:
-    """Check a store against the schema and its invariants."""
-    from qingpu_cli.store.reader import store_record_count
-
-    location = locate_store(path) if path is not None else _location(ctx)
-    store = _reader(ctx, location).validated(cache_directory())
-    version = cast("dict[str, Any]", store)["schema_version"]
-    _streams(ctx).stdout.write(
-        f"valid: {store_record_count(store)} records (schema version {version})\n"
-    )
-
-
-@app.command(epilog=_example("schema"))
-def schema(ctx: typer.Context) -> None:
-    """The store's JSON Schema, generated from the models."""
-    from qingpu_cli.render.formats import write_json
-    from qingpu_cli.store.models import store_json_schema
-
-    write_json(store_json_schema(), _streams(ctx).stdout)
-
-
-@app.command("help", epilog=_example("help"))
-def help_command(
-    ctx: typer.Context,
-    command: Annotated[
-        str | None,
-        typer.Argument(metavar="COMMAND", help="The command to explain.", show_default=False),
-    ] = None,
-) -> None:
-    """The help of one command (or of qingpu itself)."""
-    root = ctx.find_root()
-    if command is None:
-        _streams(ctx).stdout.write(root.get_help() + "\n")
-        return
-    group = root.command
-    found = group.get_command(root, command) if isinstance(group, typer.core.TyperGroup) else None
-    if found is None:
-        names = (
-            ", ".join(group.list_commands(root)) if isinstance(group, typer.core.TyperGroup) else ""
-        )
-        raise UsageError(f"no command {command!r}; the commands: {names}")
-    with typer.Context(found, info_name=command, parent=root) as context:
-        _streams(ctx).stdout.write(found.get_help(context) + "\n")
+def command_help(name: str | None) -> str:
+    """The help of one command as `qingpu COMMAND --help` gives it, or of qingpu itself."""
+    group = typer.main.get_command(app)
+    with typer.Context(group, info_name="qingpu") as root:
+        if name is None:
+            return root.get_help() + "\n"
+        assert isinstance(group, typer.core.TyperGroup)
+        found = group.get_command(root, name)
+        if found is None:
+            names = ", ".join(group.list_commands(root))
+            raise UsageError(f"no command {name!r}; the commands: {names}")
+        with typer.Context(found, info_name=name, parent=root) as context:
+            return found.get_help(context) + "\n"
 
 
 def run_app(args: Sequence[str], streams: Streams) -> int:
     """Run the Typer app on these arguments; its own errors become the project's, for the
     boundary to report."""
     try:
-        result = app(
-            args=list(args),
-            prog_name="qingpu",
-            standalone_mode=False,
-            obj=Invocation(streams, None),
-        )
+        result = app(args=list(args), prog_name="qingpu", standalone_mode=False, obj=streams)
     except typer.Exit as done:
         return done.exit_code
     except typer.Abort:
@@ -663,7 +286,7 @@ def run_app(args: Sequence[str], streams: Streams) -> int:
 def main(argv: Sequence[str] | None = None, streams: Streams | None = None) -> int:
     """The app alone, within the run boundary (tests and `python -c` call this)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    return boundary.run(lambda given: run_app(args, given), streams)
+    return run.run(lambda given: run_app(args, given), streams)
 
 
-__all__ = ["app", "main", "run_app"]
+__all__ = ["app", "command_help", "main", "run_app"]

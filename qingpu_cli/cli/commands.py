@@ -1,9 +1,11 @@
-"""Every listing the command line offers, declared once: its query, filters, columns and fields.
+"""Every command of the command line, declared once: its arguments, options, choices, help and
+example, and for a listing its query, filters, columns and fields.
 
-The fast path's parser and completion, the one way out for rows (`output.emit`), the help's
-examples and the tests all read these declarations. The Typer functions in `cli.py` stay
-explicit, since they are the reference a user reads in `--help`; a parity test walks the app
-and fails when a command, an option or a choice differs from what is declared here.
+Both parsers derive from these declarations: the quick parser (`cli.parser`), which answers
+every run it can read plainly without building the Typer app, and the Typer app (`cli.app`),
+which gives the help, shell completion and every usage message. So does the library's
+`FactStore`, which takes a listing's filters as keyword arguments and checks their values by
+the same rule (`Option.accept`), and so do the tests' lists of commands, options and choices.
 
 Import-light on purpose (no Typer, Rich or pydantic, nor `ratios` until a ratio is asked for):
 completion imports this module on every press of the tab key. For the same reason a listing's
@@ -19,54 +21,126 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qingpu_cli.errors import UsageError
 from qingpu_cli.library import queries
-from qingpu_cli.store.vocabulary import FACT_KINDS, FORMATS, RECORD_FIELDS, ROLES, SECTORS, TOPICS
+from qingpu_cli.store.vocabulary import (
+    CITATION_STYLES,
+    COLOR_CHOICES,
+    FACT_KINDS,
+    FORMATS,
+    OVERVIEW_FORMATS,
+    RECORD_FIELDS,
+    ROLES,
+    SECTORS,
+    TOPICS,
+)
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
 
 Row = dict[str, Any]
 
+#: The longest whole number an option takes: more digits than any count a store can hold.
+MAX_DIGITS = 18
 
-class Filter(NamedTuple):
-    """An option that narrows a listing; its value is handed to the query by keyword."""
+#: What a value of an option or argument is.
+TEXT, CHOICE, COUNT, FLAG = "text", "choice", "count", "flag"
+
+
+def _closest(value: str, choices: tuple[str, ...]) -> str:
+    import difflib
+
+    folded = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.5)
+    return f" (did you mean {folded[close[0]]}?)" if close else ""
+
+
+class Option(NamedTuple):
+    """An option as the command line spells it, and the one rule for its values."""
 
     option: str
+    """Its long name, `--topic`."""
     help: str
     choices: tuple[str, ...] | None = None
-    """The values it takes, in any case; None: any text that is not blank."""
+    """The values it takes, in any case; None: not a closed set."""
     metavar: str | None = None
+    takes: str = TEXT
+    """`text` (not blank), `choice`, `count` (a whole number) or `flag` (no value)."""
+    short: str | None = None
+    name: str | None = None
+    """The keyword its value is handed over by, where it is not the long name's."""
+    required: bool = False
+    blank: bool = False
+    """Blank text is let through, for a later check with its own message (`--data ""`)."""
+    complete: str | None = None
+    """What completes its value beyond its choices: `ids` or `subjects` of the store."""
+    default: str | None = None
 
     @property
     def keyword(self) -> str:
-        return self.option.removeprefix("--").replace("-", "_")
+        return self.name or self.option.removeprefix("--").replace("-", "_")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.option, self.short) if self.short else (self.option,)
+
+    @property
+    def kind(self) -> str:
+        return CHOICE if self.choices is not None else self.takes
+
+    def accept(self, value: str) -> Any:
+        """The value as every front end takes it: one of the choices in any case, given back as
+        declared; a whole number of ASCII digits; or text that is not blank. Anything else is a
+        UsageError that names the option and, for a choice, the closest valid one."""
+        reason = self.refusal(value)
+        if reason is not None:
+            raise UsageError(f"{self.option} {reason}")
+        if self.choices is not None:
+            return {choice.casefold(): choice for choice in self.choices}[value.casefold()]
+        return int(value) if self.takes == COUNT else value
+
+    def refusal(self, value: str) -> str | None:
+        """Why the value is refused, in words that follow the option's name; None: accepted."""
+        if self.choices is not None:
+            if value.casefold() in {choice.casefold() for choice in self.choices}:
+                return None
+            return f"takes one of {', '.join(self.choices)}, not {value!r}" + _closest(
+                value, self.choices
+            )
+        if self.takes == COUNT:
+            if value.isascii() and value.isdigit() and len(value) <= MAX_DIGITS:
+                return None
+            return f"takes a whole number, 0 or more, not {value!r}"
+        if not self.blank and not value.strip():
+            return "needs a non-empty value"
+        return None
+
+
+class Argument(NamedTuple):
+    """A positional argument of a command."""
+
+    name: str
+    """The keyword its value is handed over by."""
+    metavar: str
+    help: str
+    required: bool = True
+    blank: bool = False
+    complete: str | None = None
 
     def accept(self, value: str) -> str:
-        """The value as every front end takes it: one of the choices in any case, given back as
-        declared, or text that is not blank. Anything else is a UsageError that names the option
-        and, for a choice, the closest valid ones."""
-        if self.choices is None:
-            if not value.strip():
-                raise UsageError(f"{self.option} needs a non-empty value")
-            return value
-        folded = {choice.casefold(): choice for choice in self.choices}
-        if value.casefold() in folded:
-            return folded[value.casefold()]
-        import difflib
+        reason = self.refusal(value)
+        if reason is not None:
+            raise UsageError(f"{self.metavar} {reason}")
+        return value
 
-        close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.5)
-        hint = f"did you mean {folded[close[0]]}? " if close else ""
-        raise UsageError(
-            f"{self.option} takes one of {', '.join(self.choices)}, not {value!r}"
-            + (f" ({hint.strip()})" if hint else "")
-        )
+    def refusal(self, value: str) -> str | None:
+        return "needs a non-empty value" if not self.blank and not value.strip() else None
 
 
 class Listing(NamedTuple):
-    """A command that writes rows, through the output options every listing shares."""
+    """What a command that writes rows does with them: its query, its filters (options whose
+    values the query takes by keyword), and how its rows are shown."""
 
-    name: str
     query: Callable[..., list[Row]]
-    filters: tuple[Filter, ...]
+    filters: tuple[Option, ...]
     columns: tuple[str, ...]
     """The columns of a table or tsv when `--fields` is not given."""
     title: str
@@ -74,20 +148,96 @@ class Listing(NamedTuple):
     """Every key of a row, in order: what `--fields` accepts and `--json` writes."""
     argument: str | None = None
     """The keyword of a positional argument the query takes (search's text), if any."""
-    app_only: tuple[str, ...] = ()
-    """Options the Typer app alone answers (`--chart`): the fast path leaves such runs to it."""
     notes: Callable[..., list[str]] | None = None
     """What the query left out and why, said on stderr beside the rows."""
     caption: str | None = None
     """A line under the table that says how to read it."""
     empty: str | None = None
     """Said on stderr when there are no rows, formatted with the arguments."""
+    name: str = ""
+    """The command's name, filled in from the command that declares it."""
 
-    def filter(self, option: str) -> Filter:
+    def filter(self, option: str) -> Option:
         for item in self.filters:
             if item.option == option:
                 return item
         raise KeyError(f"the {self.name} listing declares no filter {option}")
+
+
+class Example(NamedTuple):
+    command: str
+    what: str
+
+
+class Command(NamedTuple):
+    """A command: its name, its one-line summary, its example, and what it takes. A listing's
+    filters and the output options every listing shares are part of what it takes."""
+
+    name: str
+    summary: str
+    example: Example
+    arguments: tuple[Argument, ...] = ()
+    options: tuple[Option, ...] = ()
+    """Its own options besides a listing's filters and the shared output options."""
+    listing: Listing | None = None
+    formats: tuple[Option, ...] = ()
+    """The output options it takes when it is no listing (`show`, `overview`)."""
+
+    @property
+    def every_option(self) -> tuple[Option, ...]:
+        if self.listing is None:
+            return (*self.options, *self.formats)
+        return (*self.listing.filters, *self.options, *OUTPUT_OPTIONS)
+
+
+class OutputOptions(NamedTuple):
+    """The options every listing shares, as given."""
+
+    fmt: str | None = None
+    as_json: bool = False
+    fields: str | None = None
+    limit: int | None = None
+    sort: str | None = None
+    no_header: bool = False
+
+
+FORMAT_HELP = "Output format. Default: table on a terminal, tsv otherwise."
+JSON = Option("--json", "Short for --format json.", takes=FLAG, name="as_json")
+
+#: The options every listing shares; their keywords are the fields of `OutputOptions`.
+OUTPUT_OPTIONS: tuple[Option, ...] = (
+    Option("--format", FORMAT_HELP, FORMATS, short="-f", name="fmt"),
+    JSON,
+    Option("--fields", "Only these fields, in this order.", metavar="A,B"),
+    Option("--limit", "At most N rows.", metavar="N", takes=COUNT),
+    Option(
+        "--sort",
+        "Rows by this field; -FIELD for descending. Rows without it come last.",
+        metavar="FIELD",
+    ),
+    Option("--no-header", "No header line (tsv and csv).", takes=FLAG),
+)
+assert tuple(option.keyword for option in OUTPUT_OPTIONS) == OutputOptions._fields
+
+#: `show`'s formats: a record is one object, or a field and its value a row.
+RECORD_FORMATS = (Option("--format", FORMAT_HELP, FORMATS, short="-f", name="fmt"), JSON)
+
+#: The options of the command line itself, before the command.
+DATA = Option(
+    "--data",
+    "Read this store instead of the bundled one ('-' for standard input); "
+    "default: $QINGPU_DATA, else the bundled store.",
+    metavar="PATH",
+    blank=True,
+)
+COLOR = Option(
+    "--color",
+    "Colour on screens: auto (a terminal, unless NO_COLOR is set), always, never.",
+    COLOR_CHOICES,
+    default="auto",
+)
+VERSION = Option("--version", "Print the version and exit.", takes=FLAG)
+ROOT_OPTIONS: tuple[Option, ...] = (DATA, COLOR, VERSION)
 
 
 def _ratio_rows(store: Store, source: str | None = None) -> list[Row]:
@@ -121,45 +271,45 @@ def _ratio_notes(store: Store, source: str | None = None) -> list[str]:
     return ratios.ratio_notes(store, source)
 
 
-#: The options every listing shares, as they are spelled on the command line.
-FORMAT_OPTIONS = ("--format", "-f")
-JSON_OPTION = "--json"
-FIELDS_OPTION = "--fields"
-LIMIT_OPTION = "--limit"
-SORT_OPTION = "--sort"
-NO_HEADER_OPTION = "--no-header"
-#: Every option a listing shares with every other, as spelled on the command line.
-SHARED_OPTIONS = (*FORMAT_OPTIONS, JSON_OPTION, FIELDS_OPTION, LIMIT_OPTION, SORT_OPTION)
-SHARED_FLAGS = (JSON_OPTION, NO_HEADER_OPTION)
-#: The options of the command line itself, before the command.
-DATA_OPTION = "--data"
-COLOR_OPTION = "--color"
+def _plain(kind: str, columns: tuple[str, ...], title: str) -> Listing:
+    """A listing of one kind of record as the store holds it: no filter, no derived field."""
+    return Listing(partial(queries.records_of, kind=kind), (), columns, title, RECORD_FIELDS[kind])
 
 
-class OutputOptions(NamedTuple):
-    """The options every listing shares, as given."""
-
-    fmt: str | None = None
-    as_json: bool = False
-    fields: str | None = None
-    limit: int | None = None
-    sort: str | None = None
-    no_header: bool = False
-
-
-LISTINGS: dict[str, Listing] = {
-    listing.name: listing
-    for listing in (
-        Listing(
-            "facts",
+_COMMANDS: tuple[Command, ...] = (
+    Command(
+        "overview",
+        "One screen for a newcomer: key figures, shares, who and what.",
+        Example("qingpu overview", "one screen for a newcomer"),
+        formats=(
+            Option(
+                "--format",
+                "table (the default, even into a pipe: this is a screen for people) or json.",
+                OVERVIEW_FORMATS,
+                short="-f",
+                name="fmt",
+            ),
+            JSON,
+        ),
+    ),
+    Command(
+        "facts",
+        "Key figures and statements, each with its sources.",
+        Example("qingpu facts --topic economy", "key figures and statements"),
+        listing=Listing(
             queries.facts,
             (
-                Filter("--topic", "Only facts on this topic.", TOPICS),
-                Filter("--subject", "Only facts about this record id.", metavar="ID"),
-                Filter("--search", "Only facts whose text contains this.", metavar="TEXT"),
-                Filter("--source", "Only facts that cite this source id.", metavar="ID"),
-                Filter("--kind", "Only actual figures, targets or plans.", FACT_KINDS),
-                Filter(
+                Option("--topic", "Only facts on this topic.", TOPICS),
+                Option(
+                    "--subject",
+                    "Only facts about this record id.",
+                    metavar="ID",
+                    complete="subjects",
+                ),
+                Option("--search", "Only facts whose text contains this.", metavar="TEXT"),
+                Option("--source", "Only facts that cite this source id.", metavar="ID"),
+                Option("--kind", "Only actual figures, targets or plans.", FACT_KINDS),
+                Option(
                     "--period",
                     "Only facts about this period (2021 takes 2021-05-28 too).",
                     metavar="PERIOD",
@@ -169,30 +319,39 @@ LISTINGS: dict[str, Listing] = {
             "Facts",
             (*RECORD_FIELDS["facts"], "sources"),
         ),
-        Listing(
-            "partners",
+    ),
+    Command(
+        "partners",
+        "Who signed or launched a cooperation, and with whom.",
+        Example("qingpu partners --sector telecom", "who signed what, with whom"),
+        listing=Listing(
             queries.partners_in_sector,
-            (Filter("--sector", "Only partners in this sector.", SECTORS),),
+            (Option("--sector", "Only partners in this sector.", SECTORS),),
             ("id", "name", "sector", "agreement_kinds"),
             "Partners",
             (
                 *RECORD_FIELDS["partners"],
-                "agreements",
-                "agreement_kinds",
-                "counterparts",
-                "launched",
+                *("agreements", "agreement_kinds", "counterparts", "launched"),
             ),
         ),
-        Listing(
-            "industries",
+    ),
+    Command(
+        "industries",
+        "Industries and clusters: role, scale and plan.",
+        Example("qingpu industries --role focus", "industries and clusters"),
+        listing=Listing(
             queries.industries,
-            (Filter("--role", "Only industries with this role.", ROLES),),
+            (Option("--role", "Only industries with this role.", ROLES),),
             ("id", "name", "role", "scale_label", "scale_status"),
             "Industries",
             (*RECORD_FIELDS["industries"], "scale_label", "scale_status", "plan_name"),
         ),
-        Listing(
-            "events",
+    ),
+    Command(
+        "events",
+        "The signing events and the projects signed there.",
+        Example("qingpu events", "signing events and projects signed"),
+        listing=Listing(
             queries.events,
             (),
             ("id", "name", "date", "projects_signed"),
@@ -203,48 +362,39 @@ LISTINGS: dict[str, Listing] = {
                 "signed_jointly_with",
             ),
         ),
-        Listing(
-            "sources",
+    ),
+    Command(
+        "sources",
+        "Where the data comes from, and what is not known about it.",
+        Example("qingpu sources", "where the data comes from"),
+        listing=Listing(
             queries.sources,
             (),
             ("id", "title", "publisher", "date", "url"),
             "Sources",
             RECORD_FIELDS["sources"],
         ),
-        Listing(
-            "places",
-            partial(queries.records_of, kind="places"),
-            (),
-            ("id", "name", "kind", "part_of"),
-            "Places",
-            RECORD_FIELDS["places"],
+    ),
+    Command(
+        "show",
+        "One record in full: its fields, related records and evidence.",
+        Example("qingpu show new-city-gdp-share", "one record with its evidence"),
+        arguments=(
+            Argument(
+                "record_id",
+                "ID",
+                "A record or ratio id, in any case; a name or vetted alias; the start of an id.",
+                complete="ids",
+            ),
         ),
-        Listing(
-            "agreements",
-            partial(queries.records_of, kind="agreements"),
-            (),
-            ("id", "kind", "parties", "counterpart"),
-            "Agreements",
-            RECORD_FIELDS["agreements"],
-        ),
-        Listing(
-            "plans",
-            partial(queries.records_of, kind="plans"),
-            (),
-            ("id", "name", "year", "subject"),
-            "Plans",
-            RECORD_FIELDS["plans"],
-        ),
-        Listing(
-            "initiatives",
-            partial(queries.records_of, kind="initiatives"),
-            (),
-            ("id", "name", "kind", "actor"),
-            "Initiatives",
-            RECORD_FIELDS["initiatives"],
-        ),
-        Listing(
-            "search",
+        formats=RECORD_FORMATS,
+    ),
+    Command(
+        "search",
+        "Find records by name, alias (Chinese too) or text.",
+        Example("qingpu search 华为", "search names, aliases and quotes"),
+        arguments=(Argument("text", "TEXT", "Text to find, in any case; Chinese too."),),
+        listing=Listing(
             _search,
             (),
             ("kind", "id", "name", "matched"),
@@ -253,8 +403,66 @@ LISTINGS: dict[str, Listing] = {
             argument="text",
             empty="no record matches {text!r}",
         ),
-        Listing(
-            "compare",
+    ),
+    Command(
+        "ratios",
+        "Ratios derived from the facts, with honest bounds.",
+        Example("qingpu ratios --chart", "derived ratios with honest bounds"),
+        options=(Option("--chart", "Bars with their bounds.", takes=FLAG),),
+        listing=Listing(
+            _ratio_rows,
+            (
+                Option(
+                    "--source",
+                    "Take each input from this source where it gives one (default: the article).",
+                    metavar="ID",
+                ),
+            ),
+            ("id", "label", "value", "low", "high", "unit"),
+            "Ratios",
+            ("id", "label", "formula", "inputs", "value", "low", "high", "unit"),
+            notes=_ratio_notes,
+            caption="Low and high: the least and greatest values the inputs' rounding allows.",
+        ),
+    ),
+    Command(
+        "places",
+        "Places: the New City, its district, the city, the region.",
+        Example("qingpu places", "the places the sources name"),
+        listing=_plain("places", ("id", "name", "kind", "part_of"), "Places"),
+    ),
+    Command(
+        "agreements",
+        "Agreements, with their parties and counterparts.",
+        Example("qingpu agreements", "each agreement and its parties"),
+        listing=_plain("agreements", ("id", "kind", "parties", "counterpart"), "Agreements"),
+    ),
+    Command(
+        "plans",
+        "The plans the sources name, with their year.",
+        Example("qingpu plans", "the plans the sources name"),
+        listing=_plain("plans", ("id", "name", "year", "subject"), "Plans"),
+    ),
+    Command(
+        "initiatives",
+        "Hubs and strategic tasks, and who builds or serves them.",
+        Example("qingpu initiatives", "hubs and strategic tasks"),
+        listing=_plain("initiatives", ("id", "name", "kind", "actor"), "Initiatives"),
+    ),
+    Command(
+        "compare",
+        "Each source's figure for a quantity, side by side, judged.",
+        Example("qingpu compare new-city-planned-area", "each source's figure, agreeing or not"),
+        arguments=(
+            Argument(
+                "quantity",
+                "QUANTITY",
+                "One quantity's id (as facts list it); default: every quantity.",
+                required=False,
+                blank=True,
+            ),
+        ),
+        listing=Listing(
             _compare,
             (),
             ("quantity", "value", "unit", "period", "kind", "source", "verdict"),
@@ -267,8 +475,15 @@ LISTINGS: dict[str, Listing] = {
             caption="Agree: the intervals the statements' precision allows meet; differ: they do"
             " not; not comparable: another period or kind; single source: no other statement.",
         ),
-        Listing(
-            "audit",
+    ),
+    Command(
+        "audit",
+        "Checks between figures: does the sources' arithmetic hold?",
+        Example("qingpu audit", "does the sources' arithmetic hold?"),
+        options=(
+            Option("--strict", "Exit 1 when a check does not hold (for scripts).", takes=FLAG),
+        ),
+        listing=Listing(
             _audit,
             (),
             ("id", "low", "high", "unit", "verdict"),
@@ -277,66 +492,120 @@ LISTINGS: dict[str, Listing] = {
                 *("id", "label", "formula", "inputs", "low", "high", "unit", "against"),
                 *("verdict", "note"),
             ),
-            app_only=("--strict",),
             caption="Holds: the figures can be true together; does not hold: they cannot;"
             " cannot tell: an input is missing or only a bound.",
         ),
-        Listing(
-            "ratios",
-            _ratio_rows,
-            (
-                Filter(
-                    "--source",
-                    "Take each input from this source where it gives one (default: the article).",
-                    metavar="ID",
-                ),
+    ),
+    Command(
+        "cite",
+        "A citation to paste: what is cited and every source behind it.",
+        Example("qingpu cite new-city-gdp-share", "a citation to paste"),
+        arguments=(
+            Argument(
+                "record_id",
+                "ID",
+                "What to cite: any id show takes, or a quantity's id from compare.",
+                complete="ids",
             ),
-            ("id", "label", "value", "low", "high", "unit"),
-            "Ratios",
-            ("id", "label", "formula", "inputs", "value", "low", "high", "unit"),
-            app_only=("--chart",),
-            notes=_ratio_notes,
-            caption="Low and high: the least and greatest values the inputs' rounding allows.",
         ),
+        options=(
+            Option(
+                "--style",
+                "text, markdown, bibtex or csl-json.",
+                CITATION_STYLES,
+                short="-s",
+                default="text",
+            ),
+        ),
+    ),
+    Command(
+        "export",
+        "The whole store as a SQLite database, to explore.",
+        Example("qingpu export --sqlite qingpu.db", "the store as SQLite"),
+        options=(
+            Option(
+                "--sqlite",
+                "Write the whole store to this SQLite database (made beside it, then renamed).",
+                metavar="FILE",
+                required=True,
+            ),
+            Option("--replace", "Overwrite FILE even if it is not a SQLite database.", takes=FLAG),
+        ),
+    ),
+    Command(
+        "report",
+        "A fact sheet to share: one self-contained HTML page.",
+        Example("qingpu report --html sheet.html", "a page to share"),
+        options=(
+            Option(
+                "--html",
+                "Write the fact sheet to this file ('-' for standard output).",
+                metavar="FILE",
+                required=True,
+            ),
+        ),
+    ),
+    Command(
+        "validate",
+        "Check a store against the schema and its invariants.",
+        Example("qingpu validate my-store.json", "check a store, every problem"),
+        arguments=(
+            Argument(
+                "path",
+                "PATH",
+                "The store to check, as --data takes it ('-' for standard input); "
+                "default: the active store.",
+                required=False,
+                blank=True,
+            ),
+        ),
+    ),
+    Command(
+        "schema",
+        "The store's JSON Schema, generated from the models.",
+        Example("qingpu schema", "the store's JSON Schema"),
+    ),
+    Command(
+        "help",
+        "The help of one command (or of qingpu itself).",
+        Example("qingpu help facts", "the options of one command"),
+        arguments=(
+            Argument("command", "COMMAND", "The command to explain.", required=False, blank=True),
+        ),
+    ),
+)
+
+#: Every command, by name, in the order `qingpu --help` lists them.
+COMMANDS: dict[str, Command] = {
+    command.name: (
+        command._replace(listing=command.listing._replace(name=command.name))
+        if command.listing is not None
+        else command
     )
+    for command in _COMMANDS
 }
 
+#: The commands that write rows, by name: their listings.
+LISTINGS: dict[str, Listing] = {
+    name: command.listing for name, command in COMMANDS.items() if command.listing is not None
+}
 
-class Example(NamedTuple):
-    command: str
-    what: str
-
-
-#: One example a command, in the order `qingpu --help` lists them.
+#: One example a command, in the order `qingpu --help` lists them, then one for scripts.
 EXAMPLES: tuple[Example, ...] = (
-    Example("qingpu overview", "one screen for a newcomer"),
-    Example("qingpu facts --topic economy", "key figures and statements"),
-    Example("qingpu partners --sector telecom", "who signed what, with whom"),
-    Example("qingpu industries --role focus", "industries and clusters"),
-    Example("qingpu events", "signing events and projects signed"),
-    Example("qingpu sources", "where the data comes from"),
-    Example("qingpu show new-city-gdp-share", "one record with its evidence"),
-    Example("qingpu search 华为", "search names, aliases and quotes"),
-    Example("qingpu ratios --chart", "derived ratios with honest bounds"),
-    Example("qingpu places", "the places the sources name"),
-    Example("qingpu agreements", "each agreement and its parties"),
-    Example("qingpu plans", "the plans the sources name"),
-    Example("qingpu initiatives", "hubs and strategic tasks"),
-    Example("qingpu compare new-city-planned-area", "each source's figure, agreeing or not"),
-    Example("qingpu audit", "does the sources' arithmetic hold?"),
-    Example("qingpu cite new-city-gdp-share", "a citation to paste"),
-    Example("qingpu export --sqlite qingpu.db", "the store as SQLite"),
-    Example("qingpu report --html sheet.html", "a page to share"),
-    Example("qingpu validate my-store.json", "check a store, every problem"),
-    Example("qingpu schema", "the store's JSON Schema"),
-    Example("qingpu help facts", "the options of one command"),
+    *(command.example for command in COMMANDS.values()),
     Example("qingpu facts --json | jq '.[].id'", "JSON for scripts"),
 )
 
 
-def choices_of(listing: Listing, option: str) -> tuple[str, ...] | None:
-    """The values an option of this listing takes, for completion; None: not a closed set."""
-    if option in FORMAT_OPTIONS:
-        return FORMATS
-    found = [item.choices for item in listing.filters if item.option == option]
-    return found[0] if found else None
+def option_of(command: Command, name: str) -> Option | None:
+    """The option of this command that answers to this name (long or short), if any."""
+    for option in command.every_option:
+        if name in option.names:
+            return option
+    return None
+
+
+def choices_of(command: Command, name: str) -> tuple[str, ...] | None:
+    """The values an option of this command takes, for completion; None: not a closed set."""
+    option = option_of(command, name)
+    return option.choices if option is not None else None

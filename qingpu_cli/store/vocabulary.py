@@ -42,6 +42,7 @@ FACT_KINDS: tuple[str, ...] = get_args(FactKind)
 FORMATS: tuple[str, ...] = get_args(Format)
 COLOR_CHOICES: tuple[str, ...] = get_args(ColorChoice)
 OVERVIEW_FORMATS: tuple[str, ...] = get_args(OverviewFormat)
+CITATION_STYLES: tuple[str, ...] = get_args(CitationStyle)
 
 
 class Reference(NamedTuple):

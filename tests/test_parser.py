@@ -1,4 +1,4 @@
-"""The fast path answers as the app does, byte for byte, and imports none of the heavy modules."""
+"""The quick parser answers as the app does, byte for byte, and imports nothing heavy."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED, run_cli
+from conftest import BUNDLED, Run, run_cli
 from qingpu_cli.cli import parser as fast
 from qingpu_cli.cli.parser import answer, complete
-from qingpu_cli.cli.run import Streams
+from qingpu_cli.cli.run import Streams, run
 from qingpu_cli.errors import StoreInvalid
 from qingpu_cli.store.reader import StoreLocation, StoreReader, cache_directory, load_store
 
@@ -45,6 +45,18 @@ AGREED = [
     ["overview", "--json"],
     ["overview", "-f", "JSON"],
     ["--color", "always", "overview", "--format", "table"],
+    ["search", "huawei", "--json"],
+    ["search", "华为"],
+    ["compare", "new-city-planned-area", "--json"],
+    ["compare", "--format=csv"],
+    ["show", "huawei", "--json"],
+    ["show", "gdp-share-per-land-share", "-f", "tsv"],
+    ["cite", "new-city-gdp-share", "--style", "BIBTEX"],
+    ["cite", "new-city-gdp-share"],
+    ["ratios", "--chart"],
+    ["validate"],
+    ["schema"],
+    [f"--data={BUNDLED}", "validate"],
 ]
 
 
@@ -79,29 +91,62 @@ def test_a_store_on_standard_input_is_answered_from_its_bytes(proven: None) -> N
 @pytest.mark.parametrize(
     "args",
     [
-        ["facts", "--fields", "colour"],
-        ["facts", "--fields", ","],
         ["facts", "--help"],
         ["facts", "--search", ""],
         ["facts", "--subject", " "],
-        ["--data", "", "facts", "--json"],
         ["partners", "--sector", "mining"],
         ["partners", "--sector"],
-        ["facts", "--json", "--format", "csv"],
         ["facts", "--topic", "land", "--topic", "plan"],
-        ["search", "huawei"],
-        ["ratios", "--chart"],
-        ["audit", "--strict"],
-        ["compare", "new-city-planned-area"],
+        ["facts", "--limit", "²"],
         ["overview", "--format", "csv"],
-        ["overview", "--json", "--format", "table"],
         ["overview", "--fields", "id"],
-        ["show", "huawei"],
+        ["show"],
+        ["show", "huawei", "extra"],
+        ["export"],
+        ["--version"],
+        ["--install-completion"],
         [],
     ],
 )
-def test_everything_else_goes_to_the_app(proven: None, args: list[str]) -> None:
+def test_what_it_cannot_read_plainly_goes_to_the_app(proven: None, args: list[str]) -> None:
     assert answer(args, streams_of(io.StringIO())) is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["facts", "--fields", "colour"],
+        ["facts", "--fields", ","],
+        ["--data", "", "facts", "--json"],
+        ["facts", "--json", "--format", "csv"],
+        ["overview", "--json", "--format", "table"],
+        ["audit", "--strict"],
+        ["show", "no-such-record"],
+    ],
+)
+def test_an_error_it_reads_is_the_apps_error(proven: None, args: list[str]) -> None:
+    quick = run_quick(args)
+    by_app = run_cli(*args)
+    assert (quick.status, quick.stdout, quick.stderr) == (
+        by_app.status,
+        by_app.stdout,
+        by_app.stderr,
+    )
+    assert by_app.status in (1, 2) and by_app.stderr.startswith("qingpu: ")
+
+
+def run_quick(args: list[str]) -> Run:
+    """A run through the run boundary with the quick parser alone (no app to hand over to)."""
+    out, err = io.StringIO(), io.StringIO()
+    streams = Streams(None, out, err, False, False)
+
+    def body(given: Streams) -> int:
+        status = answer(args, given)
+        assert status is not None, f"the quick parser hands {args} to the app"
+        return status
+
+    status = run(body, streams)
+    return Run(status, out.getvalue(), err.getvalue())
 
 
 def test_a_store_not_yet_proven_is_validated_and_proven_here(tmp_path: Path) -> None:
@@ -173,14 +218,19 @@ def test_a_json_run_on_a_proven_store_imports_nothing_heavy(tmp_path: Path) -> N
             args
         )
         assert not modules & {"qingpu_cli.render.report", "jinja2"}, args
-    through_the_app, _ = imported_modules(["show", "huawei", "--json"], tmp_path)
-    assert "typer" in through_the_app
-    assert not through_the_app & {
-        "qingpu_cli.library.cite",
-        "qingpu_cli.render.sqlite",
-        "sqlite3",
-        "jinja2",
-    }
+    for args in (
+        ["show", "huawei", "--json"],
+        ["search", "huawei", "--json"],
+        ["compare", "--json"],
+        ["audit", "--json"],
+        ["ratios", "--json"],
+        ["overview", "--json"],
+    ):
+        modules, _ = imported_modules(args, tmp_path)
+        assert not {m for m in modules if m.split(".")[0] in HEAVY}, args
+        assert not modules & {"qingpu_cli.render.sqlite", "sqlite3", "jinja2"}, args
+    cited, _ = imported_modules(["cite", "new-city-gdp-share"], tmp_path)
+    assert not {m for m in cited if m.split(".")[0] in HEAVY}
 
 
 def test_completion_imports_neither_the_app_nor_the_store_machinery(tmp_path: Path) -> None:
@@ -203,7 +253,7 @@ def test_an_interrupt_on_the_fast_path_is_one_line_and_status_130(
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("qingpu_cli.store.reader.StoreReader.proven", interrupted)
+    monkeypatch.setattr("qingpu_cli.store.reader.StoreReader.load", interrupted)
     monkeypatch.setattr(sys, "argv", ["qingpu", "facts", "--json"])
     try:
         with pytest.raises(SystemExit) as done:

@@ -1,0 +1,204 @@
+"""What each command does once its words are read: one function a command, called alike by the
+quick parser and by the Typer app, so a command behaves the same whichever read it.
+
+A handler is given a `Call`: the run's streams, the values of its arguments and options by
+keyword (already checked by their declarations), and the run's `Session`, which reads the
+active store once, on first use. Errors are raised, never printed: the run boundary
+(`cli.run`) turns each into its one line and status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
+
+from qingpu_cli.cli.commands import COMMANDS, LISTINGS, OUTPUT_OPTIONS, OutputOptions
+from qingpu_cli.cli.run import Streams, say
+from qingpu_cli.errors import QingpuError, UsageError
+
+if TYPE_CHECKING:
+    from qingpu_cli.store.models import Store
+    from qingpu_cli.store.reader import StoreLocation, StoreReader
+
+
+class Session:
+    """What every command of one run shares: the root `--data`, and the one reader of each
+    store it reads (a pipe can be read only once)."""
+
+    def __init__(self, streams: Streams, data: str | None) -> None:
+        self.streams = streams
+        self.data = data
+        self._reader: StoreReader | None = None
+
+    def location(self) -> StoreLocation:
+        from qingpu_cli.store.reader import locate_store
+
+        return locate_store(self.data)
+
+    def reader(self, location: StoreLocation) -> StoreReader:
+        from qingpu_cli.store.reader import StoreReader
+
+        if self._reader is None or self._reader.location != location:
+            self._reader = StoreReader(location, self.streams.stdin)
+        return self._reader
+
+    def store(self) -> Store:
+        """The active store: validated now, or proven valid by an earlier run."""
+        from qingpu_cli.store.reader import cache_directory
+
+        return self.reader(self.location()).load(cache_directory())
+
+
+class Call(NamedTuple):
+    command: str
+    values: Mapping[str, Any]
+    session: Session
+
+    @property
+    def streams(self) -> Streams:
+        return self.session.streams
+
+    def output(self) -> OutputOptions:
+        """The shared output options as given; an option not given keeps its default."""
+        given = {
+            option.keyword: self.values[option.keyword]
+            for option in OUTPUT_OPTIONS
+            if self.values.get(option.keyword) is not None
+            and self.values.get(option.keyword) is not False
+        }
+        return OutputOptions(**given)
+
+
+def _emit(call: Call, highlight: str | None = None) -> list[dict[str, Any]]:
+    """A listing's rows, through the one way out for rows."""
+    from qingpu_cli.render.output import emit
+
+    listing = LISTINGS[call.command]
+    arguments = {item.keyword: call.values.get(item.keyword) for item in listing.filters}
+    if listing.argument is not None:
+        arguments[listing.argument] = call.values.get(listing.argument) or None
+    return emit(listing, call.session.store(), arguments, call.output(), call.streams, highlight)
+
+
+def listing(call: Call) -> None:
+    _emit(call)
+
+
+def search(call: Call) -> None:
+    _emit(call, highlight=call.values["text"])
+
+
+def audit(call: Call) -> None:
+    from qingpu_cli.library.audit import failing
+
+    failed = failing(_emit(call))
+    if call.values.get("strict") and failed:
+        raise QingpuError(f"{len(failed)} checks do not hold: {', '.join(failed)}")
+
+
+def ratios(call: Call) -> None:
+    if not call.values.get("chart"):
+        _emit(call)
+        return
+    if call.output() != OutputOptions():
+        raise UsageError(
+            "--chart draws bars; it does not combine with --format, --json, --fields, --limit,"
+            " --sort or --no-header"
+        )
+    from qingpu_cli.library import queries
+    from qingpu_cli.library import ratios as derived
+    from qingpu_cli.render.screens import write_ratio_chart
+
+    store = call.session.store()
+    source = call.values.get("source")
+    for note in derived.ratio_notes(store, source):
+        say(call.streams, f"note: {note}")
+    write_ratio_chart(derived.ratio_rows(store, source), queries.share_labels(store), call.streams)
+
+
+def overview(call: Call) -> None:
+    from qingpu_cli.render.output import write_overview
+
+    write_overview(call.session.store(), call.output(), call.streams)
+
+
+def show(call: Call) -> None:
+    from qingpu_cli.library.queries import show as described
+    from qingpu_cli.render.output import output_format, write_record
+
+    chosen = output_format(call.output(), call.streams.is_terminal)
+    write_record(described(call.session.store(), call.values["record_id"]), chosen, call.streams)
+
+
+def cite(call: Call) -> None:
+    from qingpu_cli.library.cite import cited
+    from qingpu_cli.render.citations import RENDERERS
+
+    item = cited(call.session.store(), call.values["record_id"])
+    call.streams.stdout.write(RENDERERS[call.values.get("style") or "text"](item))
+
+
+def export(call: Call) -> None:
+    from qingpu_cli.render.sqlite import export as write_database
+
+    target = call.values["sqlite"]
+    counts = write_database(call.session.store(), target, bool(call.values.get("replace")))
+    written = ", ".join(f"{count} {table}" for table, count in counts.items() if count)
+    say(call.streams, f"wrote {target}: {written}")
+
+
+def report(call: Call) -> None:
+    from qingpu_cli.render.report import write_report
+
+    write_report(call.session.store(), call.values["html"], call.streams.stdout)
+
+
+def validate(call: Call) -> None:
+    from qingpu_cli.store.reader import cache_directory, locate_store, store_record_count
+
+    path = call.values.get("path")
+    if path == "":
+        raise UsageError("validate needs a path ('-' reads standard input)")
+    location = locate_store(path) if path is not None else call.session.location()
+    store = call.session.reader(location).validated(cache_directory())
+    version = cast("dict[str, Any]", store)["schema_version"]
+    call.streams.stdout.write(
+        f"valid: {store_record_count(store)} records (schema version {version})\n"
+    )
+
+
+def schema(call: Call) -> None:
+    from qingpu_cli.render.formats import write_json
+    from qingpu_cli.store.models import store_json_schema
+
+    write_json(store_json_schema(), call.streams.stdout)
+
+
+def help_of(call: Call) -> None:
+    """`qingpu help [COMMAND]`: the Typer app's own help, which only it can give."""
+    from qingpu_cli.cli.app import command_help
+
+    call.streams.stdout.write(command_help(call.values.get("command") or None))
+
+
+#: The handler of each command; a test checks that every declared command has one.
+HANDLERS: dict[str, Callable[[Call], None]] = {
+    **{name: listing for name in LISTINGS},
+    "search": search,
+    "audit": audit,
+    "ratios": ratios,
+    "overview": overview,
+    "show": show,
+    "cite": cite,
+    "export": export,
+    "report": report,
+    "validate": validate,
+    "schema": schema,
+    "help": help_of,
+}
+assert set(HANDLERS) == set(COMMANDS), set(HANDLERS) ^ set(COMMANDS)
+
+
+def handle(call: Call) -> int:
+    HANDLERS[call.command](call)
+    return 0
