@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import typer
 
@@ -37,3 +39,30 @@ def test_readme_documents_exit_statuses_and_variables() -> None:
         assert f"| {int(status)} |" in README, status
     for text in ("QINGPU_DATA", "NO_COLOR", "FORCE_COLOR"):
         assert text in README
+
+
+def _python_examples() -> list[str]:
+    section = README.split("## Python", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split("```python\n")[1:]]
+
+
+@pytest.mark.parametrize("example", _python_examples())
+def test_every_python_example_in_the_readme_runs(
+    example: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exec(compile(example, "README.md", "exec"), {})
+    assert capsys.readouterr().out.strip()
+
+
+def test_the_readme_has_python_examples() -> None:
+    assert len(_python_examples()) >= 2
+
+
+def test_the_map_names_every_module() -> None:
+    import qingpu_cli
+
+    package = Path(qingpu_cli.__file__).parent
+    section = README.split("## Where things are", 1)[1].split("\n## ", 1)[0]
+    for module in sorted(package.glob("*/*.py")):
+        if module.name != "__init__.py":
+            assert f"`{module.name}`" in section, module

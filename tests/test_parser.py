@@ -16,7 +16,7 @@ from qingpu_cli.cli import parser as fast
 from qingpu_cli.cli.parser import answer, complete
 from qingpu_cli.cli.run import Streams, run
 from qingpu_cli.errors import StoreInvalid
-from qingpu_cli.store.reader import StoreLocation, StoreReader, cache_directory, load_store
+from qingpu_cli.store.reader import StoreLocation, StoreReader, cache_directory
 
 AGREED = [
     ["facts", "--json"],
@@ -69,7 +69,7 @@ def streams_of(out: io.StringIO, stdin: bytes | None = None, terminal: bool = Fa
 @pytest.fixture
 def proven() -> None:
     """The bundled store proven valid in this test's cache, as after any earlier run."""
-    load_store(StoreLocation(None), cache_directory())
+    StoreReader(StoreLocation(None)).load(cache_directory())
 
 
 @pytest.mark.parametrize("args", AGREED)
@@ -159,7 +159,7 @@ def test_a_store_not_yet_proven_is_validated_and_proven_here(tmp_path: Path) -> 
 def test_a_changed_store_is_validated_again(proven: None, tmp_path: Path) -> None:
     path = tmp_path / "store.json"
     path.write_bytes(BUNDLED.read_bytes())
-    load_store(StoreLocation(str(path)), cache_directory())
+    StoreReader(StoreLocation(str(path))).load(cache_directory())
     assert answer(["--data", str(path), "events", "--json"], streams_of(io.StringIO())) == 0
     path.write_text("{}")
     with pytest.raises(StoreInvalid) as raised:

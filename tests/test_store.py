@@ -15,7 +15,12 @@ import pytest
 
 from conftest import BUNDLED, Run
 from qingpu_cli.errors import StoreInvalid, StorePathError, UsageError
-from qingpu_cli.store.reader import StoreLocation, load_store, locate_store, read_store_bytes
+from qingpu_cli.store.reader import (
+    StoreLocation,
+    StoreReader,
+    locate_store,
+    read_store_bytes,
+)
 
 
 def test_option_wins_over_environment_which_wins_over_bundled() -> None:
@@ -170,9 +175,9 @@ def markers(cache: Path) -> list[Path]:
 
 def test_a_validated_store_is_remembered_by_content(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    first = load_store(StoreLocation(None), cache)
+    first = StoreReader(StoreLocation(None)).load(cache)
     assert len(markers(cache)) == 1
-    assert load_store(StoreLocation(None), cache) == first
+    assert StoreReader(StoreLocation(None)).load(cache) == first
 
 
 def test_a_changed_file_is_validated_again(
@@ -180,11 +185,11 @@ def test_a_changed_file_is_validated_again(
 ) -> None:
     cache = tmp_path / "cache"
     path = write_store(bundled)
-    load_store(StoreLocation(str(path)), cache)
+    StoreReader(StoreLocation(str(path))).load(cache)
     bundled["facts"][0]["value"] = -1
     path.write_text(json.dumps(bundled), encoding="utf-8")
     with pytest.raises(StoreInvalid):
-        load_store(StoreLocation(str(path)), cache)
+        StoreReader(StoreLocation(str(path))).load(cache)
 
 
 @pytest.mark.parametrize("damage", ["corrupt", "empty", "directory", "other-digest"])
@@ -197,7 +202,7 @@ def test_a_damaged_cache_falls_back_to_full_validation(
 ) -> None:
     cache = tmp_path / "cache"
     path = write_store(bundled)
-    expected = load_store(StoreLocation(str(path)), cache)
+    expected = StoreReader(StoreLocation(str(path))).load(cache)
     (marker,) = markers(cache)
     if damage == "corrupt":
         marker.write_bytes(b"\x00\xff garbage")
@@ -218,14 +223,14 @@ def test_a_damaged_cache_falls_back_to_full_validation(
         return original(text, where)
 
     monkeypatch.setattr(store_module, "validate_store_text", counting)
-    assert load_store(StoreLocation(str(path)), cache) == expected
+    assert StoreReader(StoreLocation(str(path))).load(cache) == expected
     assert calls == [str(path)]
 
 
 def test_an_unwritable_cache_still_answers(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
-    assert load_store(StoreLocation(None), blocker / "cache")["schema_version"] == 2
+    assert StoreReader(StoreLocation(None)).load(blocker / "cache")["schema_version"] == 2
 
 
 def test_cached_and_uncached_runs_answer_the_same(cli: Callable[..., Run], tmp_path: Path) -> None:

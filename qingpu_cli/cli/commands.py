@@ -157,12 +157,6 @@ class Listing(NamedTuple):
     name: str = ""
     """The command's name, filled in from the command that declares it."""
 
-    def filter(self, option: str) -> Option:
-        for item in self.filters:
-            if item.option == option:
-                return item
-        raise KeyError(f"the {self.name} listing declares no filter {option}")
-
 
 class Example(NamedTuple):
     command: str
@@ -603,9 +597,3 @@ def option_of(command: Command, name: str) -> Option | None:
         if name in option.names:
             return option
     return None
-
-
-def choices_of(command: Command, name: str) -> tuple[str, ...] | None:
-    """The values an option of this command takes, for completion; None: not a closed set."""
-    option = option_of(command, name)
-    return option.choices if option is not None else None

@@ -141,7 +141,7 @@ def silence(stream: IO[str]) -> None:
     os.close(devnull)
 
 
-def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+def _raise_interrupted(_signum: int, _frame: FrameType | None) -> None:
     raise Interrupted
 
 

@@ -20,7 +20,6 @@ import io
 import json
 import os
 import stat
-import sys
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -395,11 +394,6 @@ class StoreReader:
         self._store = validate_store_text(self._text(), self.location.label)
         _remember_valid(cache_dir, digest)
         return self._store
-
-
-def load_store(location: StoreLocation, cache_dir: str | os.PathLike[str] | None) -> Store:
-    """The store at this location, validated now or proven valid before."""
-    return StoreReader(location, getattr(sys.stdin, "buffer", None)).load(cache_dir)
 
 
 def store_record_count(store: Store) -> int:
