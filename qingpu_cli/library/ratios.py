@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
@@ -28,8 +27,7 @@ PLANNED_AREA = "new-city-planned-area"
 HUNDRED = Fraction(100)
 
 
-@dataclass(frozen=True)
-class RatioDefinition:
+class RatioDefinition(NamedTuple):
     id: str
     label: str
     formula: str
@@ -160,8 +158,7 @@ def ratios_as_records() -> list[tuple[str, dict[str, str]]]:
     ]
 
 
-@dataclass(frozen=True)
-class Measured:
+class Measured(NamedTuple):
     """A stated number and the interval its stated precision allows."""
 
     value: Fraction
