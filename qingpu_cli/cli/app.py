@@ -499,8 +499,10 @@ def export(
     ] = False,
 ) -> None:
     """The whole store as a SQLite database, to explore."""
+    from qingpu_cli.render.files import refuse_store
     from qingpu_cli.render.sqlite import export as write_database
 
+    refuse_store(sqlite, _location(ctx).path, "--sqlite")
     counts = write_database(_active_store(ctx), sqlite, replace)
     written = ", ".join(f"{count} {table}" for table, count in counts.items() if count)
     boundary.say(_streams(ctx), f"wrote {sqlite}: {written}")
@@ -518,11 +520,17 @@ def report(
             help="Write the fact sheet to this file ('-' for standard output).",
         ),
     ],
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Overwrite FILE even if it is not an earlier fact sheet."),
+    ] = False,
 ) -> None:
     """A fact sheet to share: one self-contained HTML page."""
+    from qingpu_cli.render.files import refuse_store
     from qingpu_cli.render.report import write_report
 
-    write_report(_active_store(ctx), html, _streams(ctx).stdout)
+    refuse_store(html, _location(ctx).path, "--html")
+    write_report(_active_store(ctx), html, _streams(ctx).stdout, replace)
 
 
 @app.command("ratios", epilog=_example("ratios"))

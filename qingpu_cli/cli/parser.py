@@ -202,7 +202,10 @@ def answer(args: Sequence[str], streams: Streams) -> int | None:
     if store is None:
         store = reader.load(cache)
     if "html" in request.arguments:
+        from qingpu_cli.render.files import refuse_store
         from qingpu_cli.render.report import write_report
+
+        refuse_store(request.arguments["html"], location.path, HTML_OPTION)
 
         write_report(store, request.arguments["html"], streams.stdout)
     elif listing is None:
