@@ -65,3 +65,13 @@ class OutputError(QingpuError):
 class Interrupted(BaseException):
     """Ctrl-C during a run. Not a KeyboardInterrupt, which Typer turns into a silent status 130:
     raised instead of it so that every path reaches the run boundary and says so."""
+
+
+class Terminated(BaseException):
+    """A signal that ends the run (SIGTERM, SIGHUP) arrived while a file was being written:
+    raised so that the temporary file is removed on the way to the boundary, which says so in
+    one line and exits with 128 plus the signal's number, as the shell would report it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

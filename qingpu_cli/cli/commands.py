@@ -537,6 +537,9 @@ _COMMANDS: tuple[Command, ...] = (
                 metavar="FILE",
                 required=True,
             ),
+            Option(
+                "--replace", "Overwrite FILE even if it is not an earlier fact sheet.", takes=FLAG
+            ),
         ),
     ),
     Command(

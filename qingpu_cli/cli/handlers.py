@@ -139,18 +139,24 @@ def cite(call: Call) -> None:
 
 
 def export(call: Call) -> None:
+    from qingpu_cli.render.files import refuse_store
     from qingpu_cli.render.sqlite import export as write_database
 
     target = call.values["sqlite"]
+    refuse_store(target, call.session.location().path, "--sqlite")
     counts = write_database(call.session.store(), target, bool(call.values.get("replace")))
     written = ", ".join(f"{count} {table}" for table, count in counts.items() if count)
     say(call.streams, f"wrote {target}: {written}")
 
 
 def report(call: Call) -> None:
+    from qingpu_cli.render.files import refuse_store
     from qingpu_cli.render.report import write_report
 
-    write_report(call.session.store(), call.values["html"], call.streams.stdout)
+    target = call.values["html"]
+    refuse_store(target, call.session.location().path, "--html")
+    replace = bool(call.values.get("replace"))
+    write_report(call.session.store(), target, call.streams.stdout, replace)
 
 
 def validate(call: Call) -> None:

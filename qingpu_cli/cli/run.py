@@ -19,7 +19,14 @@ from collections.abc import Callable, Iterator, Mapping
 from types import FrameType
 from typing import IO, Any, NamedTuple, cast
 
-from qingpu_cli.errors import ExitStatus, Interrupted, OutputError, QingpuError, StoreInvalid
+from qingpu_cli.errors import (
+    ExitStatus,
+    Interrupted,
+    OutputError,
+    QingpuError,
+    StoreInvalid,
+    Terminated,
+)
 
 
 class Streams(NamedTuple):
@@ -191,6 +198,10 @@ def run(body: Callable[[Streams], int], streams: Streams | None = None) -> int:
     except (Interrupted, KeyboardInterrupt):
         say(streams, "interrupted")
         return int(ExitStatus.INTERRUPTED)
+    except Terminated as ended:
+        name = signal.Signals(ended.signum).name
+        say(streams, f"stopped by {name}; the file being written was removed")
+        return 128 + ended.signum
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else int(ExitStatus.OK)
     except MemoryError:

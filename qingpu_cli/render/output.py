@@ -7,13 +7,14 @@ imported only when a table is drawn.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from numbers import Rational
 from typing import TYPE_CHECKING, Any
 
 from qingpu_cli.cli.commands import Listing, OutputOptions
 from qingpu_cli.cli.run import Streams, say
-from qingpu_cli.errors import QingpuError, UsageError
+from qingpu_cli.errors import UsageError
+from qingpu_cli.render.files import write_beside as write_beside
 from qingpu_cli.render.formats import (
     cell_text,
     select_fields,
@@ -208,34 +209,3 @@ def write_overview(store: Store, options: OutputOptions, streams: Streams) -> No
         from qingpu_cli.render.screens import write_overview as draw_overview
 
         draw_overview(summary, OVERVIEW_HINTS, streams)
-
-
-def write_beside(target: str, suffix: str, write: Callable[[str], None]) -> None:
-    """Make a file whole or not at all: `write` fills a fresh temporary file beside the target
-    (`mkstemp`: an unpredictable name, never a planted link), which is then given the mode the
-    user's umask gives any new file and renamed over the target in one step. On any failure the
-    temporary file is removed; a file system's refusal is one line naming the target."""
-    import contextlib
-    import os
-    import tempfile
-
-    directory = os.path.dirname(os.path.abspath(target))
-    try:
-        descriptor, partial = tempfile.mkstemp(prefix=".qingpu-", suffix=suffix, dir=directory)
-    except OSError as error:
-        raise QingpuError(f"cannot write beside {target}: {error.strerror}") from None
-    os.close(descriptor)
-    try:
-        write(partial)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(partial, 0o666 & ~mask)
-        os.replace(partial, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise QingpuError(f"cannot write {target}: {error.strerror}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise

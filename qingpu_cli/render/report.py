@@ -16,9 +16,10 @@ from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from qingpu_cli import __version__
+from qingpu_cli.render import files
 from qingpu_cli.render.charts import ChartItem, ratio_chart_groups, round_top
+from qingpu_cli.render.files import write_beside
 from qingpu_cli.render.formats import format_number, person_text
-from qingpu_cli.render.output import write_beside
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
@@ -200,11 +201,22 @@ def render(data: Mapping[str, Any]) -> str:
     return environment.get_template("report.html.j2").render(**data)
 
 
-def write_report(store: Store, target: str, stdout: IO[str]) -> None:
-    """The page, to standard output (`-`) or to a file written beside the target and renamed
-    into place, so that a failure leaves no partial file."""
+#: What the first bytes of a fact sheet hold: a page this command wrote may be written over.
+FACT_SHEET_MARKS = (b'<meta name="generator" content="qingpu', b": a fact sheet</title>")
+
+
+def _is_fact_sheet(start: bytes) -> bool:
+    return any(mark in start for mark in FACT_SHEET_MARKS)
+
+
+def write_report(store: Store, target: str, stdout: IO[str], replace: bool = False) -> None:
+    """The page, to standard output (`-`, `/dev/stdout`) or to a file written beside the target
+    and renamed into place, so that a failure leaves no partial file. A file that is not an
+    earlier fact sheet is written over only with `replace`."""
+    if not files.is_stdout(target):
+        files.check_replaceable(target, "--html", replace, _is_fact_sheet, "a fact sheet")
     page = render(report_data(store))
-    if target == "-":
+    if files.is_stdout(target):
         stdout.write(page)
         return
 

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 import typing_extensions
 
 from qingpu_cli.errors import QingpuError, UsageError
-from qingpu_cli.render.output import write_beside
+from qingpu_cli.render import files
+from qingpu_cli.render.files import write_beside
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
@@ -112,17 +113,49 @@ def _value(column: Column, value: Any) -> Any:
     return value
 
 
-def _is_sqlite(path: str) -> bool:
-    with open(path, "rb") as file:
-        return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+def _is_sqlite(start: bytes) -> bool:
+    return start.startswith(SQLITE_HEADER)
+
+
+#: Files beside a database that SQLite would play into, or read over, whatever is renamed there.
+SIDE_FILES = ("-journal", "-wal", "-shm")
 
 
 def check_target(path: str, replace: bool) -> None:
-    """Refuse to overwrite what is not a SQLite database, unless asked to."""
-    if os.path.isdir(path):
-        raise UsageError(f"--sqlite names a directory, not a file: {path}")
-    if os.path.exists(path) and not replace and (os.path.getsize(path) and not _is_sqlite(path)):
-        raise UsageError(f"{path} exists and is not a SQLite database; --replace overwrites it")
+    """Refuse to overwrite what is not a SQLite database, unless asked to; and refuse, whatever
+    is asked, a database in use or with a journal beside it: a reader would play the old
+    journal into the new file, or read old rows from the write-ahead log."""
+    if files.is_stdout(path):
+        raise UsageError("--sqlite writes a file, not standard output: name a file")
+    status = files.check_replaceable(path, "--sqlite", replace, _is_sqlite, "a SQLite database")
+    beside = [path + side for side in SIDE_FILES if os.path.lexists(path + side)]
+    if beside:
+        raise QingpuError(
+            f"{path} has {', '.join(os.path.basename(b) for b in beside)} beside it (a database"
+            " in use or not closed cleanly); close it or remove those files first"
+        )
+    if status is not None and _is_sqlite(files.file_start(path, len(SQLITE_HEADER))):
+        if files.opened_elsewhere(path):
+            raise QingpuError(f"{path} is open in another process; close it first")
+        _refuse_if_locked(path)
+
+
+def _refuse_if_locked(path: str) -> None:
+    """A database another process holds a lock on (a transaction, a reader) is in use."""
+    try:
+        connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return
+    try:
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("ROLLBACK")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise QingpuError(f"{path} is in use by another process; close it first") from None
+    except sqlite3.Error:
+        pass
+    finally:
+        connection.close()
 
 
 def export(store: Store, path: str, replace: bool = False) -> dict[str, int]:

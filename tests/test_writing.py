@@ -1,0 +1,241 @@
+"""Files the console script writes: only a new path or a regular file is ever written, nothing
+beside it is left stale, and a signal or a kill leaves no temporary file for long."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import BUNDLED
+
+QINGPU = str(Path(sys.executable).with_name("qingpu"))
+
+#: Each command that writes a file, as the option that names it.
+WRITERS = {"export": "--sqlite", "report": "--html"}
+
+
+def qingpu(
+    *args: str, cwd: Path | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [QINGPU, *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+        check=False,
+        cwd=cwd,
+    )
+
+
+def one_line(result: subprocess.CompletedProcess[str], status: int) -> str:
+    assert result.returncode == status, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    return result.stderr
+
+
+def write(command: str, target: str | Path, *more: str) -> subprocess.CompletedProcess[str]:
+    return qingpu(command, WRITERS[command], str(target), *more, timeout=20)
+
+
+@pytest.fixture
+def null_device(tmp_path: Path) -> Path:
+    """A character device of its own, made where writing over it harms nothing else."""
+    path = tmp_path / "null"
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device node needs root, as CI runs")
+    return path
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_device_is_never_replaced(command: str, null_device: Path) -> None:
+    message = one_line(write(command, null_device), 2)
+    assert "device" in message
+    assert stat.S_ISCHR(null_device.lstat().st_mode)
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_named_pipe_is_never_replaced_nor_waited_on(command: str, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert "named pipe" in one_line(write(command, fifo), 2)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_symbolic_link_is_never_replaced(command: str, tmp_path: Path) -> None:
+    kept = tmp_path / "kept.txt"
+    kept.write_text("kept\n")
+    link = tmp_path / "link"
+    link.symlink_to(kept)
+    assert "symbolic link" in one_line(write(command, link, "--replace"), 2)
+    assert link.is_symlink() and kept.read_text() == "kept\n"
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_directory_is_a_usage_error(command: str, tmp_path: Path) -> None:
+    assert "directory" in one_line(write(command, tmp_path), 2)
+
+
+@pytest.mark.parametrize("target", ["-", "/dev/stdout"])
+def test_the_fact_sheet_goes_to_standard_output(target: str) -> None:
+    result = write("report", target)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("<!DOCTYPE html>")
+    assert Path("/dev/stdout").is_symlink() or not Path("/dev/stdout").is_file()
+
+
+@pytest.mark.parametrize("target", ["-", "/dev/stdout"])
+def test_a_database_is_not_written_to_standard_output(target: str) -> None:
+    result = write("export", target)
+    assert "standard output" in one_line(result, 2)
+    assert result.stdout == ""
+
+
+def test_the_fact_sheet_replaces_only_an_earlier_fact_sheet(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.html"
+    notes.write_text("<p>my notes</p>\n")
+    assert "--replace" in one_line(write("report", notes), 2)
+    assert notes.read_text() == "<p>my notes</p>\n"
+    sheet = tmp_path / "sheet.html"
+    for _ in range(2):
+        assert write("report", sheet).returncode == 0
+    assert write("report", notes, "--replace").returncode == 0
+    assert notes.read_text().startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_the_active_store_is_never_written_over(command: str, tmp_path: Path) -> None:
+    store = tmp_path / "mine.json"
+    store.write_bytes(BUNDLED.read_bytes())
+    args = ("--data", str(store), command, WRITERS[command], str(store), "--replace")
+    assert "store being read" in one_line(qingpu(*args), 2)
+    assert store.read_bytes() == BUNDLED.read_bytes()
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_replaced_file_keeps_its_permission_bits(command: str, tmp_path: Path) -> None:
+    target = tmp_path / "private"
+    assert write(command, target).returncode == 0
+    target.chmod(0o600)
+    assert write(command, target).returncode == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def database(path: Path) -> Path:
+    result = write("export", path)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.mark.parametrize("side", ["-journal", "-wal", "-shm"])
+def test_a_database_with_a_journal_beside_it_is_refused(side: str, tmp_path: Path) -> None:
+    target = database(tmp_path / "q.db")
+    before = target.read_bytes()
+    Path(f"{target}{side}").write_bytes(b"old journal")
+    assert side in one_line(write("export", target), 1)
+    assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("hold", ["open", "in a transaction", "in WAL mode"])
+def test_a_database_another_process_holds_is_refused(hold: str, tmp_path: Path) -> None:
+    target = database(tmp_path / "q.db")
+    statements = {
+        "open": "",
+        "in a transaction": "c.execute('BEGIN IMMEDIATE')",
+        "in WAL mode": "c.execute('PRAGMA journal_mode=WAL')",
+    }[hold]
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys\n"
+            f"c = sqlite3.connect({str(target)!r}, isolation_level=None)\n"
+            f"c.execute('select count(*) from facts').fetchall()\n{statements}\n"
+            "print('ready', flush=True)\nsys.stdin.readline()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "ready\n"
+        one_line(write("export", target), 1)
+    finally:
+        holder.communicate("\n", timeout=10)
+    database(target)
+    with sqlite3.connect(target) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@pytest.fixture(scope="module")
+def large_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store large enough that its export is still writing when a signal comes."""
+    import json
+
+    count = 60_000
+    store = json.loads(BUNDLED.read_text(encoding="utf-8"))
+    templates = store["facts"]
+    store["facts"] = [
+        {**templates[number % len(templates)], "id": f"fact-{number}"} for number in range(count)
+    ]
+    path = tmp_path_factory.mktemp("large") / "large.json"
+    path.write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def temporaries(directory: Path) -> list[str]:
+    return sorted(entry.name for entry in directory.iterdir() if entry.name.startswith("."))
+
+
+def start_export(store: Path, out: Path) -> subprocess.Popen[str]:
+    """An export of a large store, returned once its temporary file has appeared."""
+    process = subprocess.Popen(
+        [QINGPU, "--data", str(store), "export", "--sqlite", str(out / "q.db")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not temporaries(out) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert temporaries(out), "the export wrote its temporary file"
+    return process
+
+
+@pytest.mark.parametrize(("name", "status"), [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_a_signal_during_an_export_removes_its_temporary_file(
+    name: str, status: int, tmp_path: Path, large_store: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    process = start_export(large_store, out)
+    process.send_signal(getattr(signal, name))
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == status, stderr
+    assert len(stderr.splitlines()) == 1 and name in stderr
+    assert list(out.iterdir()) == []
+
+
+def test_a_temporary_file_left_by_a_kill_is_removed_by_the_next_run(
+    tmp_path: Path, large_store: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    process = start_export(large_store, out)
+    process.kill()
+    process.wait(timeout=30)
+    assert temporaries(out), "a kill leaves it"
+    assert write("report", out / "sheet.html").returncode == 0
+    assert temporaries(out) == []
