@@ -229,3 +229,12 @@ def test_the_quick_parser_reads_a_plain_run_of_every_command() -> None:
             if option.required:
                 words += [option.option, "target"]
         assert parse(words) is not None, words
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_help_of_a_command_is_its_own_help(name: str) -> None:
+    assert run_cli("help", name).stdout == run_cli(name, "--help").stdout
+
+
+def test_help_alone_is_the_help_of_qingpu() -> None:
+    assert run_cli("help").stdout == run_cli("--help").stdout

@@ -252,7 +252,7 @@ for _command in COMMANDS.values():
 def command_help(name: str | None) -> str:
     """The help of one command as `qingpu COMMAND --help` gives it, or of qingpu itself."""
     group = typer.main.get_command(app)
-    with typer.Context(group, info_name="qingpu") as root:
+    with group.make_context("qingpu", [], resilient_parsing=True) as root:
         if name is None:
             return root.get_help() + "\n"
         assert isinstance(group, typer.core.TyperGroup)
