@@ -452,7 +452,8 @@ def audit(
 
     failed = failing(_emit(ctx, "audit", {}, options))
     if strict and failed:
-        raise QingpuError(f"{len(failed)} checks do not hold: {', '.join(failed)}")
+        said = "1 check does not hold" if len(failed) == 1 else f"{len(failed)} checks do not hold"
+        raise QingpuError(f"{said}: {', '.join(failed)}")
 
 
 @app.command(epilog=_example("cite"))
