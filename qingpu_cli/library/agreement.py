@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 #: The schema version whose `exact` means the value itself.
@@ -49,17 +50,20 @@ class Interval(NamedTuple):
     def is_point(self) -> bool:
         return self.low is not None and self.low == self.high
 
-    def start(self) -> tuple[Fraction | float, int]:
+    # Keys lead with the nearest float: rounding to a float never reverses an order, so a
+    # float that differs decides at once, and the exact value only breaks a tie.
+
+    def start(self) -> tuple[float, Fraction | float, int]:
         """Where it begins, as a key that sorts an open start after a held one."""
         if self.low is None:
-            return (_BELOW, 0)
-        return (self.low, 1 if self.low_open else 0)
+            return (_BELOW, _BELOW, 0)
+        return (float(self.low), self.low, 1 if self.low_open else 0)
 
-    def end(self) -> tuple[Fraction | float, int]:
+    def end(self) -> tuple[float, Fraction | float, int]:
         """Where it ends, as a key that a start is below exactly when the interval holds it."""
         if self.high is None:
-            return (_ABOVE, 1)
-        return (self.high, 1 if self.is_point else 0)
+            return (_ABOVE, _ABOVE, 1)
+        return (float(self.high), self.high, 1 if self.is_point else 0)
 
     def contains(self, point: Fraction) -> bool:
         return self.meets(Interval(point, point))
@@ -69,8 +73,17 @@ class Interval(NamedTuple):
         return self.start() < other.end() and other.start() < self.end()
 
 
+@lru_cache(maxsize=1 << 16)
 def exact_number(value: float) -> Fraction:
+    """The number as written in decimals (91.1 is 911/10, not the float nearest it); stores
+    repeat their figures, so each is read once."""
     return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+
+
+@lru_cache(maxsize=64)
+def _half_unit(decimals: int) -> Fraction:
+    """Half a unit of the last stated digit: 0.05 for one decimal, 5,000 for ten thousands."""
+    return Fraction(1, 2) * Fraction(10) ** -decimals
 
 
 def store_version(store: Mapping[str, Any]) -> int:
@@ -87,16 +100,19 @@ def _bound(fact: Mapping[str, Any], version: int) -> str:
 
 def interval(fact: Mapping[str, Any], version: int = EXACT_IS_A_POINT_FROM) -> Interval:
     """What a stated figure allows: the value itself, its rounding, or its bound."""
-    value = exact_number(fact["value"])
-    bound = _bound(fact, version)
+    return _interval(fact["value"], fact.get("decimals"), _bound(fact, version))
+
+
+@lru_cache(maxsize=1 << 16)
+def _interval(stated: float, decimals: int | None, bound: str) -> Interval:
+    value = exact_number(stated)
     if bound == "lower":
         return Interval(value, None, low_open=True)
     if bound == "upper":
         return Interval(None, value)
-    decimals = fact.get("decimals")
     if bound == "exact" or decimals is None:
         return Interval(value, value)
-    half = Fraction(1, 2) * Fraction(10) ** -decimals
+    half = _half_unit(decimals)
     return Interval(value - half, value + half)
 
 
@@ -106,7 +122,12 @@ def is_coarse(fact: Mapping[str, Any], version: int = EXACT_IS_A_POINT_FROM) -> 
     decimals = fact.get("decimals")
     if fact.get("value") is None or decimals is None or _bound(fact, version) != "rounded":
         return False
-    digits = abs(exact_number(fact["value"])) * Fraction(10) ** int(decimals)
+    return _single_digit(fact["value"], decimals)
+
+
+@lru_cache(maxsize=1 << 16)
+def _single_digit(value: float, decimals: int) -> bool:
+    digits = abs(exact_number(value)) * Fraction(10) ** int(decimals)
     return bool(digits.denominator == 1 and 1 <= digits <= 9)
 
 
@@ -144,16 +165,17 @@ def _met(spans: Sequence[Interval], members: Sequence[int]) -> dict[int, int]:
     the intervals by where they begin. A member meets an earlier one exactly when it begins
     before the furthest end so far, and a later one exactly when the next one begins before
     its own end."""
-    order = sorted(members, key=lambda index: spans[index].start())
+    starts = {index: spans[index].start() for index in members}
+    ends = {index: spans[index].end() for index in members}
+    order = sorted(members, key=starts.__getitem__)
     found: dict[int, int] = {}
     furthest: int | None = None
     for position, index in enumerate(order):
-        span = spans[index]
-        if furthest is not None and span.start() < spans[furthest].end():
+        if furthest is not None and starts[index] < ends[furthest]:
             found[index] = furthest
-        elif position + 1 < len(order) and spans[order[position + 1]].start() < span.end():
+        elif position + 1 < len(order) and starts[order[position + 1]] < ends[index]:
             found[index] = order[position + 1]
-        if furthest is None or spans[furthest].end() < span.end():
+        if furthest is None or ends[furthest] < ends[index]:
             furthest = index
     return found
 
@@ -162,6 +184,8 @@ class Judged(NamedTuple):
     """One statement's verdict among the statements of its quantity."""
 
     verdict: str
+    interval: Interval
+    """What the statement allows, as the verdict took it."""
     gap: Fraction | None
     """Its value against the comparable value furthest from it, in percent of that value."""
     coarse: dict[str, Any] | None
@@ -177,7 +201,7 @@ def judge(
     single source): `not comparable` where no other is of its period and kind."""
     agree, differ, single = words
     if len(statements) == 1:
-        return [Judged(single, None, None)]
+        return [Judged(single, interval(statements[0], version), None, None)]
     spans = [interval(fact, version) for fact in statements]
     values = [exact_number(fact["value"]) for fact in statements]
     coarse = [is_coarse(fact, version) for fact in statements]
@@ -187,7 +211,7 @@ def judge(
     judged: list[Judged | None] = [None] * len(statements)
     for members in groups.values():
         if len(members) == 1:
-            judged[members[0]] = Judged(NOT_COMPARABLE, None, None)
+            judged[members[0]] = Judged(NOT_COMPARABLE, spans[members[0]], None, None)
             continue
         met = _met(spans, members)
         fine = _met(spans, [index for index in members if not coarse[index]])
@@ -199,9 +223,12 @@ def judge(
                 coarse_at.setdefault(values[index], []).append(index)
         least = min(values[index] for index in members)
         most = max(values[index] for index in members)
+        gaps: dict[Fraction, Fraction | None] = {}
+        for value in every_at:
+            far = least if value - least > most - value else most
+            gaps[value] = relative_gap(value, far)
         for index in members:
-            far = least if abs(values[index] - least) > abs(most - values[index]) else most
-            gap = relative_gap(values[index], far)
+            gap = gaps[values[index]]
             # A coarse figure meeting one of its own stated value rests on no coarseness: each
             # such pair meets at the value itself, so the first one found settles it.
             alike = (every_at if coarse[index] else coarse_at).get(values[index], [])
@@ -209,13 +236,13 @@ def judge(
                 other != index and spans[index].meets(spans[other]) for other in alike
             )
             if robust:
-                judged[index] = Judged(agree, gap, None)
+                judged[index] = Judged(agree, spans[index], gap, None)
             elif index in met:
                 rests_on = index if coarse[index] else met[index]
                 named = coarse_figure(statements[rests_on], version)
-                judged[index] = Judged(TOO_COARSE, gap, named)
+                judged[index] = Judged(TOO_COARSE, spans[index], gap, named)
             else:
-                judged[index] = Judged(differ, gap, None)
+                judged[index] = Judged(differ, spans[index], gap, None)
     return [item for item in judged if item is not None]
 
 

@@ -73,7 +73,7 @@ def compare(store: Store, quantity: str | None = None) -> list[Row]:
             continue
         for fact, found in zip(statements, judged(statements, version), strict=True):
             source = sources.get(fact["evidence"][0]["source"], {})
-            span = interval(fact, version)
+            span = found.interval
             rows.append(
                 {
                     "quantity": name,

@@ -288,18 +288,19 @@ def write_record(described: Mapping[str, Any], streams: Streams) -> None:
     statements = described.get("statements", [])
     if len(statements) > 1:
         _section(console, f"Every source's statement of {statements[0]['quantity']}")
+        # One print for them all: a quantity may have thousands of statements.
+        every = Text()
         for item in statements:
             when = item["period"] or "no period given"
-            line = Text(f"{person_text(item['value'])} {item['unit']}, {when}, {item['kind']}: ")
-            line.append(item["verdict"], style="bold")
-            line.append(f" ({item['source']}, {item['date'] or 'n.d.'})", style="dim")
-            console.print(Padding(line, (0, 0, 0, 2)))
+            every.append(f"{person_text(item['value'])} {item['unit']}, {when}, {item['kind']}: ")
+            every.append(item["verdict"], style="bold")
+            every.append(f" ({item['source']}, {item['date'] or 'n.d.'})\n", style="dim")
             if item.get("coarse"):
                 coarse = item["coarse"]
                 said = f"{person_text(coarse['low'])} to {person_text(coarse['high'])}"
-                console.print(
-                    Padding(literal(f"{coarse['fact']} allows {said}", "dim"), (0, 0, 0, 4))
-                )
+                every.append_text(literal(f"  {coarse['fact']} allows {said}\n", "dim"))
+        every.rstrip()
+        console.print(Padding(every, (0, 0, 0, 2)))
     _write_evidence(console, described["evidence"])
 
 
