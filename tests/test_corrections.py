@@ -246,7 +246,7 @@ def test_the_500_billion_notes_the_chinese_account(bundled: dict[str, Any]) -> N
 
 def test_the_land_share_is_read_as_of_the_total_area(bundled: dict[str, Any]) -> None:
     share = by_id(bundled, "facts")["new-city-land-share"]
-    assert share["share_of"]["quantity"] == "area" and "land area" not in share["statement"]
+    assert share["share_of"]["quantity"] == "total area" and "land area" not in share["statement"]
     assert "land area" in share["note"]
     labels = [row["label"] for row in audit(bundled) if row["id"].startswith("land-share-from")]
     assert labels and all("total area" in label for label in labels)

@@ -203,7 +203,7 @@ def test_shares_say_what_they_are_shares_of(bundled: dict[str, Any]) -> None:
         assert share["share_of"]["subject"] == "qingpu-district"
     quantities = {share["share_of"]["quantity"] for share in shares}
     assert quantities == {
-        "area",
+        "total area",
         "GDP",
         "total industrial output value above designated size",
     }

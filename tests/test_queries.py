@@ -131,7 +131,7 @@ def test_unknown_id_suggests_the_closest(bundled: dict[str, Any]) -> None:
 def test_overview_holds_the_shares(bundled: dict[str, Any]) -> None:
     summary = queries.overview(bundled)
     assert [(s["quantity"], s["value"]) for s in summary["shares"]] == [
-        ("area", 13),
+        ("total area", 13),
         ("GDP", 40),
         ("total industrial output value above designated size", 65),
     ]
