@@ -325,10 +325,14 @@ def test_overview_fits_a_newcomers_80_by_24_terminal(cli: Cli) -> None:
     assert len(lines) <= 23, "one line is left for the prompt"
     assert max(display_columns(line) for line in lines) <= 80
     assert lines[0].startswith("Qingpu New City") and "\u9752\u6d66\u65b0\u57ce" in lines[0]
-    assert "undated" in lines[1]
-    for figure in cli("overview", "--json").json()["key_figures"]:
+    summary = cli("overview", "--json").json()
+    (article,) = [source for source in summary["sources"] if source["file"]]
+    assert article["reports"]["date"] in lines[1] and "undated" not in lines[1]
+    for figure in summary["key_figures"]:
         assert figure["id"] in result.stdout, figure["id"]
-    assert "Disputed: new-city-planned-area, new-city-gdp-share" in result.stdout
+    disputed = summary["disputed"]
+    said = f"Disputed: {', '.join(disputed)}"
+    assert said in result.stdout if disputed else "Disputed" not in result.stdout
     assert "0%" in result.stdout and "100%" in result.stdout and "\u2588" in result.stdout
     for title in ("Events", "Partners", "Industries"):
         assert sum(line.startswith(title) for line in lines) == 1, title
@@ -346,7 +350,7 @@ def test_overview_cuts_no_share_label(cli: Cli, columns: str) -> None:
 def test_validate_the_active_and_a_named_store(
     cli: Cli, bundled: dict[str, Any], write_store: Callable[[object], Path]
 ) -> None:
-    assert cli("validate").stdout == f"valid: {bundled_records()} records (schema version 2)\n"
+    assert cli("validate").stdout == f"valid: {bundled_records()} records (schema version 3)\n"
     bundled["facts"][0]["value"] = -5
     bundled["partners"][0]["sector"] = "church"
     result = cli("validate", str(write_store(bundled)))
@@ -366,7 +370,7 @@ def test_validate_finds_its_store_as_data_does(cli: Cli, bundled: dict[str, Any]
     result = cli("validate", "-", input=json.dumps(bundled))
     assert (result.status, result.stdout) == (
         0,
-        f"valid: {bundled_records()} records (schema version 2)\n",
+        f"valid: {bundled_records()} records (schema version 3)\n",
     )
 
 

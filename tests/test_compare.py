@@ -8,17 +8,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import Run, run_cli
 from qingpu_cli.errors import NotFound
+from qingpu_cli.library.agreement import interval_words
 from qingpu_cli.library.compare import (
     AGREE,
     DIFFER,
     NOT_COMPARABLE,
     SINGLE,
+    TOO_COARSE,
     Interval,
     compare,
     interval,
+    judged,
     verdicts,
 )
 
@@ -26,11 +31,18 @@ from qingpu_cli.library.compare import (
 def stated(
     value: float,
     decimals: int | None = 0,
-    bound: str = "exact",
+    bound: str = "rounded",
     period: str | None = None,
     kind: str = "actual",
 ) -> dict[str, Any]:
-    return {"value": value, "decimals": decimals, "bound": bound, "period": period, "kind": kind}
+    return {
+        "id": f"fact-{value}",
+        "value": value,
+        "decimals": decimals,
+        "bound": bound,
+        "period": period,
+        "kind": kind,
+    }
 
 
 @pytest.mark.parametrize(
@@ -39,13 +51,100 @@ def stated(
         (stated(91), Interval(F(181, 2), F(183, 2))),
         (stated(91.1, 1), Interval(F(1821, 20), F(1823, 20))),
         (stated(450000, -4, "rounded"), Interval(F(445000), F(455000))),
-        (stated(100, 0, "lower"), Interval(F(100), None)),
+        (stated(100, 0, "lower"), Interval(F(100), None, low_open=True)),
+        (stated(40, 0, "exact"), Interval(F(40), F(40))),
         (stated(5, 0, "upper"), Interval(None, F(5))),
         (stated(7, None), Interval(F(7), F(7))),
     ],
 )
 def test_the_interval_a_statement_allows(fact: dict[str, Any], expected: Interval) -> None:
     assert interval(fact) == expected
+
+
+def test_a_store_of_version_2_reads_exact_as_stated_to_its_decimals() -> None:
+    assert interval(stated(40, 0, "exact"), version=2) == Interval(F(79, 2), F(81, 2))
+    assert interval(stated(40, 0, "exact"), version=3) == Interval(F(40), F(40))
+
+
+def test_over_excludes_its_number() -> None:
+    """ "Over 100" is above 100 and not 100 itself; exactly 100 differs from it."""
+    over = interval(stated(100, 0, "lower"))
+    assert not over.contains(F(100)) and over.contains(F(1001, 10))
+    assert verdicts([stated(100, 0, "lower"), stated(100, None, "exact")]) == [DIFFER, DIFFER]
+    assert interval_words(stated(10**11, -11, "lower") | {"unit": "CNY"}) == "over 100 billion yuan"
+
+
+def test_the_interval_in_words() -> None:
+    assert interval_words(stated(550000, -4) | {"unit": "count"}) == "rounded: 545,000 to 555,000"
+    assert interval_words(stated(40, 0, "exact") | {"unit": "count"}) == "exactly 40"
+    assert interval_words(stated(90, 0, "upper") | {"unit": "percent"}) == "under 90%"
+
+
+def test_a_meeting_that_rests_on_a_coarse_figure_says_so() -> None:
+    """ "Around 1 million" allows 500,000 up to 1.5 million: 650,000 meets it only because it is
+    stated to one significant digit; the verdict names it, its interval, and the gap."""
+    coarse, fine = stated(1000000, -6), stated(650000, -4)
+    found = judged([fine, coarse])
+    assert [item.verdict for item in found] == [TOO_COARSE, TOO_COARSE]
+    assert (
+        found[0].coarse
+        == found[1].coarse
+        == {
+            "fact": coarse["id"],
+            "as_stated": None,
+            "low": F(500000),
+            "high": F(1500000),
+        }
+    )
+    assert found[0].gap == F(-35)
+    assert verdicts([stated(1000000, -6), stated(1000000, 0)]) == [AGREE, AGREE]
+    assert verdicts([fine, coarse, stated(650000, -4)]) == [AGREE, TOO_COARSE, AGREE]
+
+
+def quadratic(statements: list[dict[str, Any]]) -> list[str]:
+    """The definition, each statement held against every other: what the sort must give."""
+    spans = [interval(fact) for fact in statements]
+    found = []
+    for index, fact in enumerate(statements):
+        peers = [
+            other
+            for other, peer in enumerate(statements)
+            if other != index and (peer["period"], peer["kind"]) == (fact["period"], fact["kind"])
+        ]
+        met = [other for other in peers if spans[index].meets(spans[other])]
+        if len(statements) == 1:
+            found.append(SINGLE)
+        elif not peers:
+            found.append(NOT_COMPARABLE)
+        elif not met:
+            found.append(DIFFER)
+        else:
+            from qingpu_cli.library.agreement import is_coarse
+
+            fine = [
+                other
+                for other in met
+                if not (is_coarse(fact) or is_coarse(statements[other]))
+                or fact["value"] == statements[other]["value"]
+            ]
+            found.append(AGREE if fine else TOO_COARSE)
+    return found
+
+
+figures = st.builds(
+    stated,
+    st.integers(0, 40).map(lambda n: n * 5),
+    st.sampled_from([-1, 0, 1, None]),
+    st.sampled_from(["rounded", "exact", "lower", "upper"]),
+    st.sampled_from([None, "2019"]),
+)
+
+
+@given(st.lists(figures, min_size=1, max_size=12))
+def test_sorting_the_intervals_gives_what_holding_each_against_every_other_gives(
+    statements: list[dict[str, Any]],
+) -> None:
+    assert verdicts(statements) == quadratic(statements)
 
 
 def test_one_statement_is_a_single_source() -> None:

@@ -16,6 +16,7 @@ import sqlite_utils
 from conftest import Run
 from qingpu_cli.render.sqlite import export, table_columns
 from qingpu_cli.store.models import RECORD_KINDS
+from qingpu_cli.store.vocabulary import RECORD_FIELDS
 
 Cli = Callable[..., Run]
 
@@ -71,7 +72,8 @@ def test_the_bundled_store_round_trips(cli: Cli, tmp_path: Path, bundled: dict[s
     assert_round_trip(bundled, path)
     for kind in ("places", "agreements", "plans", "initiatives", "sources"):
         listed = cli(kind, "--json").json()
-        assert read_back(path)[kind] == listed, kind
+        own = [{key: row[key] for key in RECORD_FIELDS[kind]} for row in listed]
+        assert read_back(path)[kind] == own, kind
 
 
 def test_a_store_of_ten_thousand_facts_round_trips(tmp_path: Path, bundled: dict[str, Any]) -> None:
@@ -146,3 +148,23 @@ def test_a_failure_leaves_no_file(
 def test_an_unwritable_place_is_one_line(cli: Cli, tmp_path: Path) -> None:
     result = cli("export", "--sqlite", str(tmp_path / "missing" / "q.db"))
     assert result.status == 1 and result.stderr.startswith("qingpu: cannot write beside ")
+
+
+def test_the_export_gives_the_verdicts_compare_and_audit_give(
+    cli: Cli, tmp_path: Path, bundled: dict[str, Any]
+) -> None:
+    """One set of rules: the database's verdicts are the commands' own, row for row."""
+    path = tmp_path / "qingpu.db"
+    assert cli("export", "--sqlite", str(path)).status == 0
+    connection = sqlite3.connect(path)
+    statements = connection.execute("SELECT fact, verdict FROM statements ORDER BY rowid")
+    checks = connection.execute("SELECT id, verdict, coarse_fact FROM checks ORDER BY rowid")
+    compared = [(row["fact"], row["verdict"]) for row in cli("compare", "--json").json()]
+    audited = [
+        (row["id"], row["verdict"], (row["coarse"] or {}).get("fact"))
+        for row in cli("audit", "--json").json()
+    ]
+    assert statements.fetchall() == compared
+    assert checks.fetchall() == audited
+    assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+    connection.close()

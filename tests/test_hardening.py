@@ -104,7 +104,7 @@ def test_a_store_of_many_megabytes(cli: Cli, write_store: Callable[[object], Pat
     result = cli("--data", str(path), "validate")
     records = sum(len(value) for value in store.values() if isinstance(value, list))
     assert records > 20_000
-    assert result.stdout == f"valid: {records} records (schema version 2)\n"
+    assert result.stdout == f"valid: {records} records (schema version 3)\n"
 
 
 def test_closed_pipe_is_quiet(write_store: Callable[[object], Path]) -> None:

@@ -27,7 +27,8 @@ def test_facts_by_topic_subject_and_text(bundled: dict[str, Any]) -> None:
         "new-city-industrial-output-share",
     ]
     assert {row["topic"] for row in queries.facts(bundled, topic="economy")} == {"economy"}
-    assert len(queries.facts(bundled, subject="development-action-plan-2025")) == 4
+    about_plan = [f for f in bundled["facts"] if f["subject"] == "development-action-plan-2025"]
+    assert len(queries.facts(bundled, subject="development-action-plan-2025")) == len(about_plan)
     assert ids(queries.facts(bundled, search="gdp"))[0] == "new-city-gdp-share"
     assert ids(queries.facts(bundled, search="规模以上工业总产值")) == [
         "new-city-industrial-output-share"
@@ -51,7 +52,7 @@ def test_huawei_launched_the_joint_innovation_center(bundled: dict[str, Any]) ->
 def test_the_government_is_counterpart_to_every_partner(bundled: dict[str, Any]) -> None:
     (row,) = queries.partners_in_sector(bundled, "government")
     assert row["counterparts"] == [
-        "Shanghai University of Technology",
+        "University of Shanghai for Science and Technology",
         "China Telecom Shanghai Company",
         "Bank of Communications Shanghai Branch",
         "Huawei",
@@ -68,14 +69,14 @@ def test_industries_by_role(bundled: dict[str, Any]) -> None:
     ]
 
 
-def test_events_share_the_forty_projects(bundled: dict[str, Any]) -> None:
-    """The article counts 40 projects for its two events together: neither event claims them
-    alone, so adding up `projects_signed` counts them no twice; the 2021 signing is apart."""
+def test_each_occasion_counts_its_own_projects(bundled: dict[str, Any]) -> None:
+    """The article's conference and series are one occasion, which signed its 40 projects; the
+    2021 signing is another occasion with its own 43: no count is shared between events."""
     rows = queries.events(bundled)
-    assert [row["projects_signed"] for row in rows] == [None, None, 43]
-    assert [row["projects_signed_jointly"] for row in rows] == [40, 40, None]
-    assert rows[0]["signed_jointly_with"] == ["chaoyong-pujiang-activities"]
-    assert sum(row["projects_signed"] or 0 for row in rows) == 43
+    counted = {fact["id"]: fact["value"] for fact in bundled["facts"]}
+    assert [row["projects_signed"] for row in rows] == [counted[r["projects_fact"]] for r in rows]
+    assert [row["projects_signed_jointly"] for row in rows] == [None] * len(rows)
+    assert all(row["signed_jointly_with"] == [] for row in rows)
 
 
 @pytest.mark.parametrize(
@@ -84,7 +85,8 @@ def test_events_share_the_forty_projects(bundled: dict[str, Any]) -> None:
         ("华为", "partner", "huawei"),
         ("beidou", "industry", "beidou-and-low-altitude-economy"),
         ("低空经济", "industry", "beidou-and-low-altitude-economy"),
-        ("潮涌浦江", "event", "chaoyong-pujiang-activities"),
+        ("潮涌浦江", "event", "development-and-construction-conference"),
+        ("上海理工大学", "partner", "usst"),
         ("青浦新城", "place", "qingpu-new-city"),
         ("NEW TOWN", "place", "qingpu-new-city"),
     ],
@@ -129,11 +131,16 @@ def test_unknown_id_suggests_the_closest(bundled: dict[str, Any]) -> None:
 def test_overview_holds_the_shares(bundled: dict[str, Any]) -> None:
     summary = queries.overview(bundled)
     assert [(s["quantity"], s["value"]) for s in summary["shares"]] == [
-        ("land area", 13),
+        ("total area", 13),
         ("GDP", 40),
         ("total industrial output value above designated size", 65),
     ]
-    assert summary["disputed"] == ["new-city-planned-area", "new-city-gdp-share"]
+    from qingpu_cli.library.compare import DIFFER, compare
+
+    verdict = {row["fact"]: row["verdict"] for row in compare(bundled)}
+    assert summary["disputed"] == [
+        figure["id"] for figure in summary["key_figures"] if verdict.get(figure["id"]) == DIFFER
+    ]
     assert summary["shares"][0]["of"] == "Qingpu District"
 
 

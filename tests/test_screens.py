@@ -89,8 +89,13 @@ def test_a_record_shows_every_field_whole(cli: Cli, record_id: str, columns: str
     described = cli("show", record_id, "--json").json()
     tokens = bare(shown)
     assert f"({record_id})" in shown.split()
+    # A figure's decimals and bound are shown as what they mean: the interval, in words.
+    stands_for = described.get("interval")
+    hidden = ("decimals", "bound") if stands_for else ()
+    if stands_for:
+        assert stands_for in " ".join(shown.split()) and "Decimals" not in tokens
     for field, value in described["record"].items():
-        if field in ("evidence", "inputs", "value", "low", "high"):
+        if field in ("evidence", "inputs", "value", "low", "high", *hidden):
             continue
         for word in bare(visible(person_text(value))):
             assert word in tokens, (field, word)

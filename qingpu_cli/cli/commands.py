@@ -366,7 +366,7 @@ _COMMANDS: tuple[Command, ...] = (
             (),
             ("id", "title", "publisher", "date", "url"),
             "Sources",
-            RECORD_FIELDS["sources"],
+            (*RECORD_FIELDS["sources"], "reports"),
         ),
     ),
     Command(
@@ -463,11 +463,12 @@ _COMMANDS: tuple[Command, ...] = (
             "Statements side by side",
             (
                 *("quantity", "fact", "value", "unit", "as_stated", "low", "high", "period"),
-                *("kind", "bound", "source", "publisher", "date", "verdict"),
+                *("kind", "bound", "source", "publisher", "date", "verdict", "gap", "coarse"),
             ),
             argument="quantity",
             caption="Agree: the intervals the statements' precision allows meet; differ: they do"
-            " not; not comparable: another period or kind; single source: no other statement.",
+            " not; too coarse: they meet only because one is stated to one significant digit;"
+            " not comparable: another period or kind; single source: no other statement.",
         ),
     ),
     Command(
@@ -484,10 +485,12 @@ _COMMANDS: tuple[Command, ...] = (
             "Checks between figures",
             (
                 *("id", "label", "formula", "inputs", "low", "high", "unit", "against"),
-                *("verdict", "note"),
+                *("verdict", "gap", "coarse", "note"),
             ),
             caption="Holds: the figures can be true together; does not hold: they cannot;"
-            " cannot tell: an input is missing or only a bound.",
+            " too coarse: they meet only because one is stated to one significant digit;"
+            " not comparable: of different periods or kinds; cannot tell: an input is missing"
+            " or only a bound.",
         ),
     ),
     Command(

@@ -93,7 +93,8 @@ def audit(call: Call) -> None:
 
     failed = failing(_emit(call))
     if call.values.get("strict") and failed:
-        raise QingpuError(f"{len(failed)} checks do not hold: {', '.join(failed)}")
+        said = "1 check does not hold" if len(failed) == 1 else f"{len(failed)} checks do not hold"
+        raise QingpuError(f"{said}: {', '.join(failed)}")
 
 
 def ratios(call: Call) -> None:

@@ -14,7 +14,20 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from qingpu_cli.library.compare import Interval, interval
+from qingpu_cli.library.agreement import (
+    NOT_COMPARABLE,
+    TOO_COARSE,
+    Interval,
+    coarse_figure,
+    comparable,
+    exact_number,
+    interval,
+    is_coarse,
+    number_words,
+    percent_words,
+    relative_gap,
+    store_version,
+)
 from qingpu_cli.library.ratios import Measured, RatioDefinition, bounded
 
 if TYPE_CHECKING:
@@ -49,8 +62,8 @@ def _identity(values: Sequence[Fraction]) -> Fraction:
 CHECKS: tuple[Check, ...] = (
     Check(
         "land-share-from-english-encyclopedia-area",
-        "The article's 13% land share, against its planned area over the district's area as the"
-        " English encyclopedia gives it",
+        "The article's 13% share of the district's area, against its planned area over the"
+        " district's total area as the English encyclopedia gives it",
         "new-city-planned-area / wikipedia-en-qingpu-area * 100, against new-city-land-share",
         ("new-city-planned-area", "wikipedia-en-qingpu-area"),
         _share,
@@ -60,8 +73,8 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         "land-share-from-german-encyclopedia-area",
-        "The article's 13% land share, against its planned area over the district's area as the"
-        " German encyclopedia gives it",
+        "The article's 13% share of the district's area, against its planned area over the"
+        " district's total area as the German encyclopedia gives it (read through a mirror)",
         "new-city-planned-area / wikipedia-de-qingpu-area * 100, against new-city-land-share",
         ("new-city-planned-area", "wikipedia-de-qingpu-area"),
         _share,
@@ -81,7 +94,7 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         "population-target-2035-against-the-city",
-        "The district's 2035 target of permanent residents, against the city's guideline of"
+        "The New City's 2035 target of permanent residents, against the city's guideline of"
         " around a million for each new city",
         "shio-2021-04-02-residents-2035, against shine-2021-03-02-each-residents-2035",
         ("shio-2021-04-02-residents-2035",),
@@ -103,18 +116,31 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def _measured(fact: Mapping[str, Any]) -> Measured | None:
+def _measured(fact: Mapping[str, Any], version: int) -> Measured | None:
     """The interval a figure allows, as `ratios` takes it; None for an open bound."""
-    span = interval(fact)
+    span = interval(fact, version)
     if span.low is None or span.high is None:
         return None
-    return Measured(Fraction(repr(fact["value"])), span.low, span.high)
+    return Measured(exact_number(fact["value"]), span.low, span.high)
 
 
-def _verdict(computed: Interval, stated: Interval) -> str:
-    """Holds when the figures can all be true together: some value the inputs allow is one the
-    stated figure allows. Roundings that only touch share no value."""
-    return HOLDS if computed.meets(stated) else FAILS
+def _comparable(check: Check, facts: Mapping[str, Mapping[str, Any]]) -> bool:
+    """A check's figures are comparable when they are all of one period, and a figure held
+    directly against another (a check of one input) is of the same kind."""
+    named = [facts[name] for name in (*check.inputs, check.against)]
+    if len({fact.get("period") for fact in named}) > 1:
+        return False
+    return len(check.inputs) > 1 or comparable(named[0], named[-1])
+
+
+def _coarse(
+    check: Check, facts: Mapping[str, Mapping[str, Any]], version: int
+) -> Mapping[str, Any] | None:
+    """The figure of the check stated to a single significant digit, if one is."""
+    for name in (check.against, *check.inputs):
+        if is_coarse(facts[name], version):
+            return facts[name]
+    return None
 
 
 def _citation(fact: Mapping[str, Any], measure: Measured | None) -> Row:
@@ -133,6 +159,7 @@ def audit(store: Store) -> list[Row]:
     """Every check, with its formula, inputs, the exact interval it computes, the figure it is
     held against and its verdict. A check whose inputs the store lacks cannot tell."""
     facts = {fact["id"]: fact for fact in cast("Mapping[str, Any]", store).get("facts", [])}
+    version = store_version(cast("Mapping[str, Any]", store))
     rows: list[Row] = []
     for check in CHECKS:
         missing = [name for name in (*check.inputs, check.against) if name not in facts]
@@ -146,20 +173,22 @@ def audit(store: Store) -> list[Row]:
             "unit": check.unit,
             "against": None,
             "verdict": UNKNOWN,
+            "gap": None,
+            "coarse": None,
             "note": None,
         }
         if missing:
             row["note"] = f"the store has no {', '.join(missing)}"
             rows.append(row)
             continue
-        measures = [_measured(facts[name]) for name in check.inputs]
+        measures = [_measured(facts[name], version) for name in check.inputs]
         row["inputs"] = [
             _citation(facts[name], measure)
             for name, measure in zip(check.inputs, measures, strict=True)
         ]
         target = facts[check.against]
-        stated = interval(target)
-        row["against"] = _citation(target, _measured(target)) | {
+        stated = interval(target, version)
+        row["against"] = _citation(target, _measured(target, version)) | {
             "low": stated.low,
             "high": stated.high,
         }
@@ -177,18 +206,43 @@ def audit(store: Store) -> list[Row]:
             check.unit,
             check.denominators,
         )
-        _, low, high = bounded(definition, known)
+        value, low, high = bounded(definition, known)
         row["low"], row["high"] = low, high
-        if low is not None and high is not None:
-            row["verdict"] = _verdict(Interval(low, high), stated)
+        stated_value = exact_number(target["value"])
+        if value is not None:
+            row["gap"] = relative_gap(value, stated_value)
         named = (*check.inputs, check.against)
         periods = list(dict.fromkeys(facts[name].get("period") for name in named))
         if len(periods) > 1:
             row["note"] = "the figures are of different periods: " + ", ".join(
                 str(period) if period else "none given" for period in periods
             )
+        if not _comparable(check, facts):
+            row["verdict"] = NOT_COMPARABLE
+        elif low is not None and high is not None:
+            meets = Interval(low, high).meets(stated)
+            coarse = _coarse(check, facts, version) if meets else None
+            if coarse is not None and value != stated_value:
+                row["verdict"], row["coarse"] = TOO_COARSE, coarse_figure(coarse, version)
+                row["note"] = _coarse_note(row["coarse"], row["gap"])
+            else:
+                row["verdict"] = HOLDS if meets else FAILS
         rows.append(row)
     return rows
+
+
+def _coarse_note(coarse: Mapping[str, Any], gap: Fraction | None) -> str:
+    """Why a verdict is `too coarse`, in words: the figure, its interval, the gap."""
+    said = f" ({coarse['as_stated']})" if coarse["as_stated"] else ""
+    apart = ""
+    if gap:
+        side = "below" if gap < 0 else "above"
+        apart = f"; the computed value is {percent_words(abs(gap))}% {side} the stated one"
+    return (
+        f"{coarse['fact']}{said} is stated to one significant digit: it allows"
+        f" {number_words(coarse['low'])} up to {number_words(coarse['high'])}, too wide to"
+        f" test the other{apart}"
+    )
 
 
 def failing(rows: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -50,7 +50,7 @@ def cited(store: Store, typed: str) -> Cited:
     `new-city-planned-area`) cites the quantity: every source's statement of it."""
     from qingpu_cli.library import audit, ratios
 
-    sources = {source["id"]: source for source in _records(store, "sources")}
+    sources = {source["id"]: source for source in queries.sources(store)}
     facts = {fact["id"]: fact for fact in _records(store, "facts")}
     quantities: dict[str, list[Mapping[str, Any]]] = {}
     for fact in facts.values():
@@ -87,6 +87,7 @@ def cited(store: Store, typed: str) -> Cited:
         return Cited(found, heading, [c for f in named for c in _backing(f, sources)])
     kind, record = queries.find_record(store, found)
     if kind == "sources":
-        return Cited(found, queries.record_name(record) or found, [Citation(None, record, None)])
+        source = sources.get(found, record)
+        return Cited(found, queries.record_name(record) or found, [Citation(None, source, None)])
     heading = queries.record_name(record) or found
     return Cited(found, heading, _backing(record, sources, statement=False))

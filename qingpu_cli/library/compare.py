@@ -1,19 +1,25 @@
 """Every source's statement of one quantity side by side, and whether the sources agree.
 
-Each statement stands for the interval its precision and bound allow: "91" (whole km²) is from
-90.5 up to 91.5, "about 450,000" (rounded to ten thousands) from 445,000 up to 455,000, "over
-100 billion" from 100 billion up. A rounding interval holds its low end and not its high end,
-so two roundings that only touch (91 and 92) are disjoint. Statements are compared only with
-those of the same period and kind: a target is never held against an actual, nor 2019 against
-an undated figure. Nothing is averaged or dropped.
+Each statement stands for the interval its precision and bound allow, and statements are held
+only against those of the same period and kind, by the rules of `agreement` (which `audit`,
+`show`, the overview and the fact sheet use too). Nothing is averaged or dropped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, cast
 
+from qingpu_cli.library.agreement import (
+    EXACT_IS_A_POINT_FROM,
+    NOT_COMPARABLE,
+    TOO_COARSE,
+    Interval,
+    Judged,
+    interval,
+    judge,
+    store_version,
+)
 from qingpu_cli.library.queries import not_found
 
 if TYPE_CHECKING:
@@ -22,49 +28,10 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 
 #: The verdicts, as `compare` writes them.
-AGREE, DIFFER, NOT_COMPARABLE, SINGLE = "agree", "differ", "not comparable", "single source"
+AGREE, DIFFER, SINGLE = "agree", "differ", "single source"
+VERDICTS = (AGREE, DIFFER, NOT_COMPARABLE, TOO_COARSE, SINGLE)
 
-
-class Interval(NamedTuple):
-    """From low (held) up to high (not held), or one exact value where low equals high; None:
-    no bound that way."""
-
-    low: Fraction | None
-    high: Fraction | None
-
-    def contains(self, point: Fraction) -> bool:
-        if self.low is not None and self.low == self.high:
-            return point == self.low
-        above = self.low is None or self.low <= point
-        return above and (self.high is None or point < self.high)
-
-    def meets(self, other: Interval) -> bool:
-        """Whether the two share a value. Roundings that only touch share none."""
-        for one, two in ((self, other), (other, self)):
-            if one.low is not None and one.low == one.high:
-                return two.contains(one.low)
-        lows = [low for low in (self.low, other.low) if low is not None]
-        highs = [high for high in (self.high, other.high) if high is not None]
-        return not lows or not highs or max(lows) < min(highs)
-
-
-def _exact(value: float) -> Fraction:
-    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-
-
-def interval(fact: Mapping[str, Any]) -> Interval:
-    """What a stated figure allows: its rounding (from its stated decimals), or its bound."""
-    value = _exact(fact["value"])
-    bound = fact.get("bound") or "exact"
-    if bound == "lower":
-        return Interval(value, None)
-    if bound == "upper":
-        return Interval(None, value)
-    decimals = fact["decimals"]
-    if decimals is None:
-        return Interval(value, value)
-    half = Fraction(1, 2) * Fraction(10) ** -decimals
-    return Interval(value - half, value + half)
+__all__ = ["AGREE", "DIFFER", "NOT_COMPARABLE", "SINGLE", "TOO_COARSE", "Interval", "interval"]
 
 
 def _statements(store: Store) -> dict[str, list[Mapping[str, Any]]]:
@@ -76,27 +43,19 @@ def _statements(store: Store) -> dict[str, list[Mapping[str, Any]]]:
     return found
 
 
-def verdicts(statements: Sequence[Mapping[str, Any]]) -> list[str]:
+def judged(
+    statements: Sequence[Mapping[str, Any]], version: int = EXACT_IS_A_POINT_FROM
+) -> list[Judged]:
+    """Each statement's verdict among the statements of its quantity, with its gap and the
+    coarse figure a `too coarse` verdict rests on."""
+    return judge(statements, (AGREE, DIFFER, SINGLE), version)
+
+
+def verdicts(
+    statements: Sequence[Mapping[str, Any]], version: int = EXACT_IS_A_POINT_FROM
+) -> list[str]:
     """Each statement's verdict among the statements of its quantity."""
-    if len(statements) == 1:
-        return [SINGLE]
-    spans = [interval(fact) for fact in statements]
-    found = []
-    for index, fact in enumerate(statements):
-        peers = [
-            spans[other]
-            for other, peer in enumerate(statements)
-            if other != index
-            and peer.get("period") == fact.get("period")
-            and peer.get("kind") == fact.get("kind")
-        ]
-        if not peers:
-            found.append(NOT_COMPARABLE)
-        elif any(spans[index].meets(peer) for peer in peers):
-            found.append(AGREE)
-        else:
-            found.append(DIFFER)
-    return found
+    return [item.verdict for item in judged(statements, version)]
 
 
 def compare(store: Store, quantity: str | None = None) -> list[Row]:
@@ -107,13 +66,14 @@ def compare(store: Store, quantity: str | None = None) -> list[Row]:
     sources = {
         source["id"]: source for source in cast("Mapping[str, Any]", store).get("sources", [])
     }
+    version = store_version(cast("Mapping[str, Any]", store))
     rows: list[Row] = []
     for name, statements in grouped.items():
         if quantity is not None and name != quantity:
             continue
-        for fact, verdict in zip(statements, verdicts(statements), strict=True):
+        for fact, found in zip(statements, judged(statements, version), strict=True):
             source = sources.get(fact["evidence"][0]["source"], {})
-            span = interval(fact)
+            span = found.interval
             rows.append(
                 {
                     "quantity": name,
@@ -129,21 +89,29 @@ def compare(store: Store, quantity: str | None = None) -> list[Row]:
                     "source": source.get("id"),
                     "publisher": source.get("publisher"),
                     "date": source.get("date"),
-                    "verdict": verdict,
+                    "verdict": found.verdict,
+                    "gap": found.gap,
+                    "coarse": found.coarse,
                 }
             )
     return rows
 
 
 def disputed(store: Store, facts: Sequence[str]) -> list[str]:
-    """Which of these facts another source gives otherwise: a figure of the same quantity
-    whose interval does not meet theirs, whatever its period."""
+    """Which of these facts another source gives otherwise: those whose verdict in `compare`
+    is `differ` (a figure of another period or kind is not comparable, so never disputed)."""
+    wanted = set(facts)
     grouped = _statements(store)
-    found = []
-    for fact in cast("Mapping[str, Any]", store).get("facts", []):
-        if fact["id"] not in facts or not fact.get("quantity"):
-            continue
-        others = [other for other in grouped.get(fact["quantity"], []) if other is not fact]
-        if any(not interval(fact).meets(interval(other)) for other in others):
-            found.append(fact["id"])
-    return found
+    version = store_version(cast("Mapping[str, Any]", store))
+    quantities = {
+        fact["quantity"]
+        for fact in cast("Mapping[str, Any]", store).get("facts", [])
+        if fact["id"] in wanted and fact.get("quantity") in grouped
+    }
+    differing = {
+        fact["id"]
+        for name in quantities
+        for fact, verdict in zip(grouped[name], verdicts(grouped[name], version), strict=True)
+        if verdict == DIFFER
+    }
+    return [fact_id for fact_id in dict.fromkeys(facts) if fact_id in differing]

@@ -175,8 +175,34 @@ def records_of(store: Store, kind: str) -> list[Row]:
     return [_own(record, kind) for record in _records(store, kind)]
 
 
+def reported_events(store: Store) -> dict[str, Row]:
+    """For each source that backs a dated event, the first such event: its id, date, how the
+    date is known and the source it is known from (a source with a date of its own). So an
+    undated article is placed by the signing it reports, not called undated."""
+    dated = {source["id"]: source for source in _records(store, "sources") if source.get("date")}
+    found: dict[str, Row] = {}
+    for event in _records(store, "events"):
+        if not event.get("date"):
+            continue
+        cited = source_ids(event)
+        dated_by = next((source for source in cited if source in dated), None)
+        for source in cited:
+            found.setdefault(
+                source,
+                {
+                    "event": event["id"],
+                    "date": event["date"],
+                    "date_basis": event.get("date_basis"),
+                    "dated_by": dated_by,
+                },
+            )
+    return found
+
+
 def sources(store: Store) -> list[Row]:
-    return records_of(store, "sources")
+    """The sources, each with `reports`: the dated event it backs, if any."""
+    reported = reported_events(store)
+    return [row | {"reports": reported.get(row["id"])} for row in records_of(store, "sources")]
 
 
 def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
@@ -280,7 +306,9 @@ def not_found(record_id: str, known: list[str], what: str = "record") -> NotFoun
 
 
 def resolve_id(typed: str, records: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
-    """The id a person means: the id itself, in any case; else the one record whose name or
+    """The id a person means: the id itself, in any case; else the record that had it as a
+    former id (a renamed record keeps its old id for `show` and `cite`); else the one record
+    whose name or
     vetted alias it is (folded as search folds, so `Huawei`, a Chinese name in either script);
     else the one id it starts. Several candidates, or none, is NotFound naming them."""
     ids = [str(record["id"]) for _, record in records]
@@ -290,6 +318,14 @@ def resolve_id(typed: str, records: Sequence[tuple[str, Mapping[str, Any]]]) -> 
     folded = {fold(record_id): record_id for record_id in ids}
     if needle.folded in folded:
         return folded[needle.folded]
+    former = {
+        fold(old): str(record["id"])
+        for _, record in records
+        for old in record.get("former_ids") or ()
+        if isinstance(old, str)
+    }
+    if needle.folded in former:
+        return former[needle.folded]
     named = [
         str(record["id"])
         for _, record in records
@@ -381,6 +417,12 @@ def describe_record(store: Store, typed: str) -> Row:
         from qingpu_cli.library.compare import compare
 
         statements = compare(store, record["quantity"])
+    stands_for = {}
+    if kind == "facts" and record.get("value") is not None:
+        from qingpu_cli.library.agreement import interval_words, store_version
+
+        version = store_version(cast("Mapping[str, Any]", store))
+        stands_for = {"interval": interval_words(record, version)}
     return {
         "kind": kind,
         "id": record_id,
@@ -389,6 +431,7 @@ def describe_record(store: Store, typed: str) -> Row:
         "related": related,
         **({"partner": extra} if extra else {}),
         **({"statements": statements} if statements else {}),
+        **stands_for,
     }
 
 
@@ -437,10 +480,8 @@ def overview(store: Store) -> Row:
             if fact["share_of"] is not None
         ],
         "events": [
-            {
-                key: event[key]
-                for key in ("id", "name", "date", "projects_signed", "projects_signed_jointly")
-            }
+            {key: event[key] for key in ("id", "name", "date", "date_basis", "projects_signed")}
+            | {"projects_signed_jointly": event["projects_signed_jointly"]}
             | {"projects_fact": event["projects_fact"]}
             for event in events(store)
         ],
@@ -461,8 +502,11 @@ def overview(store: Store) -> Row:
             "part_of": names.get(new_city["part_of"]) if new_city["part_of"] else None,
         },
         "sources": [
-            {key: source.get(key) for key in ("id", "title", "publisher", "date", "file")}
-            for source in _records(store, "sources")
+            {
+                key: source.get(key)
+                for key in ("id", "title", "publisher", "date", "file", "reports")
+            }
+            for source in sources(store)
         ],
         "disputed": disputed(store, [fact["id"] for fact in figures]),
     }

@@ -71,7 +71,7 @@ DEFINITIONS: tuple[RatioDefinition, ...] = (
     ),
     RatioDefinition(
         "implied-district-land-area",
-        "Qingpu District's land area implied by the New City's planned area and land share",
+        "Qingpu District's total area implied by the New City's planned area and its share of it",
         f"planned area / (land share / 100) = {PLANNED_AREA} / ({LAND_SHARE} / 100)",
         (PLANNED_AREA, LAND_SHARE),
         lambda v: v[0] / (v[1] / HUNDRED),

@@ -2,7 +2,8 @@
 reference managers.
 
 What a source does not give stays out: no field is filled in, and a source without a date is
-"n.d." in the styles a person reads.
+"n.d." in the styles a person reads, with the date of the event it reports where the store
+knows it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,17 @@ def _who(source: Mapping[str, Any]) -> str:
 
 
 def _when(source: Mapping[str, Any]) -> str:
-    return str(source.get("date") or "n.d.")
+    """The date, else "n.d." with the date of the event the source reports, and how it is
+    known, where the store knows it."""
+    if source.get("date"):
+        return str(source["date"])
+    reports = source.get("reports")
+    if not reports:
+        return "n.d."
+    known = [f"dated by {reports['dated_by']}"] if reports.get("dated_by") else []
+    known += [str(reports["date_basis"])] if reports.get("date_basis") else []
+    how = f", {', '.join(known)}" if known else ""
+    return f"n.d. (reports {reports['event']} of {reports['date']}{how})"
 
 
 def _text_citation(citation: Citation) -> str:

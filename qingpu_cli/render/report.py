@@ -33,6 +33,7 @@ MARKS = {
     "holds": "\u2713",
     "does not hold": "\u2717",
     "cannot tell": "?",
+    "too coarse": "\u2248",
 }
 
 #: The charts' geometry, in SVG units: the width, the bar's left edge, the room for the
@@ -165,6 +166,9 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         "industries": queries.industries(store),
         "sources": sources,
         "disputed": summary.get("disputed", []),
+        "article_reports": next(
+            (source["reports"] for source in sources if source.get("file")), None
+        ),
         "marks": MARKS,
         "number": person_text,
     }

@@ -257,9 +257,14 @@ def write_record(described: Mapping[str, Any], streams: Streams) -> None:
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="cyan", no_wrap=True)
     fields.add_column(overflow="fold")
+    # A figure shows the interval the tool computes with, in words, not its decimals and bound.
+    stands_for = described.get("interval")
+    hidden = ("id", "evidence", "decimals", "bound") if stands_for else ("id", "evidence")
     for field, value in record.items():
-        if field not in ("id", "evidence") and value not in (None, [], ""):
+        if field not in hidden and value not in (None, [], ""):
             fields.add_row(header(field), shown(field, value))
+        if field == "unit" and stands_for:
+            fields.add_row("Stands for", literal(stands_for))
     console.print(fields)
     partner = described.get("partner")
     if partner and partner["agreements"]:
@@ -283,12 +288,19 @@ def write_record(described: Mapping[str, Any], streams: Streams) -> None:
     statements = described.get("statements", [])
     if len(statements) > 1:
         _section(console, f"Every source's statement of {statements[0]['quantity']}")
+        # One print for them all: a quantity may have thousands of statements.
+        every = Text()
         for item in statements:
             when = item["period"] or "no period given"
-            line = Text(f"{person_text(item['value'])} {item['unit']}, {when}, {item['kind']}: ")
-            line.append(item["verdict"], style="bold")
-            line.append(f" ({item['source']}, {item['date'] or 'n.d.'})", style="dim")
-            console.print(Padding(line, (0, 0, 0, 2)))
+            every.append(f"{person_text(item['value'])} {item['unit']}, {when}, {item['kind']}: ")
+            every.append(item["verdict"], style="bold")
+            every.append(f" ({item['source']}, {item['date'] or 'n.d.'})\n", style="dim")
+            if item.get("coarse"):
+                coarse = item["coarse"]
+                said = f"{person_text(coarse['low'])} to {person_text(coarse['high'])}"
+                every.append_text(literal(f"  {coarse['fact']} allows {said}\n", "dim"))
+        every.rstrip()
+        console.print(Padding(every, (0, 0, 0, 2)))
     _write_evidence(console, described["evidence"])
 
 
@@ -400,15 +412,25 @@ def _data_lines(sources: Sequence[Mapping[str, Any]], disputed: Sequence[str]) -
     if held and len(sources) == 1:
         source = held[0]
         who = f"by {source['publisher']}" if source["publisher"] else "publisher not named"
-        lines = [f"Data: one article, {source['date'] or 'undated'}, {who} (qingpu sources)"]
+        lines = [f"Data: one article, {_dated(source)}, {who} (qingpu sources)"]
     else:
-        article = "undated" if held and not held[0]["date"] else "dated"
-        others = f"{len(sources) - len(held)} other sources"
+        article = _dated(held[0]) if held else "none"
+        others = f"{len(sources) - len(held)} more sources"
         span = f", {dates[0]} to {dates[-1]}" if dates else ""
-        lines = [f"Data: the article is {article}; {others}{span}"]
+        lines = [f"Data: article ({article}); {others}{span}"]
     if disputed:
         lines.append(f"Disputed: {', '.join(disputed)} (qingpu compare)")
     return lines
+
+
+def _dated(source: Mapping[str, Any]) -> str:
+    """A source's date, else the date of the event it reports, else "undated"."""
+    if source.get("date"):
+        return str(source["date"])
+    reports = source.get("reports")
+    if not reports:
+        return "undated"
+    return f"signing {reports['date']}"
 
 
 def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: Streams) -> None:
@@ -462,15 +484,14 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
     console.print()
     events = summary["events"]
     if events:
-        counted = {
-            event["projects_fact"]: event["projects_signed"] or event["projects_signed_jointly"]
+        # Each occasion's count on its own: counts of different occasions are never added.
+        counts = [
+            f"{event['projects_signed'] or event['projects_signed_jointly']} projects"
+            f" {event['date'] or '(no date)'}"
             for event in events
-            if event["projects_fact"]
-        }
-        signed = sum(value for value in counted.values() if value is not None)
-        jointly = sum(1 for event in events if event["projects_signed_jointly"] is not None)
-        across = f" ({jointly} events counted together)" if jointly else ""
-        text = f"{len(events)} signing events; {signed} projects signed{across}"
+            if event["projects_signed"] or event["projects_signed_jointly"]
+        ]
+        text = f"{len(events)} signing events" + (f": {', '.join(counts)}" if counts else "")
         say_line(_summary_line("Events", text))
     partners = summary["partners"]
     if partners:

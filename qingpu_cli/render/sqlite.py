@@ -4,8 +4,9 @@ One table for each kind of record, keyed on `id`, whose columns and their types 
 models (text, integers, reals; a list or an object is JSON text, which SQLite's JSON functions
 read); an `evidence` table with a row for each citation, its foreign keys on the record and
 on the source; a `records` table naming every id and its kind (the target of the evidence's
-record key); a `meta` table with the schema version; and a view `fact_sources` that gives each
-fact with its sources' publisher and date.
+record key); a `meta` table with the schema version; a view `fact_sources` that gives each
+fact with its sources' publisher and date; and the verdicts of `compare` (`statements`) and of
+`audit` (`checks`), decided by the same rules as every other command.
 
 The database is built in a temporary file beside the target and renamed into place, so a
 failure leaves no half-written file, and a file that is not a SQLite database is never
@@ -95,6 +96,15 @@ def _schema(tables: Mapping[str, list[Column]]) -> Iterator[str]:
         " position INTEGER NOT NULL, PRIMARY KEY (record, position))"
     )
     yield "CREATE INDEX evidence_source ON evidence(source)"
+    yield (
+        "CREATE TABLE statements (fact TEXT PRIMARY KEY REFERENCES facts(id), quantity TEXT"
+        " NOT NULL, low REAL, high REAL, verdict TEXT NOT NULL, gap REAL, coarse_fact TEXT"
+        " REFERENCES facts(id))"
+    )
+    yield (
+        "CREATE TABLE checks (id TEXT PRIMARY KEY, label TEXT NOT NULL, low REAL, high REAL,"
+        " verdict TEXT NOT NULL, gap REAL, coarse_fact TEXT REFERENCES facts(id), note TEXT)"
+    )
     yield (
         "CREATE VIEW fact_sources AS SELECT facts.id AS fact, facts.statement, facts.value,"
         " facts.unit, facts.period, sources.id AS source, sources.publisher, sources.date,"
@@ -205,9 +215,39 @@ def _write(
         ]
         connection.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?)", evidence)
         counts["evidence"] = len(evidence)
+        counts.update(_write_verdicts(connection, store))
         connection.commit()
     except sqlite3.Error as error:
         raise QingpuError(f"cannot write the database: {error}") from None
     finally:
         connection.close()
     return counts
+
+
+def _real(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _write_verdicts(connection: sqlite3.Connection, store: Mapping[str, Any]) -> dict[str, int]:
+    """The verdicts of `compare` and `audit`, as those commands give them."""
+    from qingpu_cli.library.audit import audit
+    from qingpu_cli.library.compare import compare
+
+    typed = cast("Store", store)
+    statements = [
+        (
+            *(row["fact"], row["quantity"], _real(row["low"]), _real(row["high"])),
+            *(row["verdict"], _real(row["gap"]), (row["coarse"] or {}).get("fact")),
+        )
+        for row in compare(typed)
+    ]
+    connection.executemany("INSERT INTO statements VALUES (?, ?, ?, ?, ?, ?, ?)", statements)
+    checks = [
+        (
+            *(row["id"], row["label"], _real(row["low"]), _real(row["high"]), row["verdict"]),
+            *(_real(row["gap"]), (row["coarse"] or {}).get("fact"), row["note"]),
+        )
+        for row in audit(typed)
+    ]
+    connection.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", checks)
+    return {"statements": len(statements), "checks": len(checks)}

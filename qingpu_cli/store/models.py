@@ -167,6 +167,10 @@ class Partner(TypedDict):
     aliases: list[Text]
     sector: Sector
     evidence: Evidences
+    former_ids: NotRequired[list[Id]]
+    """Ids it had before it was renamed: `show` and `cite` still find it by them."""
+    note: NotRequired[Text | None]
+    """A plain-words remark, such as whose rendering of the name an alias is."""
 
 
 @with_config(_RECORD_CONFIG)
@@ -187,6 +191,10 @@ class Event(TypedDict):
     aliases: list[Text]
     date: Text | None
     evidence: Evidences
+    date_basis: NotRequired[DateBasis | None]
+    """How the date is known (from version 3); null: not said, or no date."""
+    former_ids: NotRequired[list[Id]]
+    """Ids it had before (two records merged into one): `show` and `cite` still find it."""
 
 
 @with_config(_RECORD_CONFIG)
@@ -224,7 +232,7 @@ class Industry(TypedDict):
 
 @with_config(_RECORD_CONFIG)
 class Store(TypedDict):
-    schema_version: Literal[1, 2]
+    schema_version: Literal[1, 2, 3]
     sources: list[Source]
     places: list[Place]
     initiatives: list[Initiative]
@@ -321,6 +329,29 @@ def _citation_problem(item: dict[str, Any], source: str, held: set[str]) -> str 
     return None
 
 
+def _former_id_problems(
+    lists: list[tuple[str, list[Any]]], placed: dict[str, tuple[str, int]]
+) -> list[Problem]:
+    """A former id names one record only: no record has it as its id, and no other had it."""
+    problems: list[Problem] = []
+    former: dict[str, str] = {}
+    for kind in ("partners", "events"):
+        items = dict(lists).get(kind, [])
+        for index, record in enumerate(items):
+            ids = record.get("former_ids") if type(record) is dict else None
+            for number, old in enumerate(ids if type(ids) is list else ()):
+                if type(old) is not str:
+                    continue
+                where = f"{kind}[{index}].former_ids[{number}]"
+                if old in placed:
+                    problems.append((where, f"{old!r} is the id of a record"))
+                elif old in former:
+                    problems.append((where, f"{old!r} is a former id of {former[old]!r} too"))
+                else:
+                    former[old] = str(record.get("id"))
+    return problems
+
+
 def store_problems(data: object) -> list[Problem]:
     """Invariants across records: unique ids, known sources, references that resolve.
 
@@ -349,6 +380,7 @@ def store_problems(data: object) -> list[Problem]:
             if kind == "sources" and record.get("file"):
                 held.add(record_id)
 
+    problems.extend(_former_id_problems(lists, placed))
     kind_of = {record_id: kind for record_id, (kind, _) in placed.items()}
 
     def unresolved(target: str, allowed: tuple[str, ...] | None) -> str | None:

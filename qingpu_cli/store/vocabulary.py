@@ -14,12 +14,18 @@ Unit = Literal["km2", "percent", "count", "CNY", "CNY per km2"]
 PlaceKind = Literal["city", "district", "new city", "region", "group of new cities"]
 #: Whether a figure is what was, what is aimed at, or what is planned.
 FactKind = Literal["actual", "target", "plan"]
-#: How a figure is stated: as it is, rounded ("about"), or as a bound ("over", "under").
+#: How a figure is stated: exact (the value itself: a count of listed things, a figure shown to
+#: the unit), rounded at its last stated digit, or as a bound ("over", "under": the number
+#: itself excluded). The README's precision rules say which a figure is.
 Bound = Literal["exact", "rounded", "lower", "upper"]
 #: What a citation is: a verbatim quote of a text the project holds, or a reference to a source
 #: whose text is not held (its facts stated in the project's own words).
 EvidenceKind = Literal["quote", "citation"]
-DateBasis = Literal["shown on the page", "read from the address"]
+#: How a date is known: from the page, from its address, or (an event's day printed without a
+#: year) the day from the text and the year from the address.
+DateBasis = Literal[
+    "shown on the page", "read from the address", "day from the text, year from the address"
+]
 InitiativeKind = Literal["hub", "strategic task"]
 Relation = Literal["builds", "serves"]
 ScaleStatus = Literal["current", "target"]
@@ -104,9 +110,9 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
         *("aliases", "related", "evidence", "quantity", "measure", "period", "kind", "bound"),
         *("as_stated", "note"),
     ),
-    "partners": ("id", "name", "aliases", "sector", "evidence"),
+    "partners": ("id", "name", "aliases", "sector", "evidence", "former_ids", "note"),
     "agreements": ("id", "kind", "parties", "counterpart", "launched", "aliases", "evidence"),
-    "events": ("id", "name", "aliases", "date", "evidence"),
+    "events": ("id", "name", "aliases", "date", "evidence", "date_basis", "former_ids"),
     "plans": ("id", "name", "aliases", "year", "subject", "evidence"),
     "industries": (
         *("id", "name", "aliases", "role", "owner", "plan", "scale", "based_on"),
