@@ -346,7 +346,7 @@ def test_overview_cuts_no_share_label(cli: Cli, columns: str) -> None:
 def test_validate_the_active_and_a_named_store(
     cli: Cli, bundled: dict[str, Any], write_store: Callable[[object], Path]
 ) -> None:
-    assert cli("validate").stdout == f"valid: {bundled_records()} records (schema version 2)\n"
+    assert cli("validate").stdout == f"valid: {bundled_records()} records (schema version 3)\n"
     bundled["facts"][0]["value"] = -5
     bundled["partners"][0]["sector"] = "church"
     result = cli("validate", str(write_store(bundled)))
@@ -364,7 +364,7 @@ def test_validate_finds_its_store_as_data_does(cli: Cli, bundled: dict[str, Any]
     result = cli("validate", "-", input=json.dumps(bundled))
     assert (result.status, result.stdout) == (
         0,
-        f"valid: {bundled_records()} records (schema version 2)\n",
+        f"valid: {bundled_records()} records (schema version 3)\n",
     )
 
 
@@ -396,7 +396,7 @@ def test_misuse_is_a_one_line_usage_error(cli: Cli, args: tuple[str, ...]) -> No
     ("words", "current", "offered"),
     [
         ("qingpu partners --sector t", "3", ["telecom", "technology"]),
-        ("qingpu show hua", "2", ["huawei"]),
+        ("qingpu show hua", "2", ["huawei-lianqiu-lake-rd-centre", "huawei"]),
     ],
     ids=["sectors", "ids"],
 )

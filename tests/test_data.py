@@ -16,6 +16,7 @@ from qingpu_cli.store.models import MAX_QUOTE_LENGTH, RECORD_KINDS
 ARTICLE = SOURCES / "qingpu-new-city-signing.txt"
 GLOSSARY = SOURCES / "glossary-zh.tsv"
 OTHER_GLOSSARY = SOURCES / "glossary-zh-other-sources.tsv"
+RELEASE_3_GLOSSARY = SOURCES / "glossary-zh-r3.tsv"
 OTHER_SOURCES = SOURCES / "other-sources.tsv"
 OTHER_FACTS = SOURCES / "other-facts.tsv"
 #: Outside CI a checkout without `../shared` beside it skips the checks against the article; in
@@ -85,7 +86,7 @@ def test_every_source_of_the_list_is_in_the_store_as_listed(bundled: dict[str, A
     assert OTHER_SOURCES.exists(), f"{OTHER_SOURCES} is missing"
     stored = {source["id"]: source for source in bundled["sources"]}
     listed = tsv(OTHER_SOURCES)
-    assert set(stored) == {row["id"] for row in listed}
+    assert {row["id"] for row in listed} <= set(stored)
     for row in listed:
         source = stored[row["id"]]
         assert source["url"] == row["url"], row["id"]
@@ -101,8 +102,10 @@ def test_every_source_of_the_list_is_in_the_store_as_listed(bundled: dict[str, A
 @needs_sources
 def test_every_line_of_the_facts_list_is_a_fact_of_its_source(bundled: dict[str, Any]) -> None:
     assert OTHER_FACTS.exists(), f"{OTHER_FACTS} is missing"
-    stored = [fact for fact in bundled["facts"] if fact["evidence"][0]["kind"] == "citation"]
     listed = tsv(OTHER_FACTS)
+    of_the_list = {row["source"] for row in listed}
+    stored = [fact for fact in bundled["facts"] if fact["evidence"][0]["source"] in of_the_list]
+    stored = [fact for fact in stored if fact["evidence"][0]["kind"] == "citation"]
     assert len(stored) == len(listed)
     for row, fact in zip(listed, stored, strict=True):
         assert fact["evidence"][0]["source"] == row["source"], fact["id"]
@@ -131,17 +134,26 @@ def test_every_record_but_a_source_has_evidence(bundled: dict[str, Any]) -> None
 def test_chinese_names_are_only_the_vetted_ones(bundled: dict[str, Any]) -> None:
     """Every Chinese string is a vetted name, and every vetted name of both glossaries whose
     entity the store holds is there, so that a search in Chinese finds it. A source's own
-    title is its title, not a name, and is not held to the glossary."""
+    title, publisher and byline are how it names itself, not names of ours, and are not held
+    to the glossary. (The names of a later glossary are checked record by record, in the test
+    of that release.)"""
     assert GLOSSARY.exists(), f"{GLOSSARY} is missing: in CI the shared folder must be beside"
     vetted = {
         row["chinese"]: row["english"] for path in (GLOSSARY, OTHER_GLOSSARY) for row in tsv(path)
     }
-    titles = {source["title"] for source in bundled["sources"]}
-    used = {text for text in strings(bundled) if CJK.search(text) and text not in titles}
-    assert used <= set(vetted), used - set(vetted)
+    later = {row["chinese"] for row in tsv(RELEASE_3_GLOSSARY)}
+    own = {
+        source.get(field)
+        for source in bundled["sources"]
+        for field in ("title", "publisher", "author")
+    }
+    own |= {fact.get("as_stated") for fact in bundled["facts"]}  # a figure as its source writes it
+    every = {text for text in strings(bundled) if CJK.search(text)}
+    used = every - own
+    assert used <= set(vetted) | later, used - set(vetted) - later
     english = " ".join(strings(bundled))
     held = {zh for zh, en in vetted.items() if en.split(" (")[0] in english}
-    assert held - used == set(), f"vetted names of entities in the store, not used: {held - used}"
+    assert held - every == set(), f"vetted names of entities in the store, not used: {held - every}"
     assert len(used) >= 27
 
 

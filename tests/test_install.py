@@ -44,7 +44,7 @@ def test_an_installed_copy_runs_from_any_directory(wheel: Path, tmp_path: Path) 
     store = json.loads(BUNDLED.read_text(encoding="utf-8"))
     records = sum(len(value) for value in store.values() if isinstance(value, list))
     for args, expected in (
-        (["validate"], f"valid: {records} records (schema version 2)\n"),
+        (["validate"], f"valid: {records} records (schema version 3)\n"),
         (["schema"], '"$defs"'),
         (["cite", "new-city-land-share"], "accounting for 13% of Qingpu's land area"),
         (["--data", str(BUNDLED), "cite", "huawei", "--style", "bibtex"], "@online{"),

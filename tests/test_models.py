@@ -179,7 +179,7 @@ def test_every_problem_is_reported_at_once(bundled: dict[str, Any]) -> None:
 
 def test_missing_list_and_wrong_schema_version(bundled: dict[str, Any]) -> None:
     del bundled["events"]
-    bundled["schema_version"] = 3
+    bundled["schema_version"] = 4
     found = locations(bundled)
     assert found[:2] == ["schema_version", "events"]
     assert found[2:4] == ["facts[4].related[0]", "facts[4].related[1]"]

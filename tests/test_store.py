@@ -42,7 +42,7 @@ def test_environment_variable_selects_the_store(
     bundled["facts"] = [
         fact
         for fact in bundled["facts"]
-        if not {"huawei", "fudan-university"} & set(fact["related"])
+        if not {"huawei", "fudan-university"} & {fact["subject"], *fact["related"]}
     ]
     path = write_store(bundled)
     result = cli("partners", "--json", env={"QINGPU_DATA": str(path)})
@@ -225,7 +225,7 @@ def test_a_damaged_cache_falls_back_to_full_validation(
 def test_an_unwritable_cache_still_answers(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
-    assert load_store(StoreLocation(None), blocker / "cache")["schema_version"] == 2
+    assert load_store(StoreLocation(None), blocker / "cache")["schema_version"] == 3
 
 
 def test_cached_and_uncached_runs_answer_the_same(cli: Callable[..., Run], tmp_path: Path) -> None:

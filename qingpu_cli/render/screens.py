@@ -79,7 +79,10 @@ def _highlighted(value: object, needle: Needle | None) -> Text:
 
 
 def _longest_word(text: str) -> int:
-    return max((len(word) for word in text.split()), default=0)
+    """In terminal columns: a Chinese character takes two."""
+    from rich.cells import cell_len
+
+    return max((cell_len(word) for word in text.split()), default=0)
 
 
 #: Prose narrower than this reads as a column of fragments: the record view reads better.
