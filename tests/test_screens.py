@@ -60,7 +60,8 @@ def test_a_listing_loses_no_character_and_splits_no_id(
     joined = "".join(shown.split())
     for row in rows:
         key = row[listing.columns[0]]  # the id, or what stands for it (compare: the quantity)
-        assert key in tokens, f"{key} is split or missing at {columns} columns"
+        if key is not None:  # a timeline's undated things come last, with no date to show
+            assert key in tokens, f"{key} is split or missing at {columns} columns"
         for column in listing.columns:
             for word in words_of(row.get(column)):
                 if CJK.search(word):

@@ -29,6 +29,7 @@ from qingpu_cli.store.reader import (
 )
 from qingpu_cli.store.vocabulary import (
     CitationStyle,
+    CityMeasure,
     ColorChoice,
     FactKind,
     Format,
@@ -421,6 +422,9 @@ def compare(
             show_default=False,
         ),
     ] = None,
+    chart: Annotated[
+        bool, typer.Option("--chart", help="The quantity's values over time, one axis a unit.")
+    ] = False,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     fields: FieldsOption = None,
@@ -430,7 +434,71 @@ def compare(
 ) -> None:
     """Each source's figure for a quantity, side by side, judged."""
     options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
-    _emit(ctx, "compare", {"quantity": quantity}, options)
+    if not chart:
+        _emit(ctx, "compare", {"quantity": quantity}, options)
+        return
+    if quantity is None or options != OutputOptions():
+        raise UsageError(
+            "--chart draws one QUANTITY; it does not combine with --format, --json, --fields,"
+            " --limit, --sort or --no-header"
+        )
+    from qingpu_cli.render.screens import write_series_chart
+
+    write_series_chart(LISTINGS["compare"].query(_active_store(ctx), quantity), _streams(ctx))
+
+
+@app.command(epilog=_example("cities"))
+def cities(
+    ctx: typer.Context,
+    measure: Annotated[
+        CityMeasure | None,
+        typer.Option(case_sensitive=False, help=_help("cities", "--measure")),
+    ] = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
+) -> None:
+    """The five new cities side by side, one row a city and measure."""
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    _emit(ctx, "cities", {"measure": measure}, options)
+
+
+@app.command(epilog=_example("timeline"))
+def timeline(
+    ctx: typer.Context,
+    from_year: Annotated[
+        str | None,
+        typer.Option(
+            "--from", metavar="YEAR", parser=non_empty_text, help=_help("timeline", "--from")
+        ),
+    ] = None,
+    to_year: Annotated[
+        str | None,
+        typer.Option("--to", metavar="YEAR", parser=non_empty_text, help=_help("timeline", "--to")),
+    ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ID",
+            parser=non_empty_text,
+            help=_help("timeline", "--subject"),
+            autocompletion=_complete_ids,
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    fields: FieldsOption = None,
+    limit: LimitOption = None,
+    sort: SortOption = None,
+    no_header: NoHeaderOption = False,
+) -> None:
+    """Every dated thing in order, each with its source."""
+    arguments = {"from_year": from_year, "to_year": to_year, "subject": subject}
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    _emit(ctx, "timeline", arguments, options)
 
 
 @app.command(epilog=_example("audit"))

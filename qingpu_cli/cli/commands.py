@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qingpu_cli.errors import UsageError
 from qingpu_cli.library import queries
-from qingpu_cli.store.vocabulary import FACT_KINDS, FORMATS, RECORD_FIELDS, ROLES, SECTORS, TOPICS
+from qingpu_cli.store.vocabulary import (
+    CITY_MEASURES,
+    FACT_KINDS,
+    FORMATS,
+    RECORD_FIELDS,
+    ROLES,
+    SECTORS,
+    TOPICS,
+)
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
@@ -35,10 +43,12 @@ class Filter(NamedTuple):
     choices: tuple[str, ...] | None = None
     """The values it takes, in any case; None: any text that is not blank."""
     metavar: str | None = None
+    name: str | None = None
+    """The keyword the query takes it by, where the option's own word is Python's (`--from`)."""
 
     @property
     def keyword(self) -> str:
-        return self.option.removeprefix("--").replace("-", "_")
+        return self.name or self.option.removeprefix("--").replace("-", "_")
 
     def accept(self, value: str) -> str:
         """The value as every front end takes it: one of the choices in any case, given back as
@@ -106,7 +116,25 @@ def _search(store: Store, text: str) -> list[Row]:
 def _compare(store: Store, quantity: str | None = None) -> list[Row]:
     from qingpu_cli.library import compare
 
-    return compare.compare(store, quantity)
+    rows = compare.compare(store, quantity)
+    return rows if quantity is None else compare.series(rows)
+
+
+def _cities(store: Store, measure: str | None = None) -> list[Row]:
+    from qingpu_cli.library import cities
+
+    return cities.cities(store, measure)
+
+
+def _timeline(
+    store: Store,
+    from_year: str | None = None,
+    to_year: str | None = None,
+    subject: str | None = None,
+) -> list[Row]:
+    from qingpu_cli.library import timeline
+
+    return timeline.timeline(store, from_year, to_year, subject)
 
 
 def _audit(store: Store) -> list[Row]:
@@ -264,8 +292,40 @@ LISTINGS: dict[str, Listing] = {
                 *("kind", "bound", "source", "publisher", "date", "verdict"),
             ),
             argument="quantity",
+            app_only=("--chart",),
             caption="Agree: the intervals the statements' precision allows meet; differ: they do"
             " not; not comparable: another period or kind; single source: no other statement.",
+        ),
+        Listing(
+            "cities",
+            _cities,
+            (Filter("--measure", "Only this measure.", CITY_MEASURES),),
+            ("city", "measure", "figures"),
+            "The five new cities side by side",
+            ("city", "city_name", "measure", "measure_name", "subject", "statements", "figures"),
+            caption="Each figure with its period, source and compare's verdict; not given: no"
+            " source states it. A district's GDP is its own measure, never the city's.",
+        ),
+        Listing(
+            "timeline",
+            _timeline,
+            (
+                Filter(
+                    "--from", "Only things of this year or later.", metavar="YEAR", name="from_year"
+                ),
+                Filter(
+                    "--to", "Only things of this year or earlier.", metavar="YEAR", name="to_year"
+                ),
+                Filter("--subject", "Only things about this record id.", metavar="ID"),
+            ),
+            ("when", "period", "what", "source"),
+            "Timeline",
+            (
+                *("when", "period", "record_kind", "record", "subject", "kind", "what"),
+                *("value", "unit", "as_stated", "source", "publisher", "source_date"),
+            ),
+            caption="In order of the first day each period is known to start on (its `when`);"
+            " things with no year to place them by come last (not with --from or --to).",
         ),
         Listing(
             "audit",
@@ -324,6 +384,8 @@ EXAMPLES: tuple[Example, ...] = (
     Example("qingpu initiatives", "hubs and strategic tasks"),
     Example("qingpu compare new-city-planned-area", "each source's figure, agreeing or not"),
     Example("qingpu audit", "does the sources' arithmetic hold?"),
+    Example("qingpu cities --measure planned-area", "the five new cities side by side"),
+    Example("qingpu timeline --from 2021", "every dated thing, in order"),
     Example("qingpu cite new-city-gdp-share", "a citation to paste"),
     Example("qingpu export --sqlite qingpu.db", "the store as SQLite"),
     Example("qingpu report --html sheet.html", "a page to share"),
