@@ -11,7 +11,13 @@ import pytest
 
 from conftest import Run, run_cli
 from qingpu_cli.library.agreement import NOT_COMPARABLE, TOO_COARSE
-from qingpu_cli.library.audit import FAILS, HOLDS, UNKNOWN, audit, failing
+from qingpu_cli.library.audit import CHECKS, FAILS, HOLDS, UNKNOWN, audit, failing
+
+
+def _named(row: dict[str, Any]) -> list[str]:
+    """The facts a check takes, and the one it is held against, other than the article's."""
+    named = [item["fact"] for item in (*row["inputs"], row["against"])]
+    return [name for name in named if not name.startswith("new-city-")]
 
 
 def verdicts(store: dict[str, Any]) -> dict[str, str]:
@@ -24,6 +30,15 @@ def test_the_bundled_sources_audited(bundled: dict[str, Any]) -> None:
         "land-share-from-german-encyclopedia-area": FAILS,
         "gdp-share-against-2019": NOT_COMPARABLE,
         "population-target-2035-against-the-city": TOO_COARSE,
+        "land-share-from-chinese-encyclopedia-total-area": HOLDS,
+        "land-share-from-chinese-encyclopedia-land-area": FAILS,
+        "land-share-from-japanese-encyclopedia-area": HOLDS,
+        "land-share-from-german-encyclopedia-2018-area": FAILS,
+        "district-land-and-water-against-total": FAILS,
+        "jiading-area-159-5-against-about-160": HOLDS,
+        "jiading-area-159-5-against-160-after-enlargement": HOLDS,
+        "jiading-area-main-urban-area-2013-against-2021": NOT_COMPARABLE,
+        "jiading-area-three-clusters-2013-against-2021": NOT_COMPARABLE,
         "gdp-2019-against-share-and-district-gdp": UNKNOWN,
     }
 
@@ -31,7 +46,9 @@ def test_the_bundled_sources_audited(bundled: dict[str, Any]) -> None:
 def test_a_check_gives_its_formula_inputs_sources_and_exact_interval(
     bundled: dict[str, Any],
 ) -> None:
-    (row,) = [row for row in audit(bundled) if row["id"].startswith("land-share-from-german")]
+    (row,) = [
+        row for row in audit(bundled) if row["id"] == "land-share-from-german-encyclopedia-area"
+    ]
     assert [item["source"] for item in row["inputs"]] == [
         "qingpu-new-city-signing",
         "wikipedia-de-qingpu",
@@ -63,7 +80,9 @@ def test_a_bound_or_a_missing_input_cannot_tell(bundled: dict[str, Any]) -> None
     fact(store, "shio-2021-04-02-residents-2035")["bound"] = "lower"
     assert verdicts(store)["population-target-2035-against-the-city"] == UNKNOWN
     store["facts"] = [item for item in store["facts"] if item["id"] != "wikipedia-de-qingpu-area"]
-    (row,) = [row for row in audit(store) if row["id"].startswith("land-share-from-german")]
+    (row,) = [
+        row for row in audit(store) if row["id"] == "land-share-from-german-encyclopedia-area"
+    ]
     assert (row["verdict"], row["note"]) == (UNKNOWN, "the store has no wikipedia-de-qingpu-area")
 
 
@@ -71,12 +90,16 @@ def test_audit_exits_0_whatever_it_finds_and_1_with_strict(
     bundled: dict[str, Any], write_store: Callable[[object], Path]
 ) -> None:
     found: Run = run_cli("audit", "--json")
-    assert found.status == 0 and len(found.json()) == 5
+    assert found.status == 0 and len(found.json()) == len(CHECKS)
     strict = run_cli("audit", "--strict")
     assert strict.status == 1
     count = len(failing(audit(bundled)))
     said = "1 check does not hold" if count == 1 else f"{count} checks do not hold"
     assert count and strict.stderr.startswith(f"qingpu: {said}: ")
+    failed = [row for row in found.json() if row["verdict"] == FAILS]
+    fixed = ("land-share-from-german-encyclopedia-area", "gdp-share-against-2019")
+    others = {name for row in failed if row["id"] not in fixed for name in _named(row)}
+    bundled["facts"] = [item for item in bundled["facts"] if item["id"] not in others]
     for item in bundled["facts"]:
         if item["id"] == "wikipedia-de-qingpu-area":
             item["value"] = 675.1

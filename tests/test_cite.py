@@ -94,6 +94,7 @@ def test_a_quantity_cites_every_sources_statement_and_a_ratio_its_inputs() -> No
         "shio-2021-04-02",
         "shine-2021-05-28",
         "shine-2021-11-04",
+        "shine-2021-07-26",
     ]
     ratio = run_cli("cite", "gdp-share-per-land-share").stdout
     assert ratio.startswith("GDP share per land share") and "new-city-gdp-share" in ratio

@@ -402,7 +402,7 @@ def test_misuse_is_a_one_line_usage_error(cli: Cli, args: tuple[str, ...]) -> No
     ("words", "current", "offered"),
     [
         ("qingpu partners --sector t", "3", ["telecom", "technology"]),
-        ("qingpu show hua", "2", ["huawei"]),
+        ("qingpu show hua", "2", ["huawei-lianqiu-lake-rd-centre", "huawei"]),
     ],
     ids=["sectors", "ids"],
 )

@@ -8,6 +8,7 @@ import pytest
 
 from qingpu_cli.errors import NotFound
 from qingpu_cli.library import queries
+from qingpu_cli.library.folding import Needle
 
 
 def ids(rows: list[dict[str, Any]]) -> list[str]:
@@ -96,7 +97,7 @@ def test_search_finds_names_aliases_and_quotes(
 ) -> None:
     hits = queries.search(bundled, text)
     assert (kind, record_id) in {(hit["kind"], hit["id"]) for hit in hits}
-    assert all(text.casefold() in hit["text"].casefold() for hit in hits)
+    assert all(Needle(text).found_in(hit["text"]) for hit in hits)
     assert len({hit["id"] for hit in hits}) == len(hits), "one row a record"
 
 
@@ -107,7 +108,7 @@ def test_search_skips_references_to_other_records(bundled: dict[str, Any]) -> No
 
 
 def test_search_names_the_field_a_person_knows_in_words(bundled: dict[str, Any]) -> None:
-    (hit,) = queries.search(bundled, "\u534e\u4e3a")
+    (hit,) = [row for row in queries.search(bundled, "\u534e\u4e3a") if row["kind"] == "partner"]
     assert (hit["kind"], hit["name"], hit["field"], hit["matched"]) == (
         "partner",
         "Huawei",

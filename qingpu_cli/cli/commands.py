@@ -23,6 +23,7 @@ from qingpu_cli.errors import UsageError
 from qingpu_cli.library import queries
 from qingpu_cli.store.vocabulary import (
     CITATION_STYLES,
+    CITY_MEASURES,
     COLOR_CHOICES,
     FACT_KINDS,
     FORMATS,
@@ -250,7 +251,25 @@ def _search(store: Store, text: str) -> list[Row]:
 def _compare(store: Store, quantity: str | None = None) -> list[Row]:
     from qingpu_cli.library import compare
 
-    return compare.compare(store, quantity)
+    rows = compare.compare(store, quantity)
+    return rows if quantity is None else compare.series(rows)
+
+
+def _cities(store: Store, measure: str | None = None) -> list[Row]:
+    from qingpu_cli.library import cities
+
+    return cities.cities(store, measure)
+
+
+def _timeline(
+    store: Store,
+    from_year: str | None = None,
+    to_year: str | None = None,
+    subject: str | None = None,
+) -> list[Row]:
+    from qingpu_cli.library import timeline
+
+    return timeline.timeline(store, from_year, to_year, subject)
 
 
 def _audit(store: Store) -> list[Row]:
@@ -456,6 +475,9 @@ _COMMANDS: tuple[Command, ...] = (
                 blank=True,
             ),
         ),
+        options=(
+            Option("--chart", "The quantity's values over time, one axis a unit.", takes=FLAG),
+        ),
         listing=Listing(
             _compare,
             (),
@@ -491,6 +513,47 @@ _COMMANDS: tuple[Command, ...] = (
             " too coarse: they meet only because one is stated to one significant digit;"
             " not comparable: of different periods or kinds; cannot tell: an input is missing"
             " or only a bound.",
+        ),
+    ),
+    Command(
+        "cities",
+        "The five new cities side by side, one row a city and measure.",
+        Example("qingpu cities --measure planned-area", "the five new cities side by side"),
+        listing=Listing(
+            _cities,
+            (Option("--measure", "Only this measure.", CITY_MEASURES),),
+            ("city", "measure", "figures"),
+            "The five new cities side by side",
+            ("city", "city_name", "measure", "measure_name", "subject", "statements", "figures"),
+            caption="Each figure with its period, source and compare's verdict; not given: no"
+            " source states it. A district's GDP is its own measure, never the city's.",
+        ),
+    ),
+    Command(
+        "timeline",
+        "Every dated thing in order, each with its source.",
+        Example("qingpu timeline --from 2021", "every dated thing, in order"),
+        listing=Listing(
+            _timeline,
+            (
+                Option(
+                    "--from", "Only things of this year or later.", metavar="YEAR", name="from_year"
+                ),
+                Option(
+                    "--to", "Only things of this year or earlier.", metavar="YEAR", name="to_year"
+                ),
+                Option(
+                    "--subject", "Only things about this record id.", metavar="ID", complete="ids"
+                ),
+            ),
+            ("when", "period", "what", "source"),
+            "Timeline",
+            (
+                *("when", "period", "record_kind", "record", "subject", "kind", "what"),
+                *("value", "unit", "as_stated", "source", "publisher", "source_date"),
+            ),
+            caption="In order of the first day each period is known to start on (its `when`);"
+            " things with no year to place them by come last (not with --from or --to).",
         ),
     ),
     Command(

@@ -117,6 +117,21 @@ def ratios(call: Call) -> None:
     write_ratio_chart(derived.ratio_rows(store, source), queries.share_labels(store), call.streams)
 
 
+def compare(call: Call) -> None:
+    if not call.values.get("chart"):
+        _emit(call)
+        return
+    quantity = call.values.get("quantity")
+    if not quantity or call.output() != OutputOptions():
+        raise UsageError(
+            "--chart draws one QUANTITY; it does not combine with --format, --json, --fields,"
+            " --limit, --sort or --no-header"
+        )
+    from qingpu_cli.render.screens import write_series_chart
+
+    write_series_chart(LISTINGS["compare"].query(call.session.store(), quantity), call.streams)
+
+
 def overview(call: Call) -> None:
     from qingpu_cli.render.output import write_overview
 
@@ -194,6 +209,7 @@ HANDLERS: dict[str, Callable[[Call], None]] = {
     "search": search,
     "audit": audit,
     "ratios": ratios,
+    "compare": compare,
     "overview": overview,
     "show": show,
     "cite": cite,

@@ -132,6 +132,20 @@ class FactStore:
         """`qingpu compare [QUANTITY] --json`."""
         return self.listing("compare", quantity=quantity)
 
+    def cities(self, *, measure: str | None = None) -> list[Row]:
+        """`qingpu cities --json`: one row a new city and measure."""
+        return self.listing("cities", measure=measure)
+
+    def timeline(
+        self,
+        *,
+        from_year: str | None = None,
+        to_year: str | None = None,
+        subject: str | None = None,
+    ) -> list[Row]:
+        """`qingpu timeline --json`; `from_year` and `to_year` are `--from` and `--to`."""
+        return self.listing("timeline", from_year=from_year, to_year=to_year, subject=subject)
+
     def audit(self) -> list[Row]:
         """`qingpu audit --json`."""
         return self.listing("audit")

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 Row = dict[str, Any]
 HOLDS, FAILS, UNKNOWN = "holds", "does not hold", "cannot tell"
+#: Every verdict a check can give.
+VERDICTS = (HOLDS, FAILS, UNKNOWN, NOT_COMPARABLE, TOO_COARSE)
 HUNDRED = Fraction(100)
 
 
@@ -81,6 +83,94 @@ CHECKS: tuple[Check, ...] = (
         lambda v: (v[1],),
         "new-city-land-share",
         "percent",
+    ),
+    *(
+        Check(
+            f"land-share-from-{name}",
+            f"The article's 13% share of the district's area, against its planned area over the"
+            f" district's {what}",
+            f"new-city-planned-area / {fact} * 100, against new-city-land-share",
+            ("new-city-planned-area", fact),
+            _share,
+            lambda v: (v[1],),
+            "new-city-land-share",
+            "percent",
+        )
+        for name, what, fact in (
+            (
+                "chinese-encyclopedia-total-area",
+                "total area as the Chinese encyclopedia gives it",
+                "wikipedia-zh-qingpu-area",
+            ),
+            (
+                "chinese-encyclopedia-land-area",
+                "land alone (without its water) as the Chinese encyclopedia gives it",
+                "wikipedia-zh-qingpu-land-area",
+            ),
+            (
+                "japanese-encyclopedia-area",
+                "total area as the Japanese encyclopedia gives it",
+                "wikipedia-ja-qingpu-area",
+            ),
+            (
+                "german-encyclopedia-2018-area",
+                "total area as the German encyclopedia's 2018 revision gives it",
+                "wikipedia-de-qingpu-2018-area",
+            ),
+        )
+    ),
+    Check(
+        "district-land-and-water-against-total",
+        "The Chinese encyclopedia's land and water areas of the district added up, against the"
+        " total area it gives",
+        "wikipedia-zh-qingpu-land-area + wikipedia-zh-qingpu-water-area, against"
+        " wikipedia-zh-qingpu-area",
+        ("wikipedia-zh-qingpu-land-area", "wikipedia-zh-qingpu-water-area"),
+        lambda v: v[0] + v[1],
+        lambda v: (),
+        "wikipedia-zh-qingpu-area",
+        "km2",
+    ),
+    *(
+        Check(
+            f"jiading-area-{name}",
+            f"Jiading New City's {what}",
+            f"{given}, against {against}",
+            (given,),
+            _identity,
+            lambda v: (),
+            against,
+            "km2",
+        )
+        for name, what, given, against in (
+            (
+                "159-5-against-about-160",
+                "159.5 km² of 2021, against the about 160 km² of another 2021 report",
+                "chinadaily-2021-09-16-jiading-planned-area",
+                "shine-2021-03-30-planned-area",
+            ),
+            (
+                "159-5-against-160-after-enlargement",
+                "159.5 km² after its enlargement to the north, against the 160 km² after its"
+                " enlargement of January 2021",
+                "chinadaily-2021-09-16-jiading-planned-area",
+                "shine-2021-01-26-planned-area",
+            ),
+            (
+                "main-urban-area-2013-against-2021",
+                "main urban area of 2013 (122 km²), against its area after the 2021"
+                " enlargement: an enlargement, so not the same figure",
+                "xinmin-2013-06-28-planned-area-main-urban-area",
+                "shine-2021-01-26-planned-area",
+            ),
+            (
+                "three-clusters-2013-against-2021",
+                "three clusters of 2013 together (270 km²), against its area of 2021: a wider"
+                " definition, so not the same figure",
+                "xinmin-2013-06-28-planned-area-three-clusters",
+                "shine-2021-01-26-planned-area",
+            ),
+        )
     ),
     Check(
         "gdp-share-against-2019",

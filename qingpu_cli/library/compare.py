@@ -115,3 +115,23 @@ def disputed(store: Store, facts: Sequence[str]) -> list[str]:
         if verdict == DIFFER
     }
     return [fact_id for fact_id in dict.fromkeys(facts) if fact_id in differing]
+
+
+def series(rows: Sequence[Row]) -> list[Row]:
+    """One quantity's statements as a series when they are of several periods: in order of
+    the first day each period is known to start on, each period's statements together (in
+    the store's order), and those of no period that a year can be told for after them.
+    Statements of one period, or of none, keep the store's order."""
+    from qingpu_cli.library.timeline import period_start
+
+    if len({row["period"] for row in rows}) < 2:
+        return list(rows)
+    starts = {row["period"]: period_start(row["period"]) for row in rows}
+    return sorted(
+        rows,
+        key=lambda row: (
+            starts[row["period"]] is None,
+            starts[row["period"]] or "",
+            row["period"] or "",
+        ),
+    )

@@ -465,7 +465,9 @@ def overview(store: Store) -> Row:
     )
     return {
         "key_figures": [
-            {key: fact[key] for key in ("id", "statement", "value", "unit")} for fact in figures
+            {key: fact[key] for key in ("id", "statement", "value", "unit")}
+            | newest_elsewhere(store, fact, held)
+            for fact in figures
         ],
         "shares": [
             {
@@ -509,4 +511,40 @@ def overview(store: Store) -> Row:
             for source in sources(store)
         ],
         "disputed": disputed(store, [fact["id"] for fact in figures]),
+    }
+
+
+def newest_elsewhere(store: Store, figure: Mapping[str, Any], held: set[str]) -> Row:
+    """Beside a key figure of the article: the newest dated statement of its quantity by
+    another source (newest by the source's date, then by the period it is of), and how many
+    other sources state it. A statement with neither date nor period is counted, not chosen."""
+    from qingpu_cli.library.timeline import period_start
+
+    dates = {source["id"]: source.get("date") for source in _records(store, "sources")}
+    others = [
+        fact
+        for fact in _records(store, "facts")
+        if figure.get("quantity")
+        and fact.get("quantity") == figure["quantity"]
+        and fact["value"] is not None
+        and not set(source_ids(fact)) & held
+    ]
+    dated = [
+        (dates.get(source_ids(fact)[0]) or "", period_start(fact.get("period")) or "", fact)
+        for fact in others
+    ]
+    dated = [item for item in dated if item[0] or item[1]]
+    newest = max(dated, key=lambda item: item[:2])[2] if dated else None
+    return {
+        "newest": None
+        if newest is None
+        else {
+            "fact": newest["id"],
+            "value": newest["value"],
+            "unit": newest["unit"],
+            "period": newest.get("period"),
+            "source": source_ids(newest)[0],
+            "date": dates.get(source_ids(newest)[0]),
+        },
+        "other_sources": len({source_ids(fact)[0] for fact in others}),
     }

@@ -22,6 +22,8 @@ class ChartItem(NamedTuple):
     low: float | None
     high: float | None
     unit: str
+    aimed: bool = False
+    """A target or a plan, drawn apart from what was."""
 
 
 def _scale_of(item: ChartItem) -> tuple[str, int]:
@@ -77,3 +79,26 @@ def ratio_chart_groups(
             name += f", up to {format_number(round_top(top))}"
         groups.append((name, items))
     return groups
+
+
+def series_chart_groups(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[ChartItem]]]:
+    """A quantity's statements over time (`compare`'s rows, in the series' order), one axis a
+    unit; each bar is labelled with its period, whether it is a target or plan or what was,
+    and its source."""
+    groups: dict[str, list[ChartItem]] = {}
+    for row in rows:
+        aimed = row["kind"] in ("target", "plan")
+        label = (
+            f"{row['period'] or 'no period'} [{row['kind'] or 'kind not given'}] {row['source']}"
+        )
+        groups.setdefault(row["unit"], []).append(
+            ChartItem(
+                label,
+                float(row["value"]),
+                None if row["low"] is None else float(row["low"]),
+                None if row["high"] is None else float(row["high"]),
+                row["unit"],
+                aimed,
+            )
+        )
+    return [(f"{rows[0]['quantity']}, {unit}", items) for unit, items in groups.items()]

@@ -17,7 +17,12 @@ from typing import IO, TYPE_CHECKING, Any
 
 from qingpu_cli import __version__
 from qingpu_cli.render import files
-from qingpu_cli.render.charts import ChartItem, ratio_chart_groups, round_top
+from qingpu_cli.render.charts import (
+    ChartItem,
+    ratio_chart_groups,
+    round_top,
+    series_chart_groups,
+)
 from qingpu_cli.render.files import write_beside
 from qingpu_cli.render.formats import format_number, person_text
 
@@ -42,6 +47,8 @@ WIDTH, LEFT, RIGHT, LINE = 420, 8, 150, 15
 #: The characters a label's line holds before it wraps: SVG text does not wrap by itself.
 LABEL_CHARACTERS = 60
 Row = dict[str, Any]
+#: A quantity is drawn over time on the sheet when its statements are of this many periods.
+SERIES_PERIODS = 3
 
 
 def _bars(items: Sequence[ChartItem], scale: float) -> tuple[list[dict[str, Any]], float]:
@@ -71,6 +78,7 @@ def _bars(items: Sequence[ChartItem], scale: float) -> tuple[list[dict[str, Any]
                     else ""
                 ),
                 "open": item.high is None,
+                "aimed": item.aimed,
             }
         )
         y = top + 26
@@ -100,7 +108,7 @@ def _chart(
 
 def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
     """Everything the sheet shows, computed before any of it is written."""
-    from qingpu_cli.library import audit, cite, compare, queries, ratios
+    from qingpu_cli.library import audit, cite, cities, compare, queries, ratios, timeline
     from qingpu_cli.render import citations
 
     summary = queries.overview(store)
@@ -124,6 +132,25 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         scale = 100.0 if items[0].unit == "percent" else round_top(top)
         description = "Each bar runs to the least value its inputs allow, a band to the greatest."
         ratio_charts.append(_chart(number, title, description, items, scale))
+    series_charts: list[Row] = []
+    statements = compare.compare(store)
+    for quantity in dict.fromkeys(row["quantity"] for row in statements):
+        rows_of = [row for row in statements if row["quantity"] == quantity]
+        if len({row["period"] for row in rows_of if row["period"]}) < SERIES_PERIODS:
+            continue
+        for title, items in series_chart_groups(compare.series(rows_of)):
+            top = max((item.high if item.high is not None else item.value) for item in items)
+            number = len(ratio_charts) + len(series_charts) + 2
+            description = (
+                "One bar a statement, in order of its period; a target or plan is drawn as an"
+                " outline, what was as a filled bar."
+            )
+            series_charts.append(_chart(number, title, description, items, round_top(top)))
+    timeline_rows = [
+        row
+        for row in timeline.timeline(store)
+        if row["when"] is not None and (row["record_kind"] != "fact" or row["value"] is None)
+    ]
     sources_of = {fact["id"]: fact["sources"] for fact in queries.facts(store)}
     figures = []
     for figure in summary["key_figures"]:
@@ -134,6 +161,12 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
                 "shown": f"{person_text(figure['value'])} {figure['unit']}",
                 "sources": sources_of[figure["id"]],
                 "citation": citations.as_text(item).strip(),
+                "newest_shown": None
+                if figure["newest"] is None
+                else f"{person_text(figure['newest']['value'])} {figure['newest']['unit']}"
+                f" ({figure['newest']['source']}"
+                + (f", {figure['newest']['date']}" if figure["newest"]["date"] else "")
+                + ")",
             }
         )
     place = summary.get("place") or {}
@@ -158,6 +191,9 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         if shares
         else None,
         "ratio_charts": ratio_charts,
+        "series_charts": series_charts,
+        "cities": cities.cities(store),
+        "timeline": timeline_rows,
         "ratios": rows,
         "compare": compare.compare(store),
         "audit": audit.audit(store),

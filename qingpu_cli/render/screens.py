@@ -79,7 +79,10 @@ def _highlighted(value: object, needle: Needle | None) -> Text:
 
 
 def _longest_word(text: str) -> int:
-    return max((len(word) for word in text.split()), default=0)
+    """In terminal columns: a Chinese character takes two."""
+    from rich.cells import cell_len
+
+    return max((cell_len(word) for word in text.split()), default=0)
 
 
 #: Prose narrower than this reads as a column of fragments: the record view reads better.
@@ -351,7 +354,7 @@ def _band(item: ChartItem, scale: float, width: int, ascii_only: bool) -> Text:
     end = min(width, max(start, round(high / scale * width)))
     if end == start and item.high is not None and end < width:
         end += 1  # a band too narrow to draw still shows
-    drawn = Text(solid * start, style="green")
+    drawn = Text(solid * start, style="blue" if item.aimed else "green")
     drawn.append(band * (end - start), style="yellow")
     drawn.append(rest * (width - end), style="dim")
     return drawn
@@ -386,6 +389,17 @@ def write_chart(groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Stre
             label = Padding(literal(f"{item.label}: {_shown(item)}"), (0, 0, 0, 2))
             console.print(label, width=width)
             console.print(Text("  ").append_text(_band(item, scale, bar_width, ascii_only)))
+
+
+def write_series_chart(rows: Sequence[Mapping[str, Any]], streams: Streams) -> None:
+    """A quantity's values over time, one axis a unit; targets and plans say so in their
+    label and are drawn in a bar of their own shade."""
+    if not rows:
+        streams.stdout.write("(no statement with a value)\n")
+        return
+    from qingpu_cli.render.charts import series_chart_groups
+
+    write_chart(series_chart_groups(rows), streams)
 
 
 def write_ratio_chart(
@@ -465,6 +479,16 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
             line.append(f"{person_text(figure['value'])} {figure['unit']} ")
             line.append(figure["id"], style="cyan")
         say_line(line)
+        for figure in figures:
+            newest = figure.get("newest")
+            if newest:
+                said = f"{person_text(newest['value'])} {newest['unit']} ({newest['source']})"
+                say_line(
+                    literal(
+                        f"  newest elsewhere: {said}; other sources: {figure['other_sources']}",
+                        "dim",
+                    )
+                )
     if shares:
         console.print()
         first = shares[0]

@@ -65,14 +65,24 @@ Decimals = Annotated[int, Field(ge=-MAX_DECIMALS, le=MAX_DECIMALS)]
 
 #: The largest magnitude each unit can mean, so that no valid store can overflow a computation:
 #: no area larger than the Earth's land (148.94 million km2), no amount of money a hundred times
-#: the world's yearly output, no count or percentage beyond any the sources could state.
+#: the world's yearly output, no count or percentage beyond any the sources could state. The
+#: other units of area are the Earth's land in them; a length is at most ten times the world's
+#: roads together; a year is at most 9999, as a plan's is.
 UNIT_LIMITS: dict[str, float] = {
     "km2": 148_940_000,
     "percent": 1_000_000,
     "count": 1e12,
     "CNY": 1e16,
     "CNY per km2": 1e13,
+    "ha": 14_894_000_000,
+    "m2": 1.4894e14,
+    "mu": 2.2341e11,
+    "km": 1e9,
+    "USD": 1e16,
+    "year": 9999,
 }
+#: Units whose value cannot be negative: every unit but a percentage (a change can be negative).
+NON_NEGATIVE_UNITS = frozenset(UNIT_LIMITS) - {"percent", "CNY per km2"}
 #: The same for a magnitude whose unit the source leaves unnamed.
 MAX_MAGNITUDE = 1e16
 
@@ -300,13 +310,13 @@ def _fact_problems(fact: dict[str, Any]) -> list[Problem]:
     found: list[Problem] = []
     if isinstance(decimals, int) and round(value, decimals) != value:
         found.append((".value", f"{value} has more decimals than the {decimals} stated"))
-    if unit in ("km2", "count", "CNY") and value < 0:
+    if unit in NON_NEGATIVE_UNITS and value < 0:
         found.append((".value", f"a {unit} value cannot be negative: {value}"))
     limit = UNIT_LIMITS.get(unit) if isinstance(unit, str) else None
     if limit is not None and abs(value) > limit:
         found.append((".value", f"{value} {unit} is beyond what a {unit} value can be: {limit:g}"))
-    if unit == "count" and isinstance(decimals, int) and decimals > 0:
-        found.append((".decimals", "a count has no decimals (0, or fewer where it is rounded)"))
+    if unit in ("count", "year") and isinstance(decimals, int) and decimals > 0:
+        found.append((".decimals", f"a {unit} has no decimals (0, or fewer where it is rounded)"))
     if unit == "percent" and fact.get("share_of") is not None and not 0 <= value <= 100:
         found.append((".value", f"a share must lie between 0 and 100 percent: {value}"))
     if fact.get("share_of") is not None and unit != "percent":

@@ -10,8 +10,24 @@ from typing import Literal, NamedTuple, get_args
 Sector = Literal["telecom", "finance", "education", "technology", "government"]
 Role = Literal["focus", "characteristic", "coordinated"]
 Topic = Literal["land", "economy", "projects", "positioning", "plan", "population"]
-Unit = Literal["km2", "percent", "count", "CNY", "CNY per km2"]
-PlaceKind = Literal["city", "district", "new city", "region", "group of new cities"]
+#: A figure keeps the unit its source states it in: "3,000 mu" stays in mu and "USD 1.4 billion"
+#: in US dollars, since a conversion would be a figure no source gives.
+Unit = Literal[
+    "km2", "percent", "count", "CNY", "CNY per km2", "ha", "m2", "km", "mu", "USD", "year"
+]
+PlaceKind = Literal[
+    "city",
+    "district",
+    "new city",
+    "region",
+    "group of new cities",
+    "business district",
+    "science park",
+    "research campus",
+    "rail line",
+    "station",
+    "river",
+]
 #: Whether a figure is what was, what is aimed at, or what is planned.
 FactKind = Literal["actual", "target", "plan"]
 #: How a figure is stated: exact (the value itself: a count of listed things, a figure shown to
@@ -30,6 +46,19 @@ InitiativeKind = Literal["hub", "strategic task"]
 Relation = Literal["builds", "serves"]
 ScaleStatus = Literal["current", "target"]
 
+#: What `qingpu cities` puts side by side (each declared, with what it takes, in `cities`).
+CityMeasure = Literal[
+    "planned-area",
+    "residents-2025",
+    "residents-2035",
+    "residents",
+    "gdp",
+    "district-gdp",
+    "industrial-output",
+    "output",
+    "niche-industries",
+]
+
 #: The output formats every listing offers; `table` is for people, the rest for scripts.
 Format = Literal["table", "tsv", "csv", "json", "ndjson", "markdown"]
 #: What the overview, a screen for people, can be: drawn, or written as one JSON object.
@@ -45,6 +74,7 @@ SECTORS: tuple[str, ...] = get_args(Sector)
 ROLES: tuple[str, ...] = get_args(Role)
 TOPICS: tuple[str, ...] = get_args(Topic)
 FACT_KINDS: tuple[str, ...] = get_args(FactKind)
+CITY_MEASURES: tuple[str, ...] = get_args(CityMeasure)
 FORMATS: tuple[str, ...] = get_args(Format)
 COLOR_CHOICES: tuple[str, ...] = get_args(ColorChoice)
 OVERVIEW_FORMATS: tuple[str, ...] = get_args(OverviewFormat)

@@ -1,0 +1,138 @@
+"""A quantity over time: `compare QUANTITY` as a series, `--chart`, the newest statement beside
+each key figure, the audit's checks on the new figures, and the fact sheet's new parts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import html5lib
+
+from conftest import Run
+from qingpu_cli.library.audit import CHECKS, VERDICTS, audit
+from qingpu_cli.library.compare import compare, series
+from qingpu_cli.library.queries import overview
+from qingpu_cli.library.timeline import period_start
+from qingpu_cli.render.report import SERIES_PERIODS, render, report_data
+
+Cli = Callable[..., Run]
+
+
+def quantities_of_several_periods(store: dict[str, Any]) -> list[str]:
+    rows = compare(store)
+    return [
+        quantity
+        for quantity in dict.fromkeys(row["quantity"] for row in rows)
+        if len({row["period"] for row in rows if row["quantity"] == quantity}) > 1
+    ]
+
+
+def test_a_series_is_in_order_of_period_each_period_together(bundled: dict[str, Any]) -> None:
+    found = quantities_of_several_periods(bundled)
+    assert found
+    for quantity in found:
+        rows = series(compare(bundled, quantity))
+        assert sorted(map(str, rows)) == sorted(map(str, compare(bundled, quantity)))
+        placed = [period_start(row["period"]) for row in rows]
+        known = [start for start in placed if start is not None]
+        assert known == sorted(known) and placed[: len(known)] == known, quantity
+        periods = [row["period"] for row in rows]
+        assert all(
+            periods.index(period) + periods.count(period) - 1
+            == len(periods) - 1 - periods[::-1].index(period)
+            for period in periods
+        ), f"{quantity}: a period's statements are apart"
+
+
+def test_compare_of_one_quantity_is_its_series(cli: Cli, bundled: dict[str, Any]) -> None:
+    for quantity in quantities_of_several_periods(bundled):
+        expected = [row["fact"] for row in series(compare(bundled, quantity))]
+        assert [row["fact"] for row in cli("compare", quantity, "--json").json()] == expected
+
+
+def test_the_chart_draws_one_axis_a_unit_targets_marked(cli: Cli, bundled: dict[str, Any]) -> None:
+    for quantity in quantities_of_several_periods(bundled):
+        rows = compare(bundled, quantity)
+        drawn = cli("compare", quantity, "--chart", env={"COLUMNS": "80"})
+        assert drawn.status == 0, drawn.stderr
+        for unit in {row["unit"] for row in rows}:
+            assert f"{quantity}, {unit}" in drawn.stdout
+        words = " ".join(drawn.stdout.split())  # a long label wraps at a space on a screen
+        for row in rows:
+            assert f"{row['period'] or 'no period'} [{row['kind']}] {row['source']}" in words
+    assert cli("compare", "--chart").status == 2
+    assert cli("compare", "district-gdp", "--chart", "--json").status == 2
+
+
+def test_each_key_figure_has_its_newest_statement_elsewhere(bundled: dict[str, Any]) -> None:
+    summary = overview(bundled)
+    facts = {fact["id"]: fact for fact in bundled["facts"]}
+    dates = {source["id"]: source["date"] for source in bundled["sources"]}
+    article = "qingpu-new-city-signing"
+    for figure in summary["key_figures"]:
+        quantity = facts[figure["id"]]["quantity"]
+        others = [
+            fact
+            for fact in bundled["facts"]
+            if quantity
+            and fact["quantity"] == quantity
+            and fact["value"] is not None
+            and fact["evidence"][0]["source"] != article
+        ]
+        assert figure["other_sources"] == len({fact["evidence"][0]["source"] for fact in others})
+        if figure["newest"] is None:
+            assert not any(dates[fact["evidence"][0]["source"]] for fact in others)
+            continue
+        newest = dates[figure["newest"]["source"]]
+        assert all((dates[fact["evidence"][0]["source"]] or "") <= newest for fact in others)
+
+
+def test_the_land_share_is_checked_against_every_district_area(bundled: dict[str, Any]) -> None:
+    rows = {row["id"]: row for row in audit(bundled)}
+    areas = [fact["id"] for fact in bundled["facts"] if fact["quantity"] == "district-area"]
+    checked = {
+        check.inputs[1]
+        for check in CHECKS
+        if check.against == "new-city-land-share" and check.inputs[0] == "new-city-planned-area"
+    }
+    assert set(areas) <= checked
+    for check in CHECKS:
+        assert rows[check.id]["verdict"] in VERDICTS
+        if all(name in {fact["id"] for fact in bundled["facts"]} for name in check.inputs):
+            assert rows[check.id]["inputs"], check.id
+
+
+def test_jiadings_areas_are_checked_against_each_other(bundled: dict[str, Any]) -> None:
+    areas = {
+        fact["id"]
+        for fact in bundled["facts"]
+        if fact["quantity"] == "jiading-new-city-planned-area"
+    }
+    named = {
+        name
+        for check in CHECKS
+        if check.id.startswith("jiading-area-")
+        for name in (*check.inputs, check.against)
+    }
+    assert named == areas
+
+
+def test_the_fact_sheet_has_the_cities_the_dates_and_the_series(bundled: dict[str, Any]) -> None:
+    data = report_data(bundled)
+    page = render(data)
+    html5lib.HTMLParser(strict=True).parse(page)
+    for row in data["cities"]:
+        assert row["city_name"] in page
+    assert data["timeline"] and all(row["when"] for row in data["timeline"])
+    for row in data["timeline"]:
+        assert row["source"] in page
+    several = [
+        quantity
+        for quantity in quantities_of_several_periods(bundled)
+        if len({row["period"] for row in compare(bundled, quantity) if row["period"]})
+        >= SERIES_PERIODS
+    ]
+    for quantity in several:
+        assert f"{quantity}, " in page
+    assert 'class="solid aimed"' in page
+    assert "other sources: " in page
