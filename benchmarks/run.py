@@ -136,6 +136,43 @@ def joined_store(count: int, directory: Path) -> Path:
     return path
 
 
+def one_quantity_store(count: int, directory: Path) -> Path:
+    """The bundled store with `count` more statements of one quantity (the planned area), of
+    values apart and overlapping: what `compare`, `show`, `overview` and `report` must judge
+    by sorting, not by holding each statement against every other."""
+    store = json.loads(BUNDLED.read_text(encoding="utf-8"))
+    template = next(f for f in store["facts"] if f["quantity"] == "new-city-planned-area")
+    store["facts"] += [
+        {**template, "id": f"area-{n}", "value": round(80 + (n % 2000) / 100, 2), "decimals": 2}
+        for n in range(count)
+    ]
+    path = directory / f"one-quantity-{count}.json"
+    path.write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def agreement_scale(qingpu: str, work: Path, rounds: int, env: dict[str, str]) -> dict[str, Any]:
+    """The commands that judge agreement, on 10,000 and 100,000 statements of one quantity."""
+    stores = {size: one_quantity_store(size, work) for size in (10_000, 100_000)}
+    found: dict[str, Any] = {}
+    for name, args in {
+        "compare": ["compare", "--json"],
+        "show": ["show", "new-city-planned-area", "--json"],
+        "overview": ["overview"],
+    }.items():
+        commands = {
+            str(size): [qingpu, "--data", str(path), *args] for size, path in stores.items()
+        }
+        timed = compare(commands, rounds, env)
+        growth = timed["100000"]["median_ms"] / timed["10000"]["median_ms"]
+        found[f"{name}_one_quantity"] = {**timed, "growth": growth}
+        print(
+            f"  {' '.join(args)}: {timed['10000']['median_ms']:.0f} ms at 10,000 statements,"
+            f" {timed['100000']['median_ms']:.0f} ms at 100,000: {growth:.1f}x (linear: 10x)"
+        )
+    return found
+
+
 def measured_copy(qingpu: str) -> str:
     """Where the package behind the `qingpu` on PATH lives: an editable checkout or an install."""
     with open(qingpu, "rb") as script:
@@ -273,6 +310,9 @@ def main() -> None:
             f"  {command_name} --json: {timed['10000']['median_ms']:.0f} ms at 10,000 records,"
             f" {timed['100000']['median_ms']:.0f} ms at 100,000: {growth:.1f}x (linear: 10x)"
         )
+
+    print(f"\nagreement, median of {options.scale_rounds} interleaved runs, store proven valid:")
+    scale.update(agreement_scale(qingpu, work, options.scale_rounds, env))
 
     sqlite_utils = shutil.which("sqlite-utils")
     if sqlite_utils and "100000" in scale:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -307,3 +308,19 @@ def test_precision_as_the_readme_states_it(cli: Cli, bundled: dict[str, Any]) ->
     for fact_id in ("projects-signed", "shio-2021-04-02-art-center-theatres"):
         span = agreement.interval(facts[fact_id])
         assert span.is_point, fact_id
+
+
+def test_a_store_of_version_2_still_loads_and_reads_exact_as_stated(
+    cli: Cli, bundled: dict[str, Any], write_store: Callable[[object], Path]
+) -> None:
+    """Version 3 made `exact` the value itself; a store of version 2 meant "as stated, to its
+    decimals", and is read so."""
+    bundled["schema_version"] = 2
+    for fact in bundled["facts"]:
+        if fact["id"] == "new-city-gdp-share":
+            fact["bound"] = "exact"
+    path = str(write_store(bundled))
+    assert cli("--data", path, "validate").stdout.endswith("(schema version 2)\n")
+    rows = cli("--data", path, "compare", "new-city-gdp-share", "--json").json()
+    (article,) = [row for row in rows if row["fact"] == "new-city-gdp-share"]
+    assert (article["low"], article["high"]) == (39.5, 40.5)

@@ -508,12 +508,17 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
     console.print()
     events = summary["events"]
     if events:
-        # Each occasion's count on its own: counts of different occasions are never added.
+        # Each occasion's count on its own, a count shared by events once: counts of different
+        # occasions are never added.
+        counted = {
+            event["projects_fact"]: event
+            for event in reversed(events)
+            if event["projects_signed"] or event["projects_signed_jointly"]
+        }
         counts = [
             f"{event['projects_signed'] or event['projects_signed_jointly']} projects"
             f" {event['date'] or '(no date)'}"
-            for event in events
-            if event["projects_signed"] or event["projects_signed_jointly"]
+            for event in reversed(counted.values())
         ]
         text = f"{len(events)} signing events" + (f": {', '.join(counts)}" if counts else "")
         say_line(_summary_line("Events", text))
