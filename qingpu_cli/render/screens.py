@@ -194,31 +194,32 @@ def _write_records(
         console.print(literal(title, "bold"))
     label_width = max(max(len(header(column)) for column in columns) + 1, len(f"-- {len(rows)} --"))
     room = max(1, console.width - label_width - 1)
-    grid: Table | None = None
+    blank = Text(" " * (label_width + 1))
+    lines: list[Text] = []
 
     def flush() -> None:
-        nonlocal grid
-        if grid is not None:
-            console.print(grid)
-            grid = None
+        for line in lines:
+            console.print(line, no_wrap=True, crop=False)
+        lines.clear()
+
+    def add(label: Text, value: Text) -> None:
+        """A label and its value wrapped beside it, as a two-column grid lays them out but
+        drawn as plain lines: a grid of many records is several times slower."""
+        label.pad_right(label_width - label.cell_len)
+        for number, part in enumerate(value.wrap(console, room) or [Text("")]):
+            part.pad_right(room - part.cell_len)
+            lines.append(Text.assemble(label if number == 0 else blank[:label_width], " ", part))
 
     for number, row in enumerate(rows, start=1):
-        if grid is None:
-            grid = Table.grid(padding=(0, 1))
-            grid.add_column(no_wrap=True, width=label_width)
-            grid.add_column(width=room)
-        grid.add_row(Text(f"-- {number} --", style="dim"), Text(""))
+        add(Text(f"-- {number} --", style="dim"), Text(""))
         for column in columns:
             value = _highlighted(row.get(column), needle)
             if _longest_word(value.plain) <= room:
-                grid.add_row(Text(f"{header(column)}:", style="cyan"), value)
+                add(Text(f"{header(column)}:", style="cyan"), value)
                 continue
             flush()
             console.print(Text(f"{header(column)}:", style="cyan"))
             console.print(Text("  ").append_text(value), soft_wrap=True)
-            grid = Table.grid(padding=(0, 1))
-            grid.add_column(no_wrap=True, width=label_width)
-            grid.add_column(width=room)
         if number % _RECORDS_PER_PRINT == 0:
             flush()
     flush()
