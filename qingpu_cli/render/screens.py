@@ -198,8 +198,8 @@ def _write_records(
     lines: list[Text] = []
 
     def flush() -> None:
-        for line in lines:
-            console.print(line, no_wrap=True, crop=False)
+        if lines:
+            console.print(Text("\n").join(lines), no_wrap=True, crop=False)
         lines.clear()
 
     def add(label: Text, value: Text) -> None:
