@@ -356,8 +356,11 @@ def _shown(item: ChartItem) -> str:
     return f"{value} ({format_number(item.low)}-{format_number(item.high)})"
 
 
-def write_chart(groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Streams) -> None:
-    """Labelled bars in groups, each group on one axis of its own, from 0 to a round top."""
+def write_chart(
+    groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Streams, shares: bool = True
+) -> None:
+    """Labelled bars in groups, each group on one axis of its own, from 0 to a round top (for
+    shares, percentages end at 100; a rate over time ends where its own values do)."""
     console = make_console(streams)
     ascii_only = not encodes_unicode(streams.stdout)
     width = max(20, min(console.width, 80))
@@ -369,7 +372,7 @@ def write_chart(groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Stre
     bar_width = width - 4
     for title, items in groups:
         top = max((item.high if item.high is not None else item.value) for item in items)
-        scale = 100.0 if items[0].unit == "percent" else round_top(top)
+        scale = 100.0 if shares and items[0].unit == "percent" else round_top(top)
         console.print()
         console.print(Text(title, style="bold"), width=width)
         axis = f"0{format_number(scale / 2).rjust(bar_width // 2)}"
@@ -388,7 +391,7 @@ def write_series_chart(rows: Sequence[Mapping[str, Any]], streams: Streams) -> N
         return
     from qingpu_cli.render.charts import series_chart_groups
 
-    write_chart(series_chart_groups(rows), streams)
+    write_chart(series_chart_groups(rows), streams, shares=False)
 
 
 def write_ratio_chart(
