@@ -194,31 +194,32 @@ def _write_records(
         console.print(literal(title, "bold"))
     label_width = max(max(len(header(column)) for column in columns) + 1, len(f"-- {len(rows)} --"))
     room = max(1, console.width - label_width - 1)
-    grid: Table | None = None
+    blank = Text(" " * (label_width + 1))
+    lines: list[Text] = []
 
     def flush() -> None:
-        nonlocal grid
-        if grid is not None:
-            console.print(grid)
-            grid = None
+        if lines:
+            console.print(Text("\n").join(lines), no_wrap=True, crop=False)
+        lines.clear()
+
+    def add(label: Text, value: Text) -> None:
+        """A label and its value wrapped beside it, as a two-column grid lays them out but
+        drawn as plain lines: a grid of many records is several times slower."""
+        label.pad_right(label_width - label.cell_len)
+        for number, part in enumerate(value.wrap(console, room) or [Text("")]):
+            part.pad_right(room - part.cell_len)
+            lines.append(Text.assemble(label if number == 0 else blank[:label_width], " ", part))
 
     for number, row in enumerate(rows, start=1):
-        if grid is None:
-            grid = Table.grid(padding=(0, 1))
-            grid.add_column(no_wrap=True, width=label_width)
-            grid.add_column(width=room)
-        grid.add_row(Text(f"-- {number} --", style="dim"), Text(""))
+        add(Text(f"-- {number} --", style="dim"), Text(""))
         for column in columns:
             value = _highlighted(row.get(column), needle)
             if _longest_word(value.plain) <= room:
-                grid.add_row(Text(f"{header(column)}:", style="cyan"), value)
+                add(Text(f"{header(column)}:", style="cyan"), value)
                 continue
             flush()
             console.print(Text(f"{header(column)}:", style="cyan"))
             console.print(Text("  ").append_text(value), soft_wrap=True)
-            grid = Table.grid(padding=(0, 1))
-            grid.add_column(no_wrap=True, width=label_width)
-            grid.add_column(width=room)
         if number % _RECORDS_PER_PRINT == 0:
             flush()
     flush()
@@ -367,8 +368,11 @@ def _shown(item: ChartItem) -> str:
     return f"{value} ({format_number(item.low)}-{format_number(item.high)})"
 
 
-def write_chart(groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Streams) -> None:
-    """Labelled bars in groups, each group on one axis of its own, from 0 to a round top."""
+def write_chart(
+    groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Streams, shares: bool = True
+) -> None:
+    """Labelled bars in groups, each group on one axis of its own, from 0 to a round top (for
+    shares, percentages end at 100; a rate over time ends where its own values do)."""
     console = make_console(streams)
     ascii_only = not encodes_unicode(streams.stdout)
     width = max(20, min(console.width, 80))
@@ -380,7 +384,7 @@ def write_chart(groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Stre
     bar_width = width - 4
     for title, items in groups:
         top = max((item.high if item.high is not None else item.value) for item in items)
-        scale = 100.0 if items[0].unit == "percent" else round_top(top)
+        scale = 100.0 if shares and items[0].unit == "percent" else round_top(top)
         console.print()
         console.print(Text(title, style="bold"), width=width)
         axis = f"0{format_number(scale / 2).rjust(bar_width // 2)}"
@@ -399,7 +403,7 @@ def write_series_chart(rows: Sequence[Mapping[str, Any]], streams: Streams) -> N
         return
     from qingpu_cli.render.charts import series_chart_groups
 
-    write_chart(series_chart_groups(rows), streams)
+    write_chart(series_chart_groups(rows), streams, shares=False)
 
 
 def write_ratio_chart(
