@@ -147,8 +147,13 @@ def non_empty_text(value: str) -> str:
 
 
 def _version(ctx: typer.Context, value: bool) -> None:
+    """The tool's version, then the bundled data's release and schema version, one a line."""
     if value:
-        _streams(ctx).stdout.write(f"qingpu {__version__}\n")
+        from qingpu_cli.library.queries import version_lines
+        from qingpu_cli.store.reader import bundled_store
+
+        lines = [f"qingpu {__version__}", *version_lines(bundled_store())]
+        _streams(ctx).stdout.write("".join(f"{line}\n" for line in lines))
         raise typer.Exit()
 
 
@@ -176,7 +181,10 @@ def main_options(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", help="Print the version and exit.", callback=_version, is_eager=True
+            "--version",
+            help="Print the tool's version, the bundled data's release and schema version.",
+            callback=_version,
+            is_eager=True,
         ),
     ] = False,
 ) -> None:

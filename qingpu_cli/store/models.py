@@ -8,6 +8,7 @@ value with its unit) live in `store_problems`, which reports every problem with 
 Importing this module imports pydantic, so only the validation path and `qingpu schema` do.
 """
 
+import datetime
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -56,6 +57,10 @@ Id = Annotated[
     ),
 ]
 Text = Annotated[str, Field(min_length=1)]
+DATE_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+#: A calendar date written as ISO 8601 (`2026-12-01`): the pattern here, that the day exists in
+#: `store_problems` (JSON has no date type, and strict validation takes no text for a date).
+IsoDate = Annotated[str, Field(pattern=DATE_PATTERN.pattern, description="YYYY-MM-DD")]
 
 #: A float carries at most 17 significant decimal digits: no source states more decimals than
 #: that, and a bound keeps the exact interval arithmetic of `ratios` small.
@@ -105,6 +110,12 @@ class Source(TypedDict):
     date_basis: NotRequired[DateBasis | None]
     """Whether the date is shown on the page or read from its address."""
     aliases: NotRequired[list[Text]]
+    accessed: NotRequired[IsoDate | None]
+    """The day the source was read for the store: a figure read from a page that may change
+    is cited with it. From version 3; null in older stores."""
+    licence: NotRequired[Text | None]
+    """The licence of the source's text (an SPDX identifier such as `CC-BY-SA-4.0`), only where
+    the source states one or it is well known; null: not known, never guessed."""
 
 
 @with_config(_RECORD_CONFIG)
@@ -223,8 +234,23 @@ class Industry(TypedDict):
 
 
 @with_config(_RECORD_CONFIG)
+class Release(TypedDict):
+    """The data release a store is: its version and the day it was made, so that a figure can
+    be cited with the release it came from and two releases can be told apart."""
+
+    version: Text
+    date: IsoDate
+
+
+#: The schema versions a store may declare; the newest is what the bundled store uses.
+SCHEMA_VERSIONS = (1, 2, 3)
+
+
+@with_config(_RECORD_CONFIG)
 class Store(TypedDict):
-    schema_version: Literal[1, 2]
+    schema_version: Literal[1, 2, 3]
+    release: NotRequired[Release | None]
+    """From version 3; null in older stores."""
     sources: list[Source]
     places: list[Place]
     initiatives: list[Initiative]
@@ -240,7 +266,7 @@ class Store(TypedDict):
 RECORD_KINDS: dict[str, type[Any]] = {
     name: hint.__args__[0]
     for name, hint in Store.__annotations__.items()
-    if name != "schema_version"
+    if name not in ("schema_version", "release")
 }
 
 
@@ -321,13 +347,39 @@ def _citation_problem(item: dict[str, Any], source: str, held: set[str]) -> str 
     return None
 
 
+def _date_problem(value: object) -> str | None:
+    """A date of the right shape that is no day of the calendar (2026-02-30)."""
+    if not isinstance(value, str) or not DATE_PATTERN.match(value):
+        return None  # the schema's to report
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return f"{value!r} is no date of the calendar"
+    return None
+
+
+def _dated_problems(data: object) -> list[Problem]:
+    """The release's date and each source's access date, as days that exist."""
+    if not isinstance(data, dict):
+        return []
+    found: list[Problem] = []
+    release = data.get("release")
+    if isinstance(release, dict) and (problem := _date_problem(release.get("date"))):
+        found.append(("release.date", problem))
+    sources = data.get("sources")
+    for index, source in enumerate(sources if isinstance(sources, list) else ()):
+        if isinstance(source, dict) and (problem := _date_problem(source.get("accessed"))):
+            found.append((f"sources[{index}].accessed", problem))
+    return found
+
+
 def store_problems(data: object) -> list[Problem]:
     """Invariants across records: unique ids, known sources, references that resolve.
 
     It runs on every validation of a store, so it walks each list once with plain loops and
     builds a location's text only for a problem found there (100,000 facts take a fraction of
     a second)."""
-    problems: list[Problem] = []
+    problems: list[Problem] = _dated_problems(data)
     lists = _record_lists(data)
     placed: dict[str, tuple[str, int]] = {}
     held: set[str] = set()

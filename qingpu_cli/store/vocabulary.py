@@ -94,7 +94,7 @@ KIND_SINGULAR: dict[str, str] = {
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "sources": (
         *("id", "title", "language", "translation", "original_language", "publisher", "date"),
-        *("url", "file", "author", "date_basis", "aliases"),
+        *("url", "file", "author", "date_basis", "aliases", "accessed", "licence"),
     ),
     "places": ("id", "name", "aliases", "kind", "part_of", "evidence"),
     "initiatives": ("id", "name", "aliases", "kind", "actor", "relation", "evidence"),
