@@ -21,6 +21,7 @@ from qingpu_cli.errors import ExitStatus, QingpuError, UsageError
 from qingpu_cli.library import queries, ratios
 from qingpu_cli.render.output import emit, output_format, write_overview, write_record
 from qingpu_cli.store.reader import (
+    STDIN,
     StoreLocation,
     StoreReader,
     cache_directory,
@@ -512,6 +513,54 @@ def export(
     counts = write_database(_active_store(ctx), sqlite, replace)
     written = ", ".join(f"{count} {table}" for table, count in counts.items() if count)
     boundary.say(_streams(ctx), f"wrote {sqlite}: {written}")
+
+
+def _two_stores(ctx: typer.Context, paths: Sequence[str]) -> list[Store]:
+    """Both stores `diff` compares, each read as `--data` reads one; every store that cannot be
+    read or is invalid is reported, and then the run ends with status 2, as diff(1) does."""
+    if list(paths).count(STDIN) > 1:
+        raise UsageError("only one of OLD and NEW can be standard input ('-')")
+    streams = _streams(ctx)
+    stores, failed = [], False
+    for path in paths:
+        try:
+            stores.append(StoreReader(locate_store(path), streams.stdin).load(cache_directory()))
+        except QingpuError as error:
+            boundary.report(streams, error)
+            failed = True
+    if failed:
+        raise typer.Exit(int(ExitStatus.USAGE))
+    return stores
+
+
+@app.command("diff", epilog=_example("diff"))
+def diff_command(
+    ctx: typer.Context,
+    old: Annotated[
+        str,
+        typer.Argument(
+            metavar="OLD", parser=non_empty_text, help="The older store ('-': standard input)."
+        ),
+    ],
+    new: Annotated[
+        str,
+        typer.Argument(
+            metavar="NEW", parser=non_empty_text, help="The newer store ('-': standard input)."
+        ),
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="added, removed, changed and verdicts as JSON.")
+    ] = False,
+) -> None:
+    """What changed between two stores, and which verdicts.
+
+    Exit status 0: the same data; 1: they differ; 2: a store cannot be read or is invalid."""
+    from qingpu_cli.library.diff import diff, differ
+    from qingpu_cli.render.changes import write_diff
+
+    found = diff(*_two_stores(ctx, (old, new)))
+    write_diff(found, _streams(ctx), as_json)
+    raise typer.Exit(1 if differ(found) else 0)
 
 
 @app.command(epilog=_example("report"))

@@ -328,6 +328,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example("qingpu export --sqlite qingpu.db", "the store as SQLite"),
     Example("qingpu report --html sheet.html", "a page to share"),
     Example("qingpu validate my-store.json", "check a store, every problem"),
+    Example("qingpu diff old.json new.json", "what changed between two stores"),
     Example("qingpu schema", "the store's JSON Schema"),
     Example("qingpu help facts", "the options of one command"),
     Example("qingpu facts --json | jq '.[].id'", "JSON for scripts"),

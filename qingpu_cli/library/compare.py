@@ -10,8 +10,10 @@ an undated figure. Nothing is averaged or dropped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from qingpu_cli.library.queries import not_found
@@ -54,13 +56,17 @@ def _exact(value: float) -> Fraction:
 
 def interval(fact: Mapping[str, Any]) -> Interval:
     """What a stated figure allows: its rounding (from its stated decimals), or its bound."""
-    value = _exact(fact["value"])
-    bound = fact.get("bound") or "exact"
+    return _interval(fact["value"], fact["decimals"], fact.get("bound") or "exact")
+
+
+@lru_cache(maxsize=1 << 16)
+def _interval(number: float, decimals: int | None, bound: str) -> Interval:
+    """Kept for figures stated alike: exact fractions cost far more to make than to look up."""
+    value = _exact(number)
     if bound == "lower":
         return Interval(value, None)
     if bound == "upper":
         return Interval(None, value)
-    decimals = fact["decimals"]
     if decimals is None:
         return Interval(value, value)
     half = Fraction(1, 2) * Fraction(10) ** -decimals
@@ -77,26 +83,46 @@ def _statements(store: Store) -> dict[str, list[Mapping[str, Any]]]:
 
 
 def verdicts(statements: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Each statement's verdict among the statements of its quantity."""
+    """Each statement's verdict among the statements of its quantity. Statements stated alike
+    (the same period, kind, figure, precision and bound) share their verdict, so each is held
+    against the others once: a quantity stated thousands of times alike costs what one does."""
     if len(statements) == 1:
         return [SINGLE]
-    spans = [interval(fact) for fact in statements]
-    found = []
-    for index, fact in enumerate(statements):
-        peers = [
-            spans[other]
-            for other, peer in enumerate(statements)
-            if other != index
-            and peer.get("period") == fact.get("period")
-            and peer.get("kind") == fact.get("kind")
-        ]
-        if not peers:
-            found.append(NOT_COMPARABLE)
-        elif any(spans[index].meets(peer) for peer in peers):
-            found.append(AGREE)
+    keys = [
+        (fact.get("period"), fact.get("kind"), fact["value"], fact["decimals"], fact.get("bound"))
+        for fact in statements
+    ]
+    alike = Counter(keys)
+    spans = {key: interval(fact) for key, fact in zip(keys, statements, strict=True)}
+    groups: dict[tuple[Any, Any], list[Any]] = {}
+    for key in alike:
+        groups.setdefault(key[:2], []).append(key)
+    judged: dict[Any, str] = {}
+    for key, count in alike.items():
+        group = groups[key[:2]]
+        if count == 1 and len(group) == 1:
+            judged[key] = NOT_COMPARABLE
+        elif count > 1 or any(spans[key].meets(spans[other]) for other in group if other != key):
+            judged[key] = AGREE  # a statement stated alike always meets it
         else:
-            found.append(DIFFER)
-    return found
+            judged[key] = DIFFER
+    return [judged[key] for key in keys]
+
+
+def statement_verdicts(store: Store, quantities: Collection[str]) -> dict[str, tuple[str, str]]:
+    """Each statement of these quantities by its fact's id: (quantity, verdict). What a change
+    to a store does to `compare` is asked of the quantities it touched alone."""
+    if not quantities:
+        return {}
+    found: dict[str, list[Mapping[str, Any]]] = {}
+    for fact in cast("Mapping[str, Any]", store).get("facts", []):
+        if fact.get("quantity") in quantities and fact["value"] is not None:
+            found.setdefault(fact["quantity"], []).append(fact)
+    return {
+        fact["id"]: (name, verdict)
+        for name, statements in found.items()
+        for fact, verdict in zip(statements, verdicts(statements), strict=True)
+    }
 
 
 def compare(store: Store, quantity: str | None = None) -> list[Row]:
