@@ -494,25 +494,61 @@ def cite(
 def export(
     ctx: typer.Context,
     sqlite: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--sqlite",
             metavar="FILE",
             parser=non_empty_text,
-            help="Write the whole store to this SQLite database (made beside it, then renamed).",
+            help="Write the whole store to this SQLite database (made beside it, then renamed),"
+            " and Datasette's metadata to FILE.metadata.json.",
         ),
-    ],
+    ] = None,
+    metadata: Annotated[
+        str | None,
+        typer.Option(
+            "--metadata",
+            metavar="PATH",
+            parser=non_empty_text,
+            help="Write Datasette's metadata here instead (with --sqlite).",
+        ),
+    ] = None,
+    datapackage: Annotated[
+        str | None,
+        typer.Option(
+            "--datapackage",
+            metavar="DIR",
+            parser=non_empty_text,
+            help="Write a Frictionless Data Package to this directory (made beside it, then"
+            " renamed).",
+        ),
+    ] = None,
     replace: Annotated[
         bool,
-        typer.Option("--replace", help="Overwrite FILE even if it is not a SQLite database."),
+        typer.Option(
+            "--replace", help="Overwrite what FILE or DIR holds even if it is not an export."
+        ),
     ] = False,
 ) -> None:
-    """The whole store as a SQLite database, to explore."""
-    from qingpu_cli.render.sqlite import export as write_database
+    """The whole store as a SQLite database or a Data Package."""
+    if sqlite is None and datapackage is None:
+        raise UsageError(
+            "export needs --sqlite FILE or --datapackage DIR (see 'qingpu export --help')"
+        )
+    if metadata is not None and sqlite is None:
+        raise UsageError("--metadata goes with --sqlite FILE")
+    store = _active_store(ctx)
+    if sqlite is not None:
+        from qingpu_cli.render.sqlite import export as write_database
 
-    counts = write_database(_active_store(ctx), sqlite, replace)
-    written = ", ".join(f"{count} {table}" for table, count in counts.items() if count)
-    boundary.say(_streams(ctx), f"wrote {sqlite}: {written}")
+        counts = write_database(store, sqlite, replace, metadata)
+        written = ", ".join(f"{count} {table}" for table, count in counts.items() if count)
+        boundary.say(_streams(ctx), f"wrote {sqlite}: {written}")
+    if datapackage is not None:
+        from qingpu_cli.render.datapackage import export as write_package
+
+        counts = write_package(store, datapackage, replace)
+        written = ", ".join(f"{count} {table}" for table, count in counts.items() if count)
+        boundary.say(_streams(ctx), f"wrote {datapackage}: {written}")
 
 
 def _two_stores(ctx: typer.Context, paths: Sequence[str]) -> list[Store]:

@@ -9,6 +9,7 @@ Importing this module imports pydantic, so only the validation path and `qingpu 
 """
 
 import datetime
+import itertools
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -95,18 +96,28 @@ Evidences = Annotated[list[Evidence], Field(min_length=1)]
 
 @with_config(_RECORD_CONFIG)
 class Source(TypedDict):
+    """A source the store's records cite: a page, an article, a document."""
+
     id: Id
     title: Text | None
+    """The source's own title, where it was captured."""
     language: Text
+    """The language the source is written in (an ISO 639-1 code such as `en`)."""
     translation: bool
+    """Whether the source is a translation."""
     original_language: Text | None
+    """The language of the original, for a translation where it is known."""
     publisher: Text | None
+    """Who publishes the source; null where it names none."""
     date: Text | None
+    """The source's date of publication; null where it gives none."""
     url: Text | None
+    """The source's address."""
     file: Text | None
     """The file that holds the source's text, where the project holds it: only such a source
     can be quoted."""
     author: NotRequired[Text | None]
+    """The source's author or reporter, where it names one."""
     date_basis: NotRequired[DateBasis | None]
     """Whether the date is shown on the page or read from its address."""
     aliases: NotRequired[list[Text]]
@@ -120,51 +131,75 @@ class Source(TypedDict):
 
 @with_config(_RECORD_CONFIG)
 class Place(TypedDict):
+    """A place the sources name: the New City, its district, the city, the region."""
+
     id: Id
     name: Text
     aliases: list[Text]
     kind: PlaceKind
+    """What kind of place it is."""
     part_of: Id | None
+    """The place it lies within."""
     evidence: Evidences
 
 
 @with_config(_RECORD_CONFIG)
 class Initiative(TypedDict):
+    """A hub or strategic task, and who builds or serves it."""
+
     id: Id
     name: Text
     aliases: list[Text]
     kind: InitiativeKind
+    """What kind of initiative it is."""
     actor: Id
+    """The place or partner that builds or serves it."""
     relation: Relation
+    """How the actor stands to it."""
     evidence: Evidences
 
 
 @with_config(_RECORD_CONFIG)
 class ShareOf(TypedDict):
+    """What a share is a share of."""
+
     subject: Id
     quantity: Text
 
 
 @with_config(_RECORD_CONFIG)
 class Fact(TypedDict):
+    """A figure or statement a source gives, with its precision, period and kind."""
+
     id: Id
     subject: Id
+    """The record the fact is about."""
     topic: Topic
+    """What the fact is about, in one word."""
     statement: Text
+    """The fact in the project's own words."""
     value: Number | None
+    """The figure, in the unit `unit` names; null for a statement without one."""
     unit: Unit | None
+    """The unit of the figure."""
     decimals: Decimals | None
+    """How many decimals the source states; negative for a figure rounded to tens or more."""
     share_of: ShareOf | None
+    """For a share (a percent), what it is a share of."""
     aliases: list[Text]
     related: list[Id]
+    """Other records the fact names."""
     evidence: Evidences
     quantity: NotRequired[Id | None]
     """What the figure measures, the same id for every source's statement of it."""
     measure: NotRequired[Text | None]
+    """What the figure measures, in words."""
     period: NotRequired[Text | None]
     """The year, date or span the figure refers to; null: the source gives none."""
     kind: NotRequired[FactKind | None]
+    """Whether the figure is an actual figure, a target or a plan."""
     bound: NotRequired[Bound | None]
+    """Whether the figure is exact, rounded, or a lower or upper bound."""
     as_stated: NotRequired[Text | None]
     """The figure as the source writes it, so that its precision shows."""
     note: NotRequired[Text | None]
@@ -173,45 +208,63 @@ class Fact(TypedDict):
 
 @with_config(_RECORD_CONFIG)
 class Partner(TypedDict):
+    """An organisation that signed an agreement or launched a cooperation."""
+
     id: Id
     name: Text
     aliases: list[Text]
     sector: Sector
+    """The partner's sector."""
     evidence: Evidences
 
 
 @with_config(_RECORD_CONFIG)
 class Agreement(TypedDict):
+    """An agreement or cooperation, its parties and its counterpart."""
+
     id: Id
     kind: Text
+    """What kind of agreement the source says it is."""
     parties: Annotated[list[Id], Field(min_length=1)]
+    """The partners that signed it."""
     counterpart: Id
+    """The partner on the other side."""
     launched: Text | None
+    """What it launched, where the source says."""
     aliases: list[Text]
     evidence: Evidences
 
 
 @with_config(_RECORD_CONFIG)
 class Event(TypedDict):
+    """A signing event or conference."""
+
     id: Id
     name: Text
     aliases: list[Text]
     date: Text | None
+    """The event's date; null where the sources give none."""
     evidence: Evidences
 
 
 @with_config(_RECORD_CONFIG)
 class Plan(TypedDict):
+    """A plan the sources name."""
+
     id: Id
     name: Text
     aliases: list[Text]
     year: Annotated[int, Field(ge=0, le=9999)] | None
+    """The year of the plan."""
     subject: Id
+    """The place the plan is for."""
     evidence: Evidences
 
 
 @with_config(_RECORD_CONFIG)
 class Scale(TypedDict):
+    """The scale of an industry as the source labels it."""
+
     label: Text
     magnitude: Annotated[Number, Field(ge=0, le=MAX_MAGNITUDE)] | None
     unit: Unit | None
@@ -221,15 +274,23 @@ class Scale(TypedDict):
 
 @with_config(_RECORD_CONFIG)
 class Industry(TypedDict):
+    """An industry or cluster, its role and scale."""
+
     id: Id
     name: Text
     aliases: list[Text]
     role: Role
+    """The industry's role: focus, characteristic or coordinated."""
     owner: Id
+    """The place whose industry it is."""
     plan: Id | None
+    """The plan that names it."""
     scale: Scale | None
+    """Its scale as the source labels it (JSON)."""
     based_on: list[Id]
+    """The industries it is based on."""
     coordinated_with: list[Id]
+    """The industries it is coordinated with."""
     evidence: Evidences
 
 
@@ -268,6 +329,56 @@ RECORD_KINDS: dict[str, type[Any]] = {
     for name, hint in Store.__annotations__.items()
     if name not in ("schema_version", "release")
 }
+
+
+#: What the fields every kind shares mean; a field's own docstring says the rest.
+SHARED_FIELD_DESCRIPTIONS = {
+    "id": "The record's id: kebab-case, unique across the store",
+    "name": "The record's name",
+    "aliases": "Other names, Chinese ones only from vetted glossaries (JSON list)",
+    "evidence": "The sources that back the record, with a verbatim quote where the text is held",
+}
+
+
+def _docstrings(model: type[Any]) -> dict[str, str]:
+    """Each field's docstring (the string just below it in the class), read from the source:
+    the one place the fields are described."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(model)))
+    except (OSError, TypeError):
+        return {}
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    found: dict[str, str] = {}
+    for field, after in itertools.pairwise(body):
+        if (
+            isinstance(field, ast.AnnAssign)
+            and isinstance(field.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            found[field.target.id] = " ".join(after.value.value.split())
+    return found
+
+
+@cache
+def field_descriptions(kind: str) -> dict[str, str]:
+    """What each field of a kind of record means, in words, from the models."""
+    model = RECORD_KINDS[kind]
+    own = _docstrings(model)
+    return {
+        field: own.get(field) or SHARED_FIELD_DESCRIPTIONS.get(field, field.replace("_", " "))
+        for field in model.__annotations__
+    }
+
+
+def kind_description(kind: str) -> str:
+    """What a kind of record is, from its model's docstring."""
+    return " ".join((RECORD_KINDS[kind].__doc__ or kind).split())
 
 
 Problem = tuple[str, str]

@@ -112,3 +112,13 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
         *("coordinated_with", "evidence"),
     ),
 }
+
+#: Licences known well enough to name their title and address: the project's own, and that of
+#: Wikipedia's text. A licence not here is named by its identifier alone.
+KNOWN_LICENCES: dict[str, tuple[str, str]] = {
+    "MIT": ("MIT License", "https://opensource.org/licenses/MIT"),
+    "CC-BY-SA-4.0": (
+        "Creative Commons Attribution-ShareAlike 4.0 International",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+    ),
+}
