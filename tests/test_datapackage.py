@@ -47,6 +47,16 @@ def test_frictionless_validates_the_package(cli: Cli, tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+def test_frictionless_validates_a_version_1_stores_package(cli: Cli, tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    store = ROOT / "tests" / "data" / "store-version-1.json"
+    target = tmp_path / "package"
+    assert cli("--data", str(store), "export", "--datapackage", str(target)).status == 0
+    checked = validate(target)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_frictionless_checks_its_foreign_keys(cli: Cli, tmp_path: Path) -> None:
     package = exported(cli, tmp_path)
     evidence = package / "evidence.csv"

@@ -221,3 +221,11 @@ def test_each_invalid_store_is_reported_as_data_reports_it(
         cli("--data", str(first), "facts").stderr + cli("--data", str(second), "facts").stderr
     )
     assert result.stderr == expected
+
+
+def test_the_library_gives_what_the_command_does(cli: Cli, write_store: Write) -> None:
+    from qingpu_cli import open_store
+
+    new = write_store(json.loads((ROOT / "data" / "qingpu.json").read_text(encoding="utf-8")))
+    given = open_store(VERSION_1).diff(open_store(new))
+    assert given == cli("diff", str(VERSION_1), str(new), "--json").json()

@@ -54,7 +54,10 @@ def _field(name: str, annotation: Any, description: str) -> dict[str, Any]:
     nullable = False
     while True:
         origin = typing_extensions.get_origin(annotation)
-        if origin in (typing.Annotated, typing_extensions.NotRequired):
+        if origin is typing_extensions.NotRequired:
+            nullable = True  # a store of an earlier version has no such field: an empty cell
+            annotation = typing.get_args(annotation)[0]
+        elif origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
         elif origin in (typing.Union, types.UnionType):
             options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
