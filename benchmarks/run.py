@@ -5,7 +5,11 @@ bytecode caches written: this script runs each command once before timing it). C
 compared are interleaved round by round, so a load on the shared machine hits them alike.
 It prints medians and ratios and writes every figure to `benchmarks/results.json`. With
 `sqlite-utils` on PATH (it is in the test extra) it also times `qingpu export --sqlite` against
-`sqlite-utils insert` of the same 100,000 facts as a JSON array into a new database.
+`sqlite-utils insert` of the same 100,000 facts as a JSON array into a new database. It times
+`qingpu diff` of two 100,000-fact stores (one figure in a hundred changed, a thousand facts
+removed and a thousand added, every list reversed) against reading both (`qingpu validate` of
+each), both validating in full. `--sections` runs some of the measures alone; their figures
+replace those of the same measures in the results, and the others are kept.
 """
 
 from __future__ import annotations
@@ -173,6 +177,25 @@ def agreement_scale(qingpu: str, work: Path, rounds: int, env: dict[str, str]) -
     return found
 
 
+def changed_store(path: Path) -> Path:
+    """A release after the store at the path: every hundredth figure one higher (in its last
+    stated place), the last thousand facts removed and a thousand new ones added, and every
+    list in reverse order (no difference by itself)."""
+    store = json.loads(path.read_text(encoding="utf-8"))
+    facts = store["facts"]
+    for fact in facts[::100]:
+        if fact["value"] is not None and fact["share_of"] is None:
+            fact["value"] += 10 ** max(0, -fact["decimals"])  # one in its last stated place
+    added = [{**copy.deepcopy(fact), "id": f"{fact['id']}-new"} for fact in facts[:1000]]
+    store["facts"] = facts[:-1000] + added
+    for records in store.values():
+        if isinstance(records, list):
+            records.reverse()
+    changed = path.with_name(f"{path.stem}-changed.json")
+    changed.write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
+    return changed
+
+
 def measured_copy(qingpu: str) -> str:
     """Where the package behind the `qingpu` on PATH lives: an editable checkout or an install."""
     with open(qingpu, "rb") as script:
@@ -191,6 +214,9 @@ def measured_copy(qingpu: str) -> str:
     return f"{kind}: {package}"
 
 
+SECTIONS = ("startup", "scale", "joins", "export", "diff")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=20, help="runs of each start-up command")
@@ -199,9 +225,18 @@ def main() -> None:
         "--sizes", default="1000,10000,100000", help="facts in the synthetic stores"
     )
     parser.add_argument("--export-rounds", type=int, default=3, help="runs of each export")
-    parser.add_argument("--startup-only", action="store_true", help="time start-up alone")
+
+    parser.add_argument("--diff-rounds", type=int, default=3, help="runs of each diff")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results.json"))
+    parser.add_argument(
+        "--sections",
+        default=",".join(SECTIONS),
+        help=f"the measures to run, of {', '.join(SECTIONS)}",
+    )
     options = parser.parse_args()
+    sections = set(options.sections.split(","))
+    if not sections <= set(SECTIONS):
+        raise SystemExit(f"--sections takes some of {', '.join(SECTIONS)}")
 
     qingpu = shutil.which("qingpu")
     jq = shutil.which("jq")
@@ -245,29 +280,30 @@ def main() -> None:
         ],
         "qingpu help facts": [qingpu, "help", "facts"],
     }
-    print(f"start-up, median of {options.rounds} interleaved runs, caches warm:")
-    started = compare(startup, options.rounds, env)
-    bare = started["bare python -c pass"]["median_ms"]
-    for name, figures in started.items():
-        ratio = figures["median_ms"] / bare
-        figures["x_bare"] = ratio
-        target = target_of(name)
-        verdict = (
-            ""
-            if target is None
-            else f"  (target {target}x: {'met' if ratio <= target else 'MISSED'})"
-        )
-        print(f"  {name:45} {figures['median_ms']:7.1f} ms  {ratio:5.2f}x bare{verdict}")
-    if options.startup_only:
-        Path(options.output).write_text(json.dumps({"startup": started}, indent=2) + "\n")
-        return
+    started: dict[str, dict[str, float]] = {}
+    if "startup" in sections:
+        print(f"start-up, median of {options.rounds} interleaved runs, caches warm:")
+        started = compare(startup, options.rounds, env)
+        bare = started["bare python -c pass"]["median_ms"]
+        for name, figures in started.items():
+            ratio = figures["median_ms"] / bare
+            figures["x_bare"] = ratio
+            target = target_of(name)
+            verdict = (
+                ""
+                if target is None
+                else f"  (target {target}x: {'met' if ratio <= target else 'MISSED'})"
+            )
+            print(f"  {name:45} {figures['median_ms']:7.1f} ms  {ratio:5.2f}x bare{verdict}")
 
     scale: dict[str, Any] = {}
-    print(
-        f"\nscale, median of {options.scale_rounds} interleaved runs: qingpu on a store proven"
-        " valid, and validating it in full (QINGPU_NO_CACHE: every run is a first run)"
-    )
-    for size in (int(s) for s in options.sizes.split(",")):
+    sizes = [int(s) for s in options.sizes.split(",")] if "scale" in sections else []
+    if "scale" in sections:
+        print(
+            f"\nscale, median of {options.scale_rounds} interleaved runs: qingpu on a store"
+            " proven valid, and validating it in full (QINGPU_NO_CACHE: every run is a first run)"
+        )
+    for size in sizes:
         path = synthetic_store(size, work)
         listing = [qingpu, "--data", str(path), "facts", "--json"]
         commands = {
@@ -295,9 +331,14 @@ def main() -> None:
         scale["growth_10k_to_100k"] = growth
         print(f"  time from 10,000 to 100,000 facts: {growth:.1f}x (linear would be 10x)")
 
-    print(f"\njoins, median of {options.scale_rounds} interleaved runs, store proven valid:")
-    joined = {size: joined_store(size, work) for size in (10_000, 100_000)}
-    for command_name in ("partners", "events"):
+    if "joins" in sections:
+        print(f"\njoins, median of {options.scale_rounds} interleaved runs, store proven valid:")
+    joined = (
+        {size: joined_store(size, work) for size in (10_000, 100_000)}
+        if "joins" in sections
+        else {}
+    )
+    for command_name in ("partners", "events") if joined else ():
         commands = {
             str(size): [qingpu, "--data", str(path), command_name, "--json"]
             for size, path in joined.items()
@@ -315,9 +356,9 @@ def main() -> None:
     scale.update(agreement_scale(qingpu, work, options.scale_rounds, env))
 
     sqlite_utils = shutil.which("sqlite-utils")
-    if sqlite_utils and "100000" in scale:
+    if sqlite_utils and "export" in sections:
         print(f"\nexport, median of {options.export_rounds} interleaved runs, 100,000 facts:")
-        store = work / "store-100000.json"
+        store = synthetic_store(100_000, work)
         facts = work / "facts-100000.json"
         facts.write_text(
             json.dumps(json.loads(store.read_text(encoding="utf-8"))["facts"], ensure_ascii=False),
@@ -345,7 +386,36 @@ def main() -> None:
             print(f"  {name:24} {figures['median_ms']:7.0f} ms {figures['peak_rss_mb']:6.0f} MB")
         print(f"  qingpu's export takes {ratio:.2f}x the time of sqlite-utils' insert (target 2x)")
 
-    results = {
+    if "diff" in sections:
+        print(f"\ndiff, median of {options.diff_rounds} interleaved runs, 100,000 facts each:")
+        old = synthetic_store(100_000, work)
+        new = changed_store(old)
+        first_run = {**env, "QINGPU_NO_CACHE": "1"}
+        commands = {
+            "qingpu diff": [
+                "sh",
+                "-c",
+                f'"{qingpu}" diff "{old}" "{new}" --json > /dev/null; [ $? -eq 1 ]',
+            ],
+            "qingpu validate of each": [
+                "sh",
+                "-c",
+                f'"{qingpu}" validate "{old}" && "{qingpu}" validate "{new}"',
+            ],
+        }
+        timed = compare(commands, options.diff_rounds, first_run)
+        ratio = timed["qingpu diff"]["median_ms"] / timed["qingpu validate of each"]["median_ms"]
+        scale["diff"] = {
+            **timed,
+            "time_x_reading_both": ratio,
+            "date": time.strftime("%Y-%m-%d"),
+            "qingpu": copy_measured,
+        }
+        for name, figures in timed.items():
+            print(f"  {name:24} {figures['median_ms']:7.0f} ms {figures['peak_rss_mb']:6.0f} MB")
+        print(f"  qingpu diff takes {ratio:.2f}x the time of reading both stores (target 3x)")
+
+    results: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores,"
         f" Python {platform.python_version()}",
@@ -353,7 +423,15 @@ def main() -> None:
         "startup": started,
         "scale": scale,
     }
-    Path(options.output).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    output = Path(options.output)
+    if sections != set(SECTIONS) and output.exists():
+        kept = json.loads(output.read_text(encoding="utf-8"))
+        results = {  # the figures not measured now keep the date and copy they were made by
+            **kept,
+            "startup": started or kept.get("startup", {}),
+            "scale": {**kept.get("scale", {}), **scale},
+        }
+    output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten to {options.output}")
     shutil.rmtree(work, ignore_errors=True)
 

@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "qingpu.json"
 SOURCES = ROOT.parent / "shared" / "sources"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+#: The schema version the bundled store declares, as `validate` reports it.
+BUNDLED_SCHEMA_VERSION = json.loads(BUNDLED.read_text(encoding="utf-8"))["schema_version"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -18,9 +18,9 @@ SUFFIX = {"text": "txt", "markdown": "md", "bibtex": "bib", "csl-json": "json"}
 
 #: The CSL-JSON variables a citation may use, with the JSON type each takes in the CSL data
 #: schema (csl-data.json): strings, name lists and date objects.
-CSL_STRINGS = {"id", "type", "title", "publisher", "URL", "language", "note"}
+CSL_STRINGS = {"id", "type", "title", "publisher", "URL", "language", "note", "license"}
 CSL_NAMES = {"author"}
-CSL_DATES = {"issued"}
+CSL_DATES = {"issued", "accessed"}
 CSL_TYPES = {"webpage", "article-newspaper", "report", "entry-encyclopedia"}
 
 
@@ -105,3 +105,45 @@ def test_an_unknown_id_is_exit_1_with_the_closest_ids() -> None:
     result = run_cli("cite", "new-city-gpd-share")
     assert result.status == 1
     assert "did you mean" in result.stderr and "new-city-gdp-share" in result.stderr
+
+
+def _said_read(style: str, text: str, source: dict[str, Any]) -> tuple[bool, bool]:
+    """Whether a citation of this source, in this style, gives its access date and licence."""
+    accessed, licence = source["accessed"], source.get("licence")
+    if style == "csl-json":
+        (item,) = json.loads(text)
+        day = [int(part) for part in accessed.split("-")]
+        return item.get("accessed") == {"date-parts": [day]}, item.get("license") == licence
+    if style == "bibtex":
+        (entry,) = bibtexparser.parse_string(text).entries
+        fields = entry.fields_dict
+        note = fields["note"].value
+        has_licence = licence is not None and f"Licence: {licence}" in note
+        return fields["urldate"].value == accessed, has_licence or (
+            licence is None and "Licence" not in note
+        )
+    has_licence = f"licence {licence}" in text if licence else "licence" not in text
+    return f"accessed {accessed}" in text, has_licence
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_a_citation_gives_when_its_source_was_read_and_its_licence(
+    style: str, bundled: dict[str, Any]
+) -> None:
+    assert any(source.get("licence") for source in bundled["sources"])
+    for source in bundled["sources"]:
+        assert source["accessed"], source["id"]
+        result = run_cli("cite", source["id"], "--style", style)
+        assert result.status == 0, result.stderr
+        assert _said_read(style, result.stdout, source) == (True, True), (style, source["id"])
+
+
+def test_a_source_without_an_access_date_is_cited_without_one(
+    cli: Cli, bundled: dict[str, Any], write_store: Callable[[object], Any]
+) -> None:
+    for source in bundled["sources"]:
+        source["accessed"] = None
+    path = str(write_store(bundled))
+    for style in STYLES:
+        text = cli("--data", path, "cite", bundled["sources"][0]["id"], "--style", style).stdout
+        assert "accessed" not in text and "urldate" not in text

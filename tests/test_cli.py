@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import BUNDLED, Run
+from conftest import BUNDLED, BUNDLED_SCHEMA_VERSION, Run
 from qingpu_cli import __version__
 from qingpu_cli.cli.commands import EXAMPLES
 
@@ -77,8 +77,13 @@ def test_a_mistyped_command_suggests_the_right_one_once(cli: Cli) -> None:
     assert len(result.stderr.splitlines()) == 1
 
 
-def test_version(cli: Cli) -> None:
-    assert cli("--version").stdout == f"qingpu {__version__}\n"
+def test_version_gives_the_tools_and_the_bundled_datas(cli: Cli, bundled: dict[str, Any]) -> None:
+    release = bundled["release"]
+    assert cli("--version").stdout.splitlines() == [
+        f"qingpu {__version__}",
+        f"data release {release['version']} ({release['date']})",
+        f"schema version {bundled['schema_version']}",
+    ]
 
 
 def test_partners_in_telecom_is_china_telecom_alone(cli: Cli) -> None:
@@ -350,7 +355,10 @@ def test_overview_cuts_no_share_label(cli: Cli, columns: str) -> None:
 def test_validate_the_active_and_a_named_store(
     cli: Cli, bundled: dict[str, Any], write_store: Callable[[object], Path]
 ) -> None:
-    assert cli("validate").stdout == f"valid: {bundled_records()} records (schema version 3)\n"
+    assert (
+        cli("validate").stdout
+        == f"valid: {bundled_records()} records (schema version {BUNDLED_SCHEMA_VERSION})\n"
+    )
     bundled["facts"][0]["value"] = -5
     bundled["partners"][0]["sector"] = "church"
     result = cli("validate", str(write_store(bundled)))
@@ -370,7 +378,7 @@ def test_validate_finds_its_store_as_data_does(cli: Cli, bundled: dict[str, Any]
     result = cli("validate", "-", input=json.dumps(bundled))
     assert (result.status, result.stdout) == (
         0,
-        f"valid: {bundled_records()} records (schema version 3)\n",
+        f"valid: {bundled_records()} records (schema version {BUNDLED_SCHEMA_VERSION})\n",
     )
 
 

@@ -255,3 +255,35 @@ def test_no_event_date_is_invented(bundled: dict[str, Any]) -> None:
 def test_statements_name_the_place_one_way(bundled: dict[str, Any]) -> None:
     for fact in bundled["facts"]:
         assert "New Town" not in fact["statement"], fact["id"]
+
+
+#: The day the article was read: it is held here as received (its file), on this day.
+ARTICLE_READ = "2026-11-24"
+
+
+def _days_lists_were_read() -> dict[str, str]:
+    """Each list of sources and the day its sources were read, as the sources' README says."""
+    text = squeeze((SOURCES / "README.md").read_text(encoding="utf-8"))
+    said = text.split("were read on one day:", 1)[1]
+    return dict(re.findall(r"`([\w-]+\.tsv)` on (\d{4}-\d{2}-\d{2})", said))
+
+
+@needs_sources
+def test_each_source_was_read_on_the_day_its_list_says_and_licensed_only_where_known(
+    bundled: dict[str, Any],
+) -> None:
+    days = _days_lists_were_read()
+    assert days, "the sources' README names the days"
+    read: dict[str, str] = {}
+    wikipedia: set[str] = set()
+    for name, day in days.items():
+        for row in tsv(SOURCES / name):
+            read[row["id"]] = day
+            if row["publisher"].startswith("Wikipedia"):
+                wikipedia.add(row["id"])
+    read["qingpu-new-city-signing"] = ARTICLE_READ
+    for source in bundled["sources"]:
+        assert source["accessed"] == read[source["id"]], source["id"]
+        expected = "CC-BY-SA-4.0" if source["id"] in wikipedia else None
+        assert source["licence"] == expected, source["id"]
+    assert wikipedia & {source["id"] for source in bundled["sources"]}

@@ -91,7 +91,7 @@ def test_a_store_of_ten_thousand_facts_round_trips(tmp_path: Path, bundled: dict
 def test_columns_follow_the_models(tmp_path: Path) -> None:
     columns = {column.name: column for column in table_columns()["facts"]}
     assert (columns["value"].type, columns["decimals"].type, columns["statement"].type) == (
-        "REAL",
+        "NUMERIC",
         "INTEGER",
         "TEXT",
     )
@@ -157,8 +157,10 @@ def test_the_export_gives_the_verdicts_compare_and_audit_give(
     path = tmp_path / "qingpu.db"
     assert cli("export", "--sqlite", str(path)).status == 0
     connection = sqlite3.connect(path)
-    statements = connection.execute("SELECT fact, verdict FROM statements ORDER BY rowid")
-    checks = connection.execute("SELECT id, verdict, coarse_fact FROM checks ORDER BY rowid")
+    statements = connection.execute("SELECT fact, verdict FROM compare ORDER BY rowid")
+    checks = connection.execute(
+        "SELECT id, verdict, json_extract(coarse, '$.fact') FROM audit ORDER BY rowid"
+    )
     compared = [(row["fact"], row["verdict"]) for row in cli("compare", "--json").json()]
     audited = [
         (row["id"], row["verdict"], (row["coarse"] or {}).get("fact"))
@@ -168,3 +170,146 @@ def test_the_export_gives_the_verdicts_compare_and_audit_give(
     assert checks.fetchall() == audited
     assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
     connection.close()
+
+
+def exported(cli: Cli, tmp_path: Path, *options: str) -> Path:
+    path = tmp_path / "qingpu.db"
+    result = cli("export", "--sqlite", str(path), *options)
+    assert result.status == 0, result.stderr
+    return path
+
+
+def test_fact_sources_has_a_row_for_each_fact_and_source(
+    cli: Cli, tmp_path: Path, bundled: dict[str, Any]
+) -> None:
+    pairs = [(fact["id"], item["source"]) for fact in bundled["facts"] for item in fact["evidence"]]
+    assert len(set(pairs)) < len(pairs), "a fact quotes one source twice"
+    connection = sqlite3.connect(exported(cli, tmp_path))
+    rows = connection.execute("SELECT fact, source FROM fact_sources").fetchall()
+    assert rows == list(dict.fromkeys(pairs))
+
+
+def test_counts_are_integers_and_events_carry_their_project_counts(
+    cli: Cli, tmp_path: Path, bundled: dict[str, Any]
+) -> None:
+    connection = sqlite3.connect(exported(cli, tmp_path))
+    kinds = connection.execute(
+        "SELECT DISTINCT typeof(value) FROM facts WHERE unit = 'count'"
+    ).fetchall()
+    assert kinds == [("integer",)]
+    connection.row_factory = sqlite3.Row
+    fields = ("id", "projects_signed", "projects_signed_jointly", "projects_fact")
+    events = [
+        {field: row[field] for field in fields}
+        for row in connection.execute("SELECT * FROM events ORDER BY rowid")
+    ]
+    listed = [{field: row[field] for field in fields} for row in cli("events", "--json").json()]
+    assert events == listed
+    assert any(row["projects_signed"] or row["projects_signed_jointly"] for row in events)
+
+
+@pytest.mark.parametrize("listing", ["compare", "audit", "ratios"])
+def test_compare_audit_and_ratios_are_tables_as_their_listings_give_them(
+    cli: Cli, tmp_path: Path, listing: str
+) -> None:
+    from qingpu_cli.render.sqlite import listing_columns
+
+    connection = sqlite3.connect(exported(cli, tmp_path))
+    connection.row_factory = sqlite3.Row
+    columns = listing_columns()[listing]
+    rows = [
+        {
+            column.name: json.loads(row[column.name])
+            if column.json and row[column.name] is not None
+            else row[column.name]
+            for column in columns
+        }
+        for row in connection.execute(f'SELECT * FROM "{listing}" ORDER BY rowid')
+    ]
+    assert rows == cli(listing, "--json").json()
+    assert rows and all(row.get("verdict") or listing == "ratios" for row in rows)
+
+
+def test_datasette_metadata_describes_every_table_and_column(
+    cli: Cli, tmp_path: Path, bundled: dict[str, Any]
+) -> None:
+    path = exported(cli, tmp_path)
+    metadata = json.loads(Path(f"{path}.metadata.json").read_text(encoding="utf-8"))
+    release = bundled["release"]
+    assert release["version"] in metadata["title"] and release["date"] in metadata["title"]
+    assert metadata["license"] and metadata["source"] and metadata["description"]
+    (database,) = metadata["databases"].values()
+    connection = sqlite3.connect(path)
+    names = [
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+        )
+    ]
+    assert sorted(database["tables"]) == sorted(names)
+    for kind in RECORD_KINDS:
+        table = database["tables"][kind]
+        assert table["description"]
+        columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{kind}")')]
+        assert sorted(table["columns"]) == sorted(columns), kind
+        assert all(table["columns"].values())
+
+
+def test_metadata_goes_where_asked_and_is_never_written_over_something_else(
+    cli: Cli, tmp_path: Path
+) -> None:
+    chosen = tmp_path / "datasette.json"
+    exported(cli, tmp_path, "--metadata", str(chosen))
+    assert "databases" in json.loads(chosen.read_text(encoding="utf-8"))
+    assert not (tmp_path / "qingpu.db.metadata.json").exists()
+    notes = tmp_path / "notes.json"
+    notes.write_text("my notes\n")
+    result = cli("export", "--sqlite", str(tmp_path / "q.db"), "--metadata", str(notes))
+    assert result.status == 2 and "not Datasette metadata" in result.stderr
+    assert notes.read_text() == "my notes\n"
+    assert not (tmp_path / "q.db").exists()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_datasette_serves_the_database_with_its_metadata(cli: Cli, tmp_path: Path) -> None:
+    import html
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    path = exported(cli, tmp_path)
+    metadata = Path(f"{path}.metadata.json")
+    port = _free_port()
+    command = [sys.executable, "-m", "datasette", "serve", str(path), "-m", str(metadata)]
+    server = subprocess.Popen(
+        [*command, "-h", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        served = None
+        deadline = time.monotonic() + 60
+        while served is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/metadata.json") as answer:
+                    served = json.load(answer)
+            except OSError:
+                time.sleep(0.2)
+        assert served == json.loads(metadata.read_text(encoding="utf-8")), server.poll()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/qingpu/fact_sources") as page:
+            shown = html.unescape(page.read().decode("utf-8"))
+        assert served["databases"]["qingpu"]["tables"]["fact_sources"]["description"] in shown
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        assert server.stderr is not None
+        server.stderr.close()

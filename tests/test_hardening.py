@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import BUNDLED, Run, run_cli
+from conftest import BUNDLED, BUNDLED_SCHEMA_VERSION, Run, run_cli
 from qingpu_cli.cli.commands import COMMANDS as DECLARED
 from qingpu_cli.cli.commands import EXAMPLES, LISTINGS
 from qingpu_cli.errors import StoreInvalid
@@ -104,7 +104,7 @@ def test_a_store_of_many_megabytes(cli: Cli, write_store: Callable[[object], Pat
     result = cli("--data", str(path), "validate")
     records = sum(len(value) for value in store.values() if isinstance(value, list))
     assert records > 20_000
-    assert result.stdout == f"valid: {records} records (schema version 3)\n"
+    assert result.stdout == f"valid: {records} records (schema version {BUNDLED_SCHEMA_VERSION})\n"
 
 
 def test_closed_pipe_is_quiet(write_store: Callable[[object], Path]) -> None:

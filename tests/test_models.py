@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from qingpu_cli.errors import StoreInvalid
-from qingpu_cli.store.models import store_json_schema
+from qingpu_cli.store.models import SCHEMA_VERSIONS, store_json_schema
 from qingpu_cli.store.reader import validate_store_text
 
 
@@ -179,7 +179,7 @@ def test_every_problem_is_reported_at_once(bundled: dict[str, Any]) -> None:
 
 def test_missing_list_and_wrong_schema_version(bundled: dict[str, Any]) -> None:
     del bundled["events"]
-    bundled["schema_version"] = 4
+    bundled["schema_version"] = max(SCHEMA_VERSIONS) + 1
     found = locations(bundled)
     assert found[:2] == ["schema_version", "events"]
     related = [
@@ -204,3 +204,27 @@ def test_an_evidence_kind_of_the_wrong_type_is_one_located_problem(
 ) -> None:
     bundled["facts"][0]["evidence"][0]["kind"] = []
     assert locations(bundled) == ["facts[0].evidence[0].kind"]
+
+
+def test_an_access_date_and_a_release_date_are_days_of_the_calendar(
+    bundled: dict[str, Any],
+) -> None:
+    bundled["sources"][1]["accessed"] = "2026-02-30"
+    bundled["sources"][2]["accessed"] = "26 November 2026"
+    bundled["release"]["date"] = "2026-13-01"
+    assert sorted(locations(bundled)) == [
+        "release.date",
+        "sources[1].accessed",
+        "sources[2].accessed",
+    ]
+
+
+@pytest.mark.parametrize("version", SCHEMA_VERSIONS)
+def test_every_schema_version_loads_without_the_newer_fields(
+    bundled: dict[str, Any], version: int
+) -> None:
+    bundled["schema_version"] = version
+    del bundled["release"]
+    for source in bundled["sources"]:
+        del source["accessed"], source["licence"]
+    assert validate_store_text(json.dumps(bundled), "test") == bundled

@@ -102,7 +102,6 @@ def test_a_store_on_standard_input_is_answered_from_its_bytes(proven: None) -> N
         ["overview", "--fields", "id"],
         ["show"],
         ["show", "huawei", "extra"],
-        ["export"],
         ["--version"],
         ["--install-completion"],
         [],
@@ -122,6 +121,7 @@ def test_what_it_cannot_read_plainly_goes_to_the_app(proven: None, args: list[st
         ["overview", "--json", "--format", "table"],
         ["audit", "--strict"],
         ["show", "no-such-record"],
+        ["export"],
     ],
 )
 def test_an_error_it_reads_is_the_apps_error(proven: None, args: list[str]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import BUNDLED, Run
+from conftest import BUNDLED, BUNDLED_SCHEMA_VERSION, Run
 from qingpu_cli.errors import StoreInvalid, StorePathError, UsageError
 from qingpu_cli.store.reader import (
     StoreLocation,
@@ -229,7 +229,10 @@ def test_a_damaged_cache_falls_back_to_full_validation(
 def test_an_unwritable_cache_still_answers(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
-    assert StoreReader(StoreLocation(None)).load(blocker / "cache")["schema_version"] == 3
+    assert (
+        StoreReader(StoreLocation(None)).load(blocker / "cache")["schema_version"]
+        == BUNDLED_SCHEMA_VERSION
+    )
 
 
 def test_cached_and_uncached_runs_answer_the_same(cli: Callable[..., Run], tmp_path: Path) -> None:

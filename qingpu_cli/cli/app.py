@@ -194,7 +194,9 @@ def _typer_function(command: Command) -> Callable[..., None]:
     their values to the command's handler."""
 
     def function(ctx: typer.Context, **values: Any) -> None:
-        handle(Call(command.name, values, _session(ctx)))
+        status = handle(Call(command.name, values, _session(ctx)))
+        if status:
+            raise typer.Exit(status)
 
     parameters = [
         inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
@@ -208,8 +210,13 @@ def _typer_function(command: Command) -> Callable[..., None]:
 
 
 def _version(ctx: typer.Context, value: bool) -> None:
+    """The tool's version, then the bundled data's release and schema version, one a line."""
     if value:
-        _session(ctx).streams.stdout.write(f"qingpu {__version__}\n")
+        from qingpu_cli.library.queries import version_lines
+        from qingpu_cli.store.reader import bundled_store
+
+        lines = [f"qingpu {__version__}", *version_lines(bundled_store())]
+        _session(ctx).streams.stdout.write("".join(f"{line}\n" for line in lines))
         raise typer.Exit()
 
 

@@ -231,7 +231,11 @@ COLOR = Option(
     COLOR_CHOICES,
     default="auto",
 )
-VERSION = Option("--version", "Print the version and exit.", takes=FLAG)
+VERSION = Option(
+    "--version",
+    "Print the tool's version, the bundled data's release and schema version.",
+    takes=FLAG,
+)
 ROOT_OPTIONS: tuple[Option, ...] = (DATA, COLOR, VERSION)
 
 
@@ -580,16 +584,31 @@ _COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "export",
-        "The whole store as a SQLite database, to explore.",
+        "The whole store as a SQLite database or a Data Package.",
         Example("qingpu export --sqlite qingpu.db", "the store as SQLite"),
         options=(
             Option(
                 "--sqlite",
-                "Write the whole store to this SQLite database (made beside it, then renamed).",
+                "Write the whole store to this SQLite database (made beside it, then renamed),"
+                " and Datasette's metadata to FILE.metadata.json.",
                 metavar="FILE",
-                required=True,
             ),
-            Option("--replace", "Overwrite FILE even if it is not a SQLite database.", takes=FLAG),
+            Option(
+                "--metadata",
+                "Write Datasette's metadata here instead (with --sqlite).",
+                metavar="PATH",
+            ),
+            Option(
+                "--datapackage",
+                "Write a Frictionless Data Package to this directory (made beside it, then"
+                " renamed).",
+                metavar="DIR",
+            ),
+            Option(
+                "--replace",
+                "Overwrite what FILE or DIR holds even if it is not an export.",
+                takes=FLAG,
+            ),
         ),
     ),
     Command(
@@ -620,6 +639,23 @@ _COMMANDS: tuple[Command, ...] = (
                 "default: the active store.",
                 required=False,
                 blank=True,
+            ),
+        ),
+    ),
+    Command(
+        "diff",
+        "What changed between two stores, and which verdicts.",
+        Example("qingpu diff old.json new.json", "what changed between two stores"),
+        arguments=(
+            Argument("old", "OLD", "The older store ('-': standard input)."),
+            Argument("new", "NEW", "The newer store ('-': standard input)."),
+        ),
+        options=(
+            Option(
+                "--json",
+                "added, removed, changed and verdicts as JSON.",
+                takes=FLAG,
+                name="as_json",
             ),
         ),
     ),

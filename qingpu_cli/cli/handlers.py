@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from qingpu_cli.cli.commands import COMMANDS, LISTINGS, OUTPUT_OPTIONS, OutputOptions
 from qingpu_cli.cli.run import Streams, say
-from qingpu_cli.errors import QingpuError, UsageError
+from qingpu_cli.errors import ExitStatus, QingpuError, UsageError
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
@@ -156,13 +156,61 @@ def cite(call: Call) -> None:
 
 def export(call: Call) -> None:
     from qingpu_cli.render.files import refuse_store
-    from qingpu_cli.render.sqlite import export as write_database
 
-    target = call.values["sqlite"]
-    refuse_store(target, call.session.location().path, "--sqlite")
-    counts = write_database(call.session.store(), target, bool(call.values.get("replace")))
+    sqlite, datapackage = call.values.get("sqlite"), call.values.get("datapackage")
+    metadata = call.values.get("metadata")
+    if sqlite is None and datapackage is None:
+        raise UsageError(
+            "export needs --sqlite FILE or --datapackage DIR (see 'qingpu export --help')"
+        )
+    if metadata is not None and sqlite is None:
+        raise UsageError("--metadata goes with --sqlite FILE")
+    replace = bool(call.values.get("replace"))
+    active = call.session.location().path
+    for target, option in ((sqlite, "--sqlite"), (datapackage, "--datapackage")):
+        if target is not None:
+            refuse_store(target, active, option)
+    store = call.session.store()
+    if sqlite is not None:
+        from qingpu_cli.render.sqlite import export as write_database
+
+        _wrote(call, sqlite, write_database(store, sqlite, replace, metadata))
+    if datapackage is not None:
+        from qingpu_cli.render.datapackage import export as write_package
+
+        _wrote(call, datapackage, write_package(store, datapackage, replace))
+
+
+def _wrote(call: Call, target: str, counts: Mapping[str, int]) -> None:
     written = ", ".join(f"{count} {table}" for table, count in counts.items() if count)
     say(call.streams, f"wrote {target}: {written}")
+
+
+def diff(call: Call) -> int:
+    """Exit status as diff(1) gives it: 0 the same data, 1 they differ, 2 a store that cannot
+    be read or is invalid (each such store is reported, as `--data` reports one)."""
+    from qingpu_cli.cli.run import report as report_error
+    from qingpu_cli.library.diff import diff as changes
+    from qingpu_cli.library.diff import differ
+    from qingpu_cli.render.changes import write_diff
+    from qingpu_cli.store.reader import STDIN, StoreReader, cache_directory, locate_store
+
+    paths = (call.values["old"], call.values["new"])
+    if paths.count(STDIN) > 1:
+        raise UsageError("only one of OLD and NEW can be standard input ('-')")
+    stores, failed = [], False
+    for path in paths:
+        try:
+            reader = StoreReader(locate_store(path), call.streams.stdin)
+            stores.append(reader.load(cache_directory()))
+        except QingpuError as error:
+            report_error(call.streams, error)
+            failed = True
+    if failed:
+        return int(ExitStatus.USAGE)
+    found = changes(*stores)
+    write_diff(found, call.streams, bool(call.values.get("as_json")))
+    return 1 if differ(found) else 0
 
 
 def report(call: Call) -> None:
@@ -204,7 +252,7 @@ def help_of(call: Call) -> None:
 
 
 #: The handler of each command; a test checks that every declared command has one.
-HANDLERS: dict[str, Callable[[Call], None]] = {
+HANDLERS: dict[str, Callable[[Call], int | None]] = {
     **{name: listing for name in LISTINGS},
     "search": search,
     "audit": audit,
@@ -216,6 +264,7 @@ HANDLERS: dict[str, Callable[[Call], None]] = {
     "export": export,
     "report": report,
     "validate": validate,
+    "diff": diff,
     "schema": schema,
     "help": help_of,
 }
@@ -223,5 +272,6 @@ assert set(HANDLERS) == set(COMMANDS), set(HANDLERS) ^ set(COMMANDS)
 
 
 def handle(call: Call) -> int:
-    HANDLERS[call.command](call)
-    return 0
+    """Run the command's handler: its exit status, 0 unless it says otherwise."""
+    status = HANDLERS[call.command](call)
+    return 0 if status is None else status

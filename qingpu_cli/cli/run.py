@@ -115,7 +115,7 @@ def say(streams: Streams, line: str) -> None:
         streams.stderr.flush()
 
 
-def _report(streams: Streams, error: QingpuError) -> int:
+def report(streams: Streams, error: QingpuError) -> int:
     """One line naming the problem and where it is; several problems of a store follow it, one a
     line."""
     say(streams, error.message)
@@ -192,9 +192,9 @@ def run(body: Callable[[Streams], int], streams: Streams | None = None) -> int:
         return int(ExitStatus.OK)
     except OutputError as error:
         silence(streams.stdout)
-        return _report(streams, error)
+        return report(streams, error)
     except QingpuError as error:
-        return _report(streams, error)
+        return report(streams, error)
     except (Interrupted, KeyboardInterrupt):
         say(streams, "interrupted")
         return int(ExitStatus.INTERRUPTED)

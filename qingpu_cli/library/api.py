@@ -170,6 +170,12 @@ class FactStore:
             raise UsageError(f"style takes one of {', '.join(RENDERERS)}, not {style!r}")
         return RENDERERS[style](cited(self.data, _given(record_id)))
 
+    def diff(self, newer: FactStore) -> Row:
+        """`qingpu diff THIS NEWER --json`: what changed from this store to the newer one."""
+        from qingpu_cli.library.diff import diff
+
+        return cast("Row", json_values(diff(self.data, newer.data)))
+
     def overview(self) -> Row:
         """`qingpu overview --json`."""
         from qingpu_cli.library.queries import overview

@@ -7,7 +7,7 @@ only against those of the same period and kind, by the rules of `agreement` (whi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from qingpu_cli.library.agreement import (
@@ -56,6 +56,23 @@ def verdicts(
 ) -> list[str]:
     """Each statement's verdict among the statements of its quantity."""
     return [item.verdict for item in judged(statements, version)]
+
+
+def statement_verdicts(store: Store, quantities: Collection[str]) -> dict[str, tuple[str, str]]:
+    """Each statement of these quantities by its fact's id: (quantity, verdict). What a change
+    to a store does to `compare` is asked of the quantities it touched alone."""
+    if not quantities:
+        return {}
+    version = store_version(cast("Mapping[str, Any]", store))
+    found: dict[str, list[Mapping[str, Any]]] = {}
+    for fact in cast("Mapping[str, Any]", store).get("facts", []):
+        if fact.get("quantity") in quantities and fact["value"] is not None:
+            found.setdefault(fact["quantity"], []).append(fact)
+    return {
+        fact["id"]: (name, verdict)
+        for name, statements in found.items()
+        for fact, verdict in zip(statements, verdicts(statements, version), strict=True)
+    }
 
 
 def compare(store: Store, quantity: str | None = None) -> list[Row]:

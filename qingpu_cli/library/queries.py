@@ -548,3 +548,16 @@ def newest_elsewhere(store: Store, figure: Mapping[str, Any], held: set[str]) ->
         },
         "other_sources": len({source_ids(fact)[0] for fact in others}),
     }
+
+
+def version_lines(store: Store) -> list[str]:
+    """What a store says of its own version: its data release (version and date) where it
+    names one, and its schema version."""
+    data = cast("Mapping[str, Any]", store)
+    release = data.get("release")
+    named = (
+        f"data release {release['version']} ({release['date']})"
+        if release
+        else "data release not named"
+    )
+    return [named, f"schema version {data['schema_version']}"]

@@ -37,6 +37,17 @@ def _when(source: Mapping[str, Any]) -> str:
     return f"n.d. (reports {reports['event']} of {reports['date']}{how})"
 
 
+def _read(source: Mapping[str, Any]) -> list[str]:
+    """When the source was read and under what licence, where the store says: a page can
+    change after it was read, and whether its text may be reused depends on its licence."""
+    said = []
+    if source.get("accessed"):
+        said.append(f"accessed {source['accessed']}")
+    if source.get("licence"):
+        said.append(f"licence {source['licence']}")
+    return said
+
+
 def _text_citation(citation: Citation) -> str:
     source = citation.source
     parts = [_who(source)]
@@ -45,6 +56,7 @@ def _text_citation(citation: Citation) -> str:
     parts.append(_when(source))
     if source.get("url"):
         parts.append(str(source["url"]))
+    parts.extend(_read(source))
     said = f"{citation.statement} " if citation.statement else ""
     quoted = f", quoting \u201c{citation.quote}\u201d" if citation.quote else ""
     return f"{said}({'; '.join(parts)}{quoted})"
@@ -72,6 +84,7 @@ def as_markdown(item: Cited) -> str:
         linked = f"[{title}]({source['url']})" if source.get("url") else title
         said = f"{_markdown_escape(citation.statement)} \u2014 " if citation.statement else ""
         line = f"- {said}{_markdown_escape(_who(source))}, {linked}, {_when(source)}"
+        line += "".join(f", {_markdown_escape(part)}" for part in _read(source))
         if citation.quote:
             line += f": \u201c{_markdown_escape(citation.quote)}\u201d"
         lines.append(line)
@@ -115,9 +128,12 @@ def as_bibtex(item: Cited) -> str:
             fields.append(("date", str(source["date"])))
         if source.get("url"):
             fields.append(("url", str(source["url"])))
+        if source.get("accessed"):
+            fields.append(("urldate", str(source["accessed"])))
         if source.get("language"):
             fields.append(("language", _bibtex_value(str(source["language"]))))
-        fields.append(("note", _bibtex_value(_note(item, citations))))
+        licence = f" Licence: {source['licence']}." if source.get("licence") else ""
+        fields.append(("note", _bibtex_value(_note(item, citations) + licence)))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         entries.append(f"@online{{{source['id']},\n{body}\n}}\n")
     return "\n".join(entries)
@@ -144,6 +160,11 @@ def as_csl_json(item: Cited) -> str:
             entry["issued"] = {"date-parts": [parts]}
         if source.get("url"):
             entry["URL"] = source["url"]
+        accessed = _date_parts(str(source.get("accessed") or ""))
+        if accessed:
+            entry["accessed"] = {"date-parts": [accessed]}
+        if source.get("licence"):
+            entry["license"] = source["licence"]
         if source.get("language"):
             entry["language"] = source["language"]
         entry["note"] = _note(item, citations)

@@ -166,7 +166,7 @@ def remove_stale_temporaries(directory: str) -> None:
                 os.unlink(entry.path)
 
 
-def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+def _raise_terminated(signum: int, _frame: FrameType | None) -> None:
     raise Terminated(signum)
 
 

@@ -131,6 +131,22 @@ def _json_encoder(stream: IO[str], indent: int | None) -> Callable[[object], str
     return encode
 
 
+def write_json_sections(data: Mapping[str, object], stream: IO[str]) -> None:
+    """An object whose lists are written one item a line, as `write_json` writes an array: one
+    JSON document however many items it holds, at the C encoder's speed."""
+    encode = _json_encoder(stream, None)
+    stream.write("{")
+    for number, (key, value) in enumerate(data.items()):
+        stream.write(("\n" if number == 0 else ",\n") + encode(key) + ": ")
+        if isinstance(value, list) and value:
+            stream.write("[\n")
+            _write_lines(map(encode, value), ",\n", stream)
+            stream.write("\n]")
+        else:
+            stream.write(encode(value))
+    stream.write("\n}\n")
+
+
 def _write_lines(lines: Iterable[str], separator: str, stream: IO[str]) -> None:
     """Lines joined by the separator, written a batch at a time so that a large listing never
     exists twice over as one string and its encoded bytes."""

@@ -1,12 +1,16 @@
 """The whole store as a SQLite database, for SQLite, sqlite-utils, datasette and pandas.
 
 One table for each kind of record, keyed on `id`, whose columns and their types come from the
-models (text, integers, reals; a list or an object is JSON text, which SQLite's JSON functions
-read); an `evidence` table with a row for each citation, its foreign keys on the record and
-on the source; a `records` table naming every id and its kind (the target of the evidence's
-record key); a `meta` table with the schema version; a view `fact_sources` that gives each
-fact with its sources' publisher and date; and the verdicts of `compare` (`statements`) and of
-`audit` (`checks`), decided by the same rules as every other command.
+models (text, integers, numbers; a list or an object is JSON text, which SQLite's JSON functions
+read); events with the project counts the `events` listing gives; an `evidence` table with a
+row for each citation, its foreign keys on the record and on the source; a `records` table
+naming every id and its kind (the target of the evidence's record key); `compare`, `audit` and
+`ratios` as their listings give them, with their verdicts, gaps and intervals (decided by the
+same rules as every other command); a `meta` table with
+the schema version and the data release; and a view `fact_sources` with a row for each fact and
+each of its sources. Beside it, Datasette's metadata (`datasette_metadata`): titles,
+descriptions of every table and column, the source and the licence, all from the models and
+the store.
 
 The database is built in a temporary file beside the target and renamed into place, so a
 failure leaves no half-written file, and a file that is not a SQLite database is never
@@ -20,7 +24,8 @@ import os
 import sqlite3
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 import typing_extensions
@@ -38,9 +43,11 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 class Column(NamedTuple):
     name: str
     type: str
-    """TEXT, INTEGER or REAL, as SQLite declares them."""
+    """TEXT, INTEGER, REAL or NUMERIC, as SQLite declares them."""
     json: bool
     """Held as JSON text: a list or an object."""
+    references: str | None = None
+    """The table whose id it names, as a foreign key."""
 
 
 def _sqlite_type(annotation: Any) -> tuple[str, bool]:
@@ -59,7 +66,7 @@ def _sqlite_type(annotation: Any) -> tuple[str, bool]:
     if annotation is bool or annotation is int:
         return "INTEGER", False
     if annotation is float:
-        return "REAL", False
+        return "NUMERIC", False  # a JSON number keeps its kind: a count stays an integer
     return "TEXT", False
 
 
@@ -80,16 +87,68 @@ def table_columns() -> dict[str, list[Column]]:
     return tables
 
 
+#: Columns a kind's table adds to its model's, from its listing: an event's project counts.
+DERIVED_COLUMNS: dict[str, list[Column]] = {
+    "events": [
+        Column("projects_signed", "INTEGER", False),
+        Column("projects_signed_jointly", "INTEGER", False),
+        Column("projects_fact", "TEXT", False, "facts"),
+        Column("signed_jointly_with", "TEXT", True),
+    ],
+}
+#: The derived listings kept as tables: each row's key, and the columns that name records.
+LISTING_TABLES: dict[str, tuple[str, dict[str, str]]] = {
+    "compare": ("fact", {"fact": "facts", "source": "sources"}),
+    "audit": ("id", {}),
+    "ratios": ("id", {}),
+}
+_JSON_FIELDS = ("inputs", "against", "coarse", "signed_jointly_with")
+_REAL_FIELDS = ("low", "high", "gap")
+
+
+def listing_columns() -> dict[str, list[Column]]:
+    """The columns of `compare`, `audit` and `ratios`: the fields their listings declare, the
+    intervals as reals, the inputs as JSON."""
+    from qingpu_cli.cli.commands import LISTINGS
+
+    tables: dict[str, list[Column]] = {}
+    for name, (_, references) in LISTING_TABLES.items():
+        tables[name] = [
+            Column(
+                field,
+                "REAL"
+                if field in _REAL_FIELDS or (field == "value" and name == "ratios")
+                else "NUMERIC"
+                if field == "value"
+                else "TEXT",
+                field in _JSON_FIELDS,
+                references.get(field),
+            )
+            for field in LISTINGS[name].fields
+        ]
+    return tables
+
+
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _declared(column: Column) -> str:
+    target = f" REFERENCES {_quoted(column.references)}(id)" if column.references else ""
+    return f"{_quoted(column.name)} {column.type}{target}"
 
 
 def _schema(tables: Mapping[str, list[Column]]) -> Iterator[str]:
     yield "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)"
     yield "CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL)"
     for kind, columns in tables.items():
-        body = ", ".join(f"{_quoted(c.name)} {c.type}" for c in columns if c.name != "id")
+        every = [*columns, *DERIVED_COLUMNS.get(kind, [])]
+        body = ", ".join(_declared(c) for c in every if c.name != "id")
         yield (f"CREATE TABLE {_quoted(kind)} (id TEXT PRIMARY KEY REFERENCES records(id), {body})")
+    for name, columns in listing_columns().items():
+        key = LISTING_TABLES[name][0]
+        body = ", ".join(_declared(c) + (" PRIMARY KEY" if c.name == key else "") for c in columns)
+        yield f"CREATE TABLE {_quoted(name)} ({body})"
     yield (
         "CREATE TABLE evidence (record TEXT NOT NULL REFERENCES records(id),"
         " source TEXT NOT NULL REFERENCES sources(id), quote TEXT, kind TEXT,"
@@ -97,19 +156,12 @@ def _schema(tables: Mapping[str, list[Column]]) -> Iterator[str]:
     )
     yield "CREATE INDEX evidence_source ON evidence(source)"
     yield (
-        "CREATE TABLE statements (fact TEXT PRIMARY KEY REFERENCES facts(id), quantity TEXT"
-        " NOT NULL, low REAL, high REAL, verdict TEXT NOT NULL, gap REAL, coarse_fact TEXT"
-        " REFERENCES facts(id))"
-    )
-    yield (
-        "CREATE TABLE checks (id TEXT PRIMARY KEY, label TEXT NOT NULL, low REAL, high REAL,"
-        " verdict TEXT NOT NULL, gap REAL, coarse_fact TEXT REFERENCES facts(id), note TEXT)"
-    )
-    yield (
         "CREATE VIEW fact_sources AS SELECT facts.id AS fact, facts.statement, facts.value,"
         " facts.unit, facts.period, sources.id AS source, sources.publisher, sources.date,"
-        " sources.url FROM facts JOIN evidence ON evidence.record = facts.id"
-        " JOIN sources ON sources.id = evidence.source ORDER BY facts.rowid, evidence.position"
+        " sources.url, sources.accessed, sources.licence FROM facts"
+        " JOIN (SELECT record, source, MIN(position) AS position FROM evidence"
+        " GROUP BY record, source) AS cited ON cited.record = facts.id"
+        " JOIN sources ON sources.id = cited.source ORDER BY facts.rowid, cited.position"
     )
 
 
@@ -117,9 +169,11 @@ def _value(column: Column, value: Any) -> Any:
     if value is None:
         return None
     if column.json:
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, default=float)
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, Fraction):
+        return float(value)
     return value
 
 
@@ -168,9 +222,37 @@ def _refuse_if_locked(path: str) -> None:
         connection.close()
 
 
-def export(store: Store, path: str, replace: bool = False) -> dict[str, int]:
-    """Write the store to a SQLite database at the path; how many rows each table got."""
+METADATA_SUFFIX = ".metadata.json"
+
+
+def _is_metadata(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8") as file:
+            found = json.load(file)
+    except (OSError, ValueError):
+        return False
+    return isinstance(found, dict) and "databases" in found
+
+
+def check_metadata_target(path: str, replace: bool) -> None:
+    """Refuse to overwrite what is not Datasette metadata, unless asked to."""
+    if os.path.isdir(path):
+        raise UsageError(f"--metadata names a directory, not a file: {path}")
+    if os.path.exists(path) and not replace and not _is_metadata(path):
+        raise UsageError(f"{path} exists and is not Datasette metadata; --replace overwrites it")
+
+
+def export(
+    store: Store, path: str, replace: bool = False, metadata: str | None = None
+) -> dict[str, int]:
+    """Write the store to a SQLite database at the path, and Datasette's metadata beside it
+    (at `metadata`, or the path with `.metadata.json`); how many rows each table got. Each file
+    is written whole or not at all, the database first."""
+    from qingpu_cli.render.metadata import datasette_metadata
+
+    described = metadata or path + METADATA_SUFFIX
     check_target(path, replace)
+    check_metadata_target(described, replace)
     tables = table_columns()
     counts: dict[str, int] = {}
 
@@ -178,7 +260,35 @@ def export(store: Store, path: str, replace: bool = False) -> dict[str, int]:
         counts.update(_write(cast("Mapping[str, Any]", store), partial, tables))
 
     write_beside(path, ".db", write)
+    database = os.path.splitext(os.path.basename(path))[0]
+    text = json.dumps(datasette_metadata(store, database), ensure_ascii=False, indent=2) + "\n"
+
+    def write_metadata(partial: str) -> None:
+        with open(partial, "w", encoding="utf-8") as file:
+            file.write(text)
+
+    write_beside(described, ".json", write_metadata)
     return counts
+
+
+def _listing_rows(name: str, store: Store) -> Sequence[Mapping[str, Any]]:
+    from qingpu_cli.cli.commands import LISTINGS
+
+    return LISTINGS[name].query(store)
+
+
+def _insert(
+    connection: sqlite3.Connection,
+    table: str,
+    columns: Sequence[Column],
+    rows: Sequence[Mapping[str, Any]],
+) -> None:
+    names = ", ".join(_quoted(column.name) for column in columns)
+    marks = ", ".join("?" for _ in columns)
+    connection.executemany(
+        f"INSERT INTO {_quoted(table)} ({names}) VALUES ({marks})",
+        (tuple(_value(c, row.get(c.name)) for c in columns) for row in rows),
+    )
 
 
 def _write(
@@ -191,22 +301,27 @@ def _write(
         connection.execute("PRAGMA synchronous = OFF")
         for statement in _schema(tables):
             connection.execute(statement)
-        connection.execute(
-            "INSERT INTO meta VALUES ('schema_version', ?)", (str(store["schema_version"]),)
-        )
+        release = store.get("release") or {}
+        meta = {
+            "schema_version": str(store["schema_version"]),
+            "release_version": release.get("version"),
+            "release_date": release.get("date"),
+        }
+        connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         connection.executemany(
             "INSERT INTO records VALUES (?, ?)",
             ((record["id"], kind) for kind in tables for record in store.get(kind, [])),
         )
         for kind, columns in tables.items():
-            names = ", ".join(_quoted(column.name) for column in columns)
-            marks = ", ".join("?" for _ in columns)
-            rows = store.get(kind, [])
-            connection.executemany(
-                f"INSERT INTO {_quoted(kind)} ({names}) VALUES ({marks})",
-                (tuple(_value(c, record.get(c.name)) for c in columns) for record in rows),
-            )
+            rows: Sequence[Mapping[str, Any]] = store.get(kind, [])
+            if kind in DERIVED_COLUMNS:
+                rows = _listing_rows(kind, cast("Store", store))
+            _insert(connection, kind, [*columns, *DERIVED_COLUMNS.get(kind, [])], rows)
             counts[kind] = len(rows)
+        for name, columns in listing_columns().items():
+            rows = _listing_rows(name, cast("Store", store))
+            _insert(connection, name, columns, rows)
+            counts[name] = len(rows)
         evidence = [
             (record["id"], item["source"], item["quote"], item.get("kind"), position)
             for kind in tables
@@ -215,39 +330,9 @@ def _write(
         ]
         connection.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?)", evidence)
         counts["evidence"] = len(evidence)
-        counts.update(_write_verdicts(connection, store))
         connection.commit()
     except sqlite3.Error as error:
         raise QingpuError(f"cannot write the database: {error}") from None
     finally:
         connection.close()
     return counts
-
-
-def _real(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _write_verdicts(connection: sqlite3.Connection, store: Mapping[str, Any]) -> dict[str, int]:
-    """The verdicts of `compare` and `audit`, as those commands give them."""
-    from qingpu_cli.library.audit import audit
-    from qingpu_cli.library.compare import compare
-
-    typed = cast("Store", store)
-    statements = [
-        (
-            *(row["fact"], row["quantity"], _real(row["low"]), _real(row["high"])),
-            *(row["verdict"], _real(row["gap"]), (row["coarse"] or {}).get("fact")),
-        )
-        for row in compare(typed)
-    ]
-    connection.executemany("INSERT INTO statements VALUES (?, ?, ?, ?, ?, ?, ?)", statements)
-    checks = [
-        (
-            *(row["id"], row["label"], _real(row["low"]), _real(row["high"]), row["verdict"]),
-            *(_real(row["gap"]), (row["coarse"] or {}).get("fact"), row["note"]),
-        )
-        for row in audit(typed)
-    ]
-    connection.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", checks)
-    return {"statements": len(statements), "checks": len(checks)}

@@ -8,6 +8,8 @@ value with its unit) live in `store_problems`, which reports every problem with 
 Importing this module imports pydantic, so only the validation path and `qingpu schema` do.
 """
 
+import datetime
+import itertools
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -56,6 +58,10 @@ Id = Annotated[
     ),
 ]
 Text = Annotated[str, Field(min_length=1)]
+DATE_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+#: A calendar date written as ISO 8601 (`2026-12-01`): the pattern here, that the day exists in
+#: `store_problems` (JSON has no date type, and strict validation takes no text for a date).
+IsoDate = Annotated[str, Field(pattern=DATE_PATTERN.pattern, description="YYYY-MM-DD")]
 
 #: A float carries at most 17 significant decimal digits: no source states more decimals than
 #: that, and a bound keeps the exact interval arithmetic of `ratios` small.
@@ -100,70 +106,110 @@ Evidences = Annotated[list[Evidence], Field(min_length=1)]
 
 @with_config(_RECORD_CONFIG)
 class Source(TypedDict):
+    """A source the store's records cite: a page, an article, a document."""
+
     id: Id
     title: Text | None
+    """The source's own title, where it was captured."""
     language: Text
+    """The language the source is written in (an ISO 639-1 code such as `en`)."""
     translation: bool
+    """Whether the source is a translation."""
     original_language: Text | None
+    """The language of the original, for a translation where it is known."""
     publisher: Text | None
+    """Who publishes the source; null where it names none."""
     date: Text | None
+    """The source's date of publication; null where it gives none."""
     url: Text | None
+    """The source's address."""
     file: Text | None
     """The file that holds the source's text, where the project holds it: only such a source
     can be quoted."""
     author: NotRequired[Text | None]
+    """The source's author or reporter, where it names one."""
     date_basis: NotRequired[DateBasis | None]
     """Whether the date is shown on the page or read from its address."""
     aliases: NotRequired[list[Text]]
+    accessed: NotRequired[IsoDate | None]
+    """The day the source was read for the store: a figure read from a page that may change
+    is cited with it. From version 3; null in older stores."""
+    licence: NotRequired[Text | None]
+    """The licence of the source's text (an SPDX identifier such as `CC-BY-SA-4.0`), only where
+    the source states one or it is well known; null: not known, never guessed."""
 
 
 @with_config(_RECORD_CONFIG)
 class Place(TypedDict):
+    """A place the sources name: the New City, its district, the city, the region."""
+
     id: Id
     name: Text
     aliases: list[Text]
     kind: PlaceKind
+    """What kind of place it is."""
     part_of: Id | None
+    """The place it lies within."""
     evidence: Evidences
 
 
 @with_config(_RECORD_CONFIG)
 class Initiative(TypedDict):
+    """A hub or strategic task, and who builds or serves it."""
+
     id: Id
     name: Text
     aliases: list[Text]
     kind: InitiativeKind
+    """What kind of initiative it is."""
     actor: Id
+    """The place or partner that builds or serves it."""
     relation: Relation
+    """How the actor stands to it."""
     evidence: Evidences
 
 
 @with_config(_RECORD_CONFIG)
 class ShareOf(TypedDict):
+    """What a share is a share of."""
+
     subject: Id
     quantity: Text
 
 
 @with_config(_RECORD_CONFIG)
 class Fact(TypedDict):
+    """A figure or statement a source gives, with its precision, period and kind."""
+
     id: Id
     subject: Id
+    """The record the fact is about."""
     topic: Topic
+    """What the fact is about, in one word."""
     statement: Text
+    """The fact in the project's own words."""
     value: Number | None
+    """The figure, in the unit `unit` names; null for a statement without one."""
     unit: Unit | None
+    """The unit of the figure."""
     decimals: Decimals | None
+    """How many decimals the source states; negative for a figure rounded to tens or more."""
     share_of: ShareOf | None
+    """For a share (a percent), what it is a share of."""
     aliases: list[Text]
     related: list[Id]
+    """Other records the fact names."""
     evidence: Evidences
     quantity: NotRequired[Id | None]
     """What the figure measures, the same id for every source's statement of it."""
     measure: NotRequired[Text | None]
+    """What the figure measures, in words."""
     period: NotRequired[Text | None]
     """The year, date or span the figure refers to; null: the source gives none."""
     kind: NotRequired[FactKind | None]
+    """Whether the figure is an actual figure, a target or a plan."""
     bound: NotRequired[Bound | None]
+    """Whether the figure is exact, rounded, or a lower or upper bound."""
     as_stated: NotRequired[Text | None]
     """The figure as the source writes it, so that its precision shows."""
     note: NotRequired[Text | None]
@@ -172,10 +218,13 @@ class Fact(TypedDict):
 
 @with_config(_RECORD_CONFIG)
 class Partner(TypedDict):
+    """An organisation that signed an agreement or launched a cooperation."""
+
     id: Id
     name: Text
     aliases: list[Text]
     sector: Sector
+    """The partner's sector."""
     evidence: Evidences
     former_ids: NotRequired[list[Id]]
     """Ids it had before it was renamed: `show` and `cite` still find it by them."""
@@ -185,21 +234,30 @@ class Partner(TypedDict):
 
 @with_config(_RECORD_CONFIG)
 class Agreement(TypedDict):
+    """An agreement or cooperation, its parties and its counterpart."""
+
     id: Id
     kind: Text
+    """What kind of agreement the source says it is."""
     parties: Annotated[list[Id], Field(min_length=1)]
+    """The partners that signed it."""
     counterpart: Id
+    """The partner on the other side."""
     launched: Text | None
+    """What it launched, where the source says."""
     aliases: list[Text]
     evidence: Evidences
 
 
 @with_config(_RECORD_CONFIG)
 class Event(TypedDict):
+    """A signing event or conference."""
+
     id: Id
     name: Text
     aliases: list[Text]
     date: Text | None
+    """The event's date; null where the sources give none."""
     evidence: Evidences
     date_basis: NotRequired[DateBasis | None]
     """How the date is known (from version 3); null: not said, or no date."""
@@ -209,16 +267,22 @@ class Event(TypedDict):
 
 @with_config(_RECORD_CONFIG)
 class Plan(TypedDict):
+    """A plan the sources name."""
+
     id: Id
     name: Text
     aliases: list[Text]
     year: Annotated[int, Field(ge=0, le=9999)] | None
+    """The year of the plan."""
     subject: Id
+    """The place the plan is for."""
     evidence: Evidences
 
 
 @with_config(_RECORD_CONFIG)
 class Scale(TypedDict):
+    """The scale of an industry as the source labels it."""
+
     label: Text
     magnitude: Annotated[Number, Field(ge=0, le=MAX_MAGNITUDE)] | None
     unit: Unit | None
@@ -228,21 +292,44 @@ class Scale(TypedDict):
 
 @with_config(_RECORD_CONFIG)
 class Industry(TypedDict):
+    """An industry or cluster, its role and scale."""
+
     id: Id
     name: Text
     aliases: list[Text]
     role: Role
+    """The industry's role: focus, characteristic or coordinated."""
     owner: Id
+    """The place whose industry it is."""
     plan: Id | None
+    """The plan that names it."""
     scale: Scale | None
+    """Its scale as the source labels it (JSON)."""
     based_on: list[Id]
+    """The industries it is based on."""
     coordinated_with: list[Id]
+    """The industries it is coordinated with."""
     evidence: Evidences
+
+
+@with_config(_RECORD_CONFIG)
+class Release(TypedDict):
+    """The data release a store is: its version and the day it was made, so that a figure can
+    be cited with the release it came from and two releases can be told apart."""
+
+    version: Text
+    date: IsoDate
+
+
+#: The schema versions a store may declare; the newest is what the bundled store uses.
+SCHEMA_VERSIONS = (1, 2, 3)
 
 
 @with_config(_RECORD_CONFIG)
 class Store(TypedDict):
     schema_version: Literal[1, 2, 3]
+    release: NotRequired[Release | None]
+    """From version 3; null in older stores."""
     sources: list[Source]
     places: list[Place]
     initiatives: list[Initiative]
@@ -258,8 +345,58 @@ class Store(TypedDict):
 RECORD_KINDS: dict[str, type[Any]] = {
     name: hint.__args__[0]
     for name, hint in Store.__annotations__.items()
-    if name != "schema_version"
+    if name not in ("schema_version", "release")
 }
+
+
+#: What the fields every kind shares mean; a field's own docstring says the rest.
+SHARED_FIELD_DESCRIPTIONS = {
+    "id": "The record's id: kebab-case, unique across the store",
+    "name": "The record's name",
+    "aliases": "Other names, Chinese ones only from vetted glossaries (JSON list)",
+    "evidence": "The sources that back the record, with a verbatim quote where the text is held",
+}
+
+
+def _docstrings(model: type[Any]) -> dict[str, str]:
+    """Each field's docstring (the string just below it in the class), read from the source:
+    the one place the fields are described."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(model)))
+    except (OSError, TypeError):
+        return {}
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    found: dict[str, str] = {}
+    for field, after in itertools.pairwise(body):
+        if (
+            isinstance(field, ast.AnnAssign)
+            and isinstance(field.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            found[field.target.id] = " ".join(after.value.value.split())
+    return found
+
+
+@cache
+def field_descriptions(kind: str) -> dict[str, str]:
+    """What each field of a kind of record means, in words, from the models."""
+    model = RECORD_KINDS[kind]
+    own = _docstrings(model)
+    return {
+        field: own.get(field) or SHARED_FIELD_DESCRIPTIONS.get(field, field.replace("_", " "))
+        for field in model.__annotations__
+    }
+
+
+def kind_description(kind: str) -> str:
+    """What a kind of record is, from its model's docstring."""
+    return " ".join((RECORD_KINDS[kind].__doc__ or kind).split())
 
 
 Problem = tuple[str, str]
@@ -362,13 +499,39 @@ def _former_id_problems(
     return problems
 
 
+def _date_problem(value: object) -> str | None:
+    """A date of the right shape that is no day of the calendar (2026-02-30)."""
+    if not isinstance(value, str) or not DATE_PATTERN.match(value):
+        return None  # the schema's to report
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return f"{value!r} is no date of the calendar"
+    return None
+
+
+def _dated_problems(data: object) -> list[Problem]:
+    """The release's date and each source's access date, as days that exist."""
+    if not isinstance(data, dict):
+        return []
+    found: list[Problem] = []
+    release = data.get("release")
+    if isinstance(release, dict) and (problem := _date_problem(release.get("date"))):
+        found.append(("release.date", problem))
+    sources = data.get("sources")
+    for index, source in enumerate(sources if isinstance(sources, list) else ()):
+        if isinstance(source, dict) and (problem := _date_problem(source.get("accessed"))):
+            found.append((f"sources[{index}].accessed", problem))
+    return found
+
+
 def store_problems(data: object) -> list[Problem]:
     """Invariants across records: unique ids, known sources, references that resolve.
 
     It runs on every validation of a store, so it walks each list once with plain loops and
     builds a location's text only for a problem found there (100,000 facts take a fraction of
     a second)."""
-    problems: list[Problem] = []
+    problems: list[Problem] = _dated_problems(data)
     lists = _record_lists(data)
     placed: dict[str, tuple[str, int]] = {}
     held: set[str] = set()

@@ -167,6 +167,12 @@ def _bundled_bytes() -> bytes:
     return files("qingpu_cli").joinpath("data/qingpu.json").read_bytes()
 
 
+def bundled_store() -> Store:
+    """The bundled store's data, parsed without validation: it is the package's own file,
+    which the tests validate."""
+    return parse_store_text(decode_store_text(_bundled_bytes(), "(bundled store)"), "(bundled)")
+
+
 def decode_store_text(raw: bytes, where: str) -> str:
     """UTF-8 with an optional byte-order mark; anything else is named with its byte offset."""
     if raw.startswith(BOM):

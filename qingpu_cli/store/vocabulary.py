@@ -131,7 +131,7 @@ KIND_SINGULAR: dict[str, str] = {
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "sources": (
         *("id", "title", "language", "translation", "original_language", "publisher", "date"),
-        *("url", "file", "author", "date_basis", "aliases"),
+        *("url", "file", "author", "date_basis", "aliases", "accessed", "licence"),
     ),
     "places": ("id", "name", "aliases", "kind", "part_of", "evidence"),
     "initiatives": ("id", "name", "aliases", "kind", "actor", "relation", "evidence"),
@@ -147,5 +147,15 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "industries": (
         *("id", "name", "aliases", "role", "owner", "plan", "scale", "based_on"),
         *("coordinated_with", "evidence"),
+    ),
+}
+
+#: Licences known well enough to name their title and address: the project's own, and that of
+#: Wikipedia's text. A licence not here is named by its identifier alone.
+KNOWN_LICENCES: dict[str, tuple[str, str]] = {
+    "MIT": ("MIT License", "https://opensource.org/licenses/MIT"),
+    "CC-BY-SA-4.0": (
+        "Creative Commons Attribution-ShareAlike 4.0 International",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
     ),
 }
