@@ -476,9 +476,12 @@ def cite(
     """A citation to paste: what is cited and every source behind it."""
     from qingpu_cli.library.cite import cited
     from qingpu_cli.render.citations import RENDERERS
+    from qingpu_cli.render.formats import visible_lines
 
     item = cited(_active_store(ctx), record_id)
-    _streams(ctx).stdout.write(RENDERERS[style](item))
+    streams = _streams(ctx)
+    text = RENDERERS[style](item)
+    streams.stdout.write(visible_lines(text) if streams.is_terminal else text)
 
 
 @app.command(epilog=_example("export"))

@@ -34,6 +34,24 @@ def visible(text: str) -> str:
     return _UNSAFE.sub(_escape_char, text)
 
 
+def visible_lines(text: str) -> str:
+    """Text of several lines for a terminal: each line as `visible` shows it, the line breaks
+    kept (a citation, a screen's text)."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+def visible_data(value: Any) -> Any:
+    """Every string in a screen's data as `visible` shows it, the rest as it is: applied where
+    a screen is handed its data, so that no part of it can reach a terminal raw."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, Mapping):
+        return {key: visible_data(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        return [visible_data(item) for item in value]
+    return value
+
+
 def cell_text(value: object) -> str:
     """One value as one line of text: lists joined by '; ', numbers as written (a computed
     ratio with every digit of its float), null empty."""

@@ -19,7 +19,8 @@ from qingpu_cli import __version__
 from qingpu_cli.render import files
 from qingpu_cli.render.charts import ChartItem, ratio_chart_groups, round_top
 from qingpu_cli.render.files import write_beside
-from qingpu_cli.render.formats import format_number, person_text
+from qingpu_cli.render.formats import format_number, person_text, visible_lines
+from qingpu_cli.store.vocabulary import is_web_address
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
@@ -167,6 +168,7 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         "disputed": summary.get("disputed", []),
         "marks": MARKS,
         "number": person_text,
+        "web_address": is_web_address,
     }
 
 
@@ -217,7 +219,7 @@ def write_report(store: Store, target: str, stdout: IO[str], replace: bool = Fal
         files.check_replaceable(target, "--html", replace, _is_fact_sheet, "a fact sheet")
     page = render(report_data(store))
     if files.is_stdout(target):
-        stdout.write(page)
+        stdout.write(visible_lines(page) if stdout.isatty() else page)
         return
 
     def write(partial: str) -> None:

@@ -21,7 +21,13 @@ from rich.text import Text
 from qingpu_cli.cli.run import Streams, say
 from qingpu_cli.library.folding import Needle
 from qingpu_cli.render.charts import ChartItem, ratio_chart_groups, round_top
-from qingpu_cli.render.formats import encodes_unicode, format_number, person_text, visible
+from qingpu_cli.render.formats import (
+    encodes_unicode,
+    format_number,
+    person_text,
+    visible,
+    visible_data,
+)
 from qingpu_cli.store.vocabulary import KIND_SINGULAR, REFERENCES
 
 
@@ -235,6 +241,7 @@ def write_record(described: Mapping[str, Any], streams: Streams) -> None:
     the records they name given by name and id; the records related to it either way; its
     evidence, grouped by source, each source named once."""
     console = make_console(streams)
+    described = visible_data(described)
     record = described["record"]
     kind = KIND_SINGULAR.get(described["kind"], described["kind"])
     heading = Text(f"{kind.capitalize()} ", style="bold")
@@ -355,6 +362,7 @@ def _shown(item: ChartItem) -> str:
 def write_chart(groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Streams) -> None:
     """Labelled bars in groups, each group on one axis of its own, from 0 to a round top."""
     console = make_console(streams)
+    groups = [(visible(title), items) for title, items in groups]
     ascii_only = not encodes_unicode(streams.stdout)
     width = max(20, min(console.width, 80))
     solid, band = ("#", "=") if ascii_only else ("\u2588", "\u2592")
@@ -416,6 +424,7 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
     the key figures with their ids, the shares as bars on a 0-100% scale, one line each for
     events, partners and industries, and where to go next."""
     console = make_console(streams)
+    summary = visible_data(summary)
     ascii_only = not encodes_unicode(streams.stdout)
     width = min(console.width, 80)
 

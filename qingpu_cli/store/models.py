@@ -36,6 +36,7 @@ from qingpu_cli.store.vocabulary import (
     Sector,
     Topic,
     Unit,
+    is_web_address,
 )
 
 MAX_QUOTE_LENGTH = 200
@@ -306,6 +307,47 @@ def _fact_problems(fact: dict[str, Any]) -> list[Problem]:
     return found
 
 
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+
+
+def date_problem(text: object) -> str | None:
+    """What keeps a date from being a real one: `2021`, `2021-05` or `2021-05-28`, in ASCII
+    digits, a month and a day the calendar has."""
+    import datetime
+
+    if not isinstance(text, str):
+        return None
+    found = _DATE.match(text)
+    if found is None:
+        return f"{text[:40]!r} is no date: write YYYY, YYYY-MM or YYYY-MM-DD in ASCII digits"
+    year, month, day = (int(part) if part else 1 for part in found.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return f"{text!r} is no date the calendar has"
+    return None
+
+
+def _own_field_problems(kind: str, record: dict[str, Any]) -> list[Problem]:
+    """A source's address that is no web address, a date that is no real date, a period with
+    digits that are not ASCII: each as (the field it is at, message)."""
+    found: list[Problem] = []
+    if kind == "sources":
+        url = record.get("url")
+        if isinstance(url, str) and not is_web_address(url):
+            found.append((".url", f"{url[:40]!r} is not a web address (http or https)"))
+    if kind in ("sources", "events") and (problem := date_problem(record.get("date"))):
+        found.append((".date", problem))
+    period = record.get("period") if kind == "facts" else None
+    if (
+        isinstance(period, str)
+        and not period.isascii()
+        and any(char.isdigit() and not char.isascii() for char in period)
+    ):
+        found.append((".period", f"{period!r} has digits that are not ASCII: write 0-9"))
+    return found
+
+
 def _citation_problem(item: dict[str, Any], source: str, held: set[str]) -> str | None:
     """A quote must be of a source whose text the project holds (so that it can be checked),
     and a citation of any other source carries no quote: its text is not ours to copy. Called
@@ -362,6 +404,7 @@ def store_problems(data: object) -> list[Problem]:
     for kind, items in lists:
         references = [(field, ref.targets) for (k, field), ref in REFERENCES.items() if k == kind]
         is_fact = kind == "facts"
+        own_fields = kind in ("sources", "events", "facts")
         for index, record in enumerate(items):
             if type(record) is not dict:
                 continue
@@ -394,5 +437,7 @@ def store_problems(data: object) -> list[Problem]:
                     if problem:  # an unknown kind is the schema's to report
                         problems.append((f"{kind}[{index}].evidence[{number}]", problem))
             if is_fact and (found := _fact_problems(record)):
+                problems.extend((f"{kind}[{index}]{field}", text) for field, text in found)
+            if own_fields and (found := _own_field_problems(kind, record)):
                 problems.extend((f"{kind}[{index}]{field}", text) for field, text in found)
     return problems
