@@ -359,8 +359,8 @@ def test_validate_the_active_and_a_named_store(
 
 
 def test_validate_finds_its_store_as_data_does(cli: Cli, bundled: dict[str, Any]) -> None:
-    assert cli("validate", "").stderr == cli("--data", "", "facts").stderr
-    assert cli("validate", "").status == 2
+    blank = cli("validate", "")
+    assert blank.status == 2 and "validate" in blank.stderr and "--data" not in blank.stderr
     result = cli("validate", "-", input=json.dumps(bundled))
     assert (result.status, result.stdout) == (
         0,

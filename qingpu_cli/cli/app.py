@@ -28,6 +28,7 @@ from qingpu_cli.store.reader import (
     readable_quickly,
 )
 from qingpu_cli.store.vocabulary import (
+    MAX_NUMBER_DIGITS,
     CitationStyle,
     ColorChoice,
     FactKind,
@@ -36,6 +37,7 @@ from qingpu_cli.store.vocabulary import (
     Role,
     Sector,
     Topic,
+    ascii_whole_number,
 )
 
 if TYPE_CHECKING:
@@ -213,9 +215,24 @@ FieldsOption = Annotated[
     str | None,
     typer.Option("--fields", metavar="A,B", help="Only these fields, in this order."),
 ]
+
+
+def whole_number(value: str) -> int:
+    """A count typed in ASCII digits, of a length any count can have."""
+    number = ascii_whole_number(value)
+    if number is None:
+        shown = value if len(value) <= 20 else f"{value[:20]}..."
+        raise typer.BadParameter(
+            f"takes a whole number in ASCII digits (at most {MAX_NUMBER_DIGITS}), not {shown!r}"
+        )
+    return number
+
+
 LimitOption = Annotated[
     int | None,
-    typer.Option("--limit", metavar="N", min=0, help="At most N rows.", show_default=False),
+    typer.Option(
+        "--limit", metavar="N", parser=whole_number, help="At most N rows.", show_default=False
+    ),
 ]
 SortOption = Annotated[
     str | None,
@@ -227,6 +244,13 @@ SortOption = Annotated[
     ),
 ]
 NoHeaderOption = Annotated[bool, typer.Option("--no-header", help="No header line (tsv and csv).")]
+ExcelSafeOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel-safe",
+        help="csv for spreadsheets: a value starting with = + - or @ gets a leading '.",
+    ),
+]
 
 
 def _emit(
@@ -297,6 +321,7 @@ def facts(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    excel_safe: ExcelSafeOption = False,
 ) -> None:
     """Key figures and statements, each with its sources."""
     arguments = {
@@ -307,7 +332,7 @@ def facts(
         "kind": kind,
         "period": period,
     }
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header, excel_safe)
     _emit(ctx, "facts", arguments, options)
 
 
@@ -324,13 +349,14 @@ def partners(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    excel_safe: ExcelSafeOption = False,
 ) -> None:
     """Who signed or launched a cooperation, and with whom."""
     _emit(
         ctx,
         "partners",
         {"sector": sector},
-        OutputOptions(fmt, as_json, fields, limit, sort, no_header),
+        OutputOptions(fmt, as_json, fields, limit, sort, no_header, excel_safe),
     )
 
 
@@ -347,13 +373,14 @@ def industries(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    excel_safe: ExcelSafeOption = False,
 ) -> None:
     """Industries and clusters: role, scale and plan."""
     _emit(
         ctx,
         "industries",
         {"role": role},
-        OutputOptions(fmt, as_json, fields, limit, sort, no_header),
+        OutputOptions(fmt, as_json, fields, limit, sort, no_header, excel_safe),
     )
 
 
@@ -369,8 +396,11 @@ def _plain_listing(name: str, summary: str) -> None:
         limit: LimitOption = None,
         sort: SortOption = None,
         no_header: NoHeaderOption = False,
+        excel_safe: ExcelSafeOption = False,
     ) -> None:
-        _emit(ctx, name, {}, OutputOptions(fmt, as_json, fields, limit, sort, no_header))
+        _emit(
+            ctx, name, {}, OutputOptions(fmt, as_json, fields, limit, sort, no_header, excel_safe)
+        )
 
     listing.__doc__ = summary
     app.command(name, epilog=_example(name))(listing)
@@ -399,13 +429,14 @@ def search(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    excel_safe: ExcelSafeOption = False,
 ) -> None:
     """Find records by name, alias (Chinese too) or text."""
     _emit(
         ctx,
         "search",
         {"text": text},
-        OutputOptions(fmt, as_json, fields, limit, sort, no_header),
+        OutputOptions(fmt, as_json, fields, limit, sort, no_header, excel_safe),
         highlight=text,
     )
 
@@ -427,9 +458,10 @@ def compare(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    excel_safe: ExcelSafeOption = False,
 ) -> None:
     """Each source's figure for a quantity, side by side, judged."""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header, excel_safe)
     _emit(ctx, "compare", {"quantity": quantity}, options)
 
 
@@ -445,9 +477,10 @@ def audit(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    excel_safe: ExcelSafeOption = False,
 ) -> None:
     """Checks between figures: does the sources' arithmetic hold?"""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header, excel_safe)
     from qingpu_cli.library.audit import failing
 
     failed = failing(_emit(ctx, "audit", {}, options))
@@ -463,6 +496,7 @@ def cite(
         typer.Argument(
             metavar="ID",
             help="What to cite: any id show takes, or a quantity's id from compare.",
+            parser=non_empty_text,
             autocompletion=_complete_ids,
         ),
     ],
@@ -550,9 +584,10 @@ def ratios_command(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    excel_safe: ExcelSafeOption = False,
 ) -> None:
     """Ratios derived from the facts, with honest bounds."""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header, excel_safe)
     if not chart:
         _emit(ctx, "ratios", {"source": source}, options)
         return
@@ -578,6 +613,7 @@ def show(
         typer.Argument(
             metavar="ID",
             help="A record or ratio id, in any case; a name or vetted alias; the start of an id.",
+            parser=non_empty_text,
             autocompletion=_complete_ids,
         ),
     ],
@@ -599,6 +635,7 @@ def validate(
             metavar="PATH",
             help="The store to check, as --data takes it ('-' for standard input); "
             "default: the active store.",
+            parser=non_empty_text,
             show_default=False,
         ),
     ] = None,

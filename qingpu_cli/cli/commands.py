@@ -128,9 +128,11 @@ FIELDS_OPTION = "--fields"
 LIMIT_OPTION = "--limit"
 SORT_OPTION = "--sort"
 NO_HEADER_OPTION = "--no-header"
+#: A copy for spreadsheets: a csv value that starts with = + - or @ gets a leading `'`.
+EXCEL_SAFE_OPTION = "--excel-safe"
 #: Every option a listing shares with every other, as spelled on the command line.
 SHARED_OPTIONS = (*FORMAT_OPTIONS, JSON_OPTION, FIELDS_OPTION, LIMIT_OPTION, SORT_OPTION)
-SHARED_FLAGS = (JSON_OPTION, NO_HEADER_OPTION)
+SHARED_FLAGS = (JSON_OPTION, NO_HEADER_OPTION, EXCEL_SAFE_OPTION)
 #: The options of the command line itself, before the command.
 DATA_OPTION = "--data"
 COLOR_OPTION = "--color"
@@ -145,6 +147,7 @@ class OutputOptions(NamedTuple):
     limit: int | None = None
     sort: str | None = None
     no_header: bool = False
+    excel_safe: bool = False
 
 
 LISTINGS: dict[str, Listing] = {

@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING, NamedTuple
 from qingpu_cli.cli.commands import (
     COLOR_OPTION,
     DATA_OPTION,
+    EXCEL_SAFE_OPTION,
     FIELDS_OPTION,
     FORMAT_OPTIONS,
     JSON_OPTION,
@@ -34,7 +35,12 @@ from qingpu_cli.cli.commands import (
     OutputOptions,
     choices_of,
 )
-from qingpu_cli.store.vocabulary import COLOR_CHOICES, FORMATS, OVERVIEW_FORMATS
+from qingpu_cli.store.vocabulary import (
+    COLOR_CHOICES,
+    FORMATS,
+    OVERVIEW_FORMATS,
+    ascii_whole_number,
+)
 
 if TYPE_CHECKING:
     from qingpu_cli.cli.run import Streams
@@ -149,7 +155,7 @@ def parse(args: Sequence[str]) -> Request | None:
     if fmt is not None and (fmt := _choice(fmt, FORMATS)) is None:
         return None
     limit = values.get(LIMIT_OPTION)
-    if limit is not None and not limit.isdigit():
+    if limit is not None and ascii_whole_number(limit) is None:
         return None
     sort = values.get(SORT_OPTION)
     if sort is not None and not sort.strip():
@@ -161,6 +167,7 @@ def parse(args: Sequence[str]) -> Request | None:
         None if limit is None else int(limit),
         sort,
         NO_HEADER_OPTION in flags,
+        EXCEL_SAFE_OPTION in flags,
     )
     return Request(root.get(DATA_OPTION), color, listing, arguments, output)
 

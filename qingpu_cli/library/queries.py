@@ -68,6 +68,10 @@ def facts(
     if source is not None and source not in {item["id"] for item in _records(store, "sources")}:
         raise not_found(source, [item["id"] for item in _records(store, "sources")], "source")
     needle = Needle(search) if search is not None else None
+    if period is not None:  # a period typed in full-width digits is the same period
+        import unicodedata
+
+        period = unicodedata.normalize("NFKC", period)
     rows = []
     for fact in _records(store, "facts"):
         if topic is not None and fact["topic"].casefold() != topic.casefold():
@@ -270,6 +274,10 @@ def find_record(store: Store, record_id: str) -> tuple[str, Row]:
     raise not_found(record_id, record_ids(store))
 
 
+#: The most ids a message names: a handful to choose from, never the whole store.
+MAX_SUGGESTIONS = 5
+
+
 def not_found(record_id: str, known: list[str], what: str = "record") -> NotFound:
     """An unknown id, with the closest known ones."""
     import difflib
@@ -305,7 +313,13 @@ def resolve_id(typed: str, records: Sequence[tuple[str, Mapping[str, Any]]]) -> 
     if len(started) == 1:
         return started[0]
     if started:
-        raise NotFound(f"{typed!r} could be any of: {', '.join(started)}; give the whole id")
+        shown = ", ".join(started[:MAX_SUGGESTIONS])
+        more = (
+            f" and {len(started) - MAX_SUGGESTIONS:,} more"
+            if len(started) > MAX_SUGGESTIONS
+            else ""
+        )
+        raise NotFound(f"{typed!r} could be any of: {shown}{more}; give the whole id")
     raise not_found(typed, ids)
 
 

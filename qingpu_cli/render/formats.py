@@ -199,14 +199,31 @@ def write_tsv(
         stream.write("\t".join(_safe_cell(row.get(column)) for column in columns) + "\n")
 
 
+#: What a spreadsheet reads as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _spreadsheet_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: a value it would run as a formula gets a `'`."""
+    text = _safe_cell(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def write_csv(
-    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str], header: bool = True
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    stream: IO[str],
+    header: bool = True,
+    excel_safe: bool = False,
 ) -> None:
+    """Values as they are, so that csv round-trips like every format; with `excel_safe`, a copy
+    for spreadsheets, where a value starting with = + - or @ would be run as a formula."""
     writer = csv.writer(stream, lineterminator="\n")
+    cell = _spreadsheet_cell if excel_safe else _safe_cell
     if header:
         writer.writerow(columns)
     for row in rows:
-        writer.writerow([_safe_cell(row.get(column)) for column in columns])
+        writer.writerow([cell(row.get(column)) for column in columns])
 
 
 def write_markdown(

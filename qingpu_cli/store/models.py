@@ -8,6 +8,7 @@ value with its unit) live in `store_problems`, which reports every problem with 
 Importing this module imports pydantic, so only the validation path and `qingpu schema` do.
 """
 
+import math
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -290,6 +291,8 @@ def _fact_problems(fact: dict[str, Any]) -> list[Problem]:
         return [("", "value, unit and decimals are given together or all null")]
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return []
+    if isinstance(value, float) and not math.isfinite(value):
+        return []  # not a finite number: the schema's one problem
     found: list[Problem] = []
     if isinstance(decimals, int) and round(value, decimals) != value:
         found.append((".value", f"{value} has more decimals than the {decimals} stated"))
