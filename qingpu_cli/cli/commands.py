@@ -204,6 +204,7 @@ LISTINGS: dict[str, Listing] = {
                 *RECORD_FIELDS["events"],
                 *("projects_signed", "projects_signed_jointly", "projects_fact"),
                 "signed_jointly_with",
+                "signed_jointly_count",
             ),
         ),
         Listing(

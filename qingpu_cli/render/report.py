@@ -126,8 +126,9 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         ratio_charts.append(_chart(number, title, description, items, scale))
     sources_of = {fact["id"]: fact["sources"] for fact in queries.facts(store)}
     figures = []
+    citer = cite.Citer(store)
     for figure in summary["key_figures"]:
-        item = cite.cited(store, figure["id"])
+        item = citer.cite(figure["id"])
         figures.append(
             {
                 **figure,

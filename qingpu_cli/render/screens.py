@@ -161,13 +161,18 @@ def write_table(
         console.print(literal("(no records)", "dim"))
         return
     needle = Needle(highlight) if highlight else None
-    if len(rows) > MAX_TABLE_ROWS:
-        say(
-            streams,
-            f"note: {len(rows):,} rows are shown one record a block; --format tsv or --json"
-            " writes them as a table for other tools",
-        )
-        _write_records(console, rows, columns, counted, needle)
+    many = len(rows) > MAX_TABLE_ROWS
+    if many or _has_huge_value(rows, columns):
+        if many:
+            say(
+                streams,
+                f"note: {len(rows):,} rows are shown one record a block; --format tsv or --json"
+                " writes them as a table for other tools",
+            )
+        from qingpu_cli.render.blocks import write_blocks
+
+        system = console.color_system
+        write_blocks(rows, columns, streams, counted, needle, console.width, system, header)
         return
     cells = [[_highlighted(row.get(column), needle) for column in columns] for row in rows]
     shape = [_Column(field, [row[i] for row in cells]) for i, field in enumerate(columns)]
@@ -189,6 +194,16 @@ def write_table(
     for row_cells in cells:
         table.add_row(*row_cells)
     console.print(table)
+
+
+#: A value longer than this is shown in the record view: no table lays it out in good time.
+MAX_TABLE_VALUE = 10_000
+
+
+def _has_huge_value(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> bool:
+    return any(
+        len(person_text(row.get(column))) > MAX_TABLE_VALUE for row in rows for column in columns
+    )
 
 
 def _write_records(
