@@ -120,7 +120,7 @@ def joined_store(count: int, directory: Path) -> Path:
         }
         for n in range(count)
     ]
-    store["events"] = [{**event, "id": f"event-{n}"} for n in range(count // 50)]
+    store["events"] = [{**event, "id": f"event-{n}", "former_ids": []} for n in range(count // 50)]
     store["facts"] = [
         {
             **fact,
@@ -151,6 +151,21 @@ def one_quantity_store(count: int, directory: Path) -> Path:
         for n in range(count)
     ]
     path = directory / f"one-quantity-{count}.json"
+    path.write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def shared_count_store(events: int, directory: Path) -> Path:
+    """The bundled store with `events` events, all counted by one fact (as the article's 40
+    projects count two): each event's row must not list every other."""
+    store = json.loads(BUNDLED.read_text(encoding="utf-8"))
+    event = store["events"][0]
+    store["events"] = [{**event, "id": f"event-{n}", "former_ids": []} for n in range(events)]
+    for fact in store["facts"]:
+        fact["related"] = []
+    counted = next(fact for fact in store["facts"] if fact["unit"] == "count")
+    counted["related"] = [f"event-{n}" for n in range(events)]
+    path = directory / f"shared-count-{events}.json"
     path.write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
     return path
 
@@ -196,6 +211,70 @@ def changed_store(path: Path) -> Path:
     return changed
 
 
+def long_statement_store(megabytes: int, directory: Path) -> Path:
+    """The bundled store with one statement of about `megabytes` MB, Latin and Chinese words."""
+    store = json.loads(BUNDLED.read_text(encoding="utf-8"))
+    words = "alpha beta gamma delta 青浦 新城 "
+    store["facts"][0]["statement"] += " " + words * (megabytes * 1_000_000 // len(words))
+    path = directory / f"statement-{megabytes}mb.json"
+    path.write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def output_bytes(command: list[str], env: dict[str, str]) -> int:
+    done = subprocess.run(command, capture_output=True, env=env, check=True)
+    return len(done.stdout)
+
+
+def large_results(
+    qingpu: str, work: Path, env: dict[str, str], rounds: int, facts: Path | None
+) -> dict[str, Any]:
+    """Screens of large results against the machine format of the same rows, and the output
+    of one count shared by many events, at two sizes."""
+    figures: dict[str, Any] = {}
+    statement = long_statement_store(10, work)
+    screens = {
+        "search, 10 MB statement, table": [qingpu, "--data", str(statement), "search", "gamma"],
+        "search, 10 MB statement, tsv": [qingpu, "--data", str(statement), "search", "gamma"],
+    }
+    screens["search, 10 MB statement, table"] += ["--format", "table"]
+    screens["search, 10 MB statement, tsv"] += ["--format", "tsv"]
+    if facts is not None:
+        screens["facts, 100,000 rows, table"] = [qingpu, "--data", str(facts), "facts"]
+        screens["facts, 100,000 rows, table"] += ["--format", "table"]
+        screens["facts, 100,000 rows, tsv"] = [qingpu, "--data", str(facts), "facts"]
+        screens["facts, 100,000 rows, tsv"] += ["--format", "tsv"]
+    timed = compare(screens, rounds, env)
+    for table, machine in (
+        ("search, 10 MB statement, table", "search, 10 MB statement, tsv"),
+        ("facts, 100,000 rows, table", "facts, 100,000 rows, tsv"),
+    ):
+        if table in timed:
+            timed[table]["time_x_tsv"] = timed[table]["median_ms"] / timed[machine]["median_ms"]
+    figures["screens"] = timed
+    for name, found in timed.items():
+        line = f"  {name:34} {found['median_ms']:7.0f} ms {found['peak_rss_mb']:6.0f} MB"
+        if "time_x_tsv" in found:
+            line += f" | {found['time_x_tsv']:.2f}x tsv's time (target 5x)"
+        print(line)
+    shared: dict[str, Any] = {}
+    for events in (1_000, 10_000):
+        path = shared_count_store(events, work)
+        shared[str(events)] = {
+            command: output_bytes([qingpu, "--data", str(path), command, *more], env)
+            for command, more in (("events", ["--json"]), ("report", ["--html", "-"]))
+        }
+    for command in ("events", "report"):
+        growth = shared["10000"][command] / shared["1000"][command]
+        shared[f"{command}_growth"] = growth
+        print(
+            f"  {command}, one count for 1,000 and 10,000 events: {shared['1000'][command]:,}"
+            f" and {shared['10000'][command]:,} bytes, {growth:.1f}x (linear: 10x)"
+        )
+    figures["shared_count"] = shared
+    return figures
+
+
 def measured_copy(qingpu: str) -> str:
     """Where the package behind the `qingpu` on PATH lives: an editable checkout or an install."""
     with open(qingpu, "rb") as script:
@@ -214,7 +293,7 @@ def measured_copy(qingpu: str) -> str:
     return f"{kind}: {package}"
 
 
-SECTIONS = ("startup", "scale", "joins", "export", "diff")
+SECTIONS = ("startup", "scale", "agreement", "joins", "export", "diff", "large")
 
 
 def main() -> None:
@@ -352,8 +431,11 @@ def main() -> None:
             f" {timed['100000']['median_ms']:.0f} ms at 100,000: {growth:.1f}x (linear: 10x)"
         )
 
-    print(f"\nagreement, median of {options.scale_rounds} interleaved runs, store proven valid:")
-    scale.update(agreement_scale(qingpu, work, options.scale_rounds, env))
+    if "agreement" in sections:
+        print(
+            f"\nagreement, median of {options.scale_rounds} interleaved runs, store proven valid:"
+        )
+        scale.update(agreement_scale(qingpu, work, options.scale_rounds, env))
 
     sqlite_utils = shutil.which("sqlite-utils")
     if sqlite_utils and "export" in sections:
@@ -414,6 +496,17 @@ def main() -> None:
         for name, figures in timed.items():
             print(f"  {name:24} {figures['median_ms']:7.0f} ms {figures['peak_rss_mb']:6.0f} MB")
         print(f"  qingpu diff takes {ratio:.2f}x the time of reading both stores (target 3x)")
+
+    if "large" in sections:
+        print(f"\nlarge results, median of {options.scale_rounds} interleaved runs:")
+        hundred_thousand = work / "store-100000.json"
+        scale["large"] = large_results(
+            qingpu,
+            work,
+            env,
+            options.scale_rounds,
+            hundred_thousand if hundred_thousand.exists() else None,
+        )
 
     results: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d"),

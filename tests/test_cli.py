@@ -255,7 +255,7 @@ def test_show_finds_a_record_by_case_name_alias_or_the_start_of_its_id(
 
 
 def test_show_names_every_candidate_of_an_ambiguous_start(cli: Cli) -> None:
-    result = cli("show", "china")
+    result = cli("show", "china-")
     assert result.status == 1
     assert "china-telecom-shanghai" in result.stderr
     assert "china-international-import-expo" in result.stderr

@@ -27,20 +27,19 @@ from qingpu_cli.store.vocabulary import (
     COLOR_CHOICES,
     FACT_KINDS,
     FORMATS,
+    MAX_NUMBER_DIGITS,
     OVERVIEW_FORMATS,
     RECORD_FIELDS,
     ROLES,
     SECTORS,
     TOPICS,
+    ascii_whole_number,
 )
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
 
 Row = dict[str, Any]
-
-#: The longest whole number an option takes: more digits than any count a store can hold.
-MAX_DIGITS = 18
 
 #: What a value of an option or argument is.
 TEXT, CHOICE, COUNT, FLAG = "text", "choice", "count", "flag"
@@ -96,7 +95,7 @@ class Option(NamedTuple):
             raise UsageError(f"{self.option} {reason}")
         if self.choices is not None:
             return {choice.casefold(): choice for choice in self.choices}[value.casefold()]
-        return int(value) if self.takes == COUNT else value
+        return ascii_whole_number(value) if self.takes == COUNT else value
 
     def refusal(self, value: str) -> str | None:
         """Why the value is refused, in words that follow the option's name; None: accepted."""
@@ -107,9 +106,12 @@ class Option(NamedTuple):
                 value, self.choices
             )
         if self.takes == COUNT:
-            if value.isascii() and value.isdigit() and len(value) <= MAX_DIGITS:
+            if ascii_whole_number(value) is not None:
                 return None
-            return f"takes a whole number, 0 or more, not {value!r}"
+            shown = value if len(value) <= 20 else f"{value[:20]}..."
+            return (
+                f"takes a whole number in ASCII digits (at most {MAX_NUMBER_DIGITS}), not {shown!r}"
+            )
         if not self.blank and not value.strip():
             return "needs a non-empty value"
         return None
@@ -194,6 +196,7 @@ class OutputOptions(NamedTuple):
     limit: int | None = None
     sort: str | None = None
     no_header: bool = False
+    excel_safe: bool = False
 
 
 FORMAT_HELP = "Output format. Default: table on a terminal, tsv otherwise."
@@ -211,6 +214,11 @@ OUTPUT_OPTIONS: tuple[Option, ...] = (
         metavar="FIELD",
     ),
     Option("--no-header", "No header line (tsv and csv).", takes=FLAG),
+    Option(
+        "--excel-safe",
+        "csv for spreadsheets: a value starting with = + - or @ gets a leading '.",
+        takes=FLAG,
+    ),
 )
 assert tuple(option.keyword for option in OUTPUT_OPTIONS) == OutputOptions._fields
 
@@ -376,7 +384,7 @@ _COMMANDS: tuple[Command, ...] = (
             (
                 *RECORD_FIELDS["events"],
                 *("projects_signed", "projects_signed_jointly", "projects_fact"),
-                "signed_jointly_with",
+                *("signed_jointly_with", "signed_jointly_count"),
             ),
         ),
     ),

@@ -149,9 +149,11 @@ def show(call: Call) -> None:
 def cite(call: Call) -> None:
     from qingpu_cli.library.cite import cited
     from qingpu_cli.render.citations import RENDERERS
+    from qingpu_cli.render.formats import visible_lines
 
     item = cited(call.session.store(), call.values["record_id"])
-    call.streams.stdout.write(RENDERERS[call.values.get("style") or "text"](item))
+    text = RENDERERS[call.values.get("style") or "text"](item)
+    call.streams.stdout.write(visible_lines(text) if call.streams.is_terminal else text)
 
 
 def export(call: Call) -> None:

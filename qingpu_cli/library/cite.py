@@ -48,46 +48,69 @@ def cited(store: Store, typed: str) -> Cited:
     """What an id names (any id `show` takes, or a quantity's id from `compare`), with the
     citations that back it. An id that is a fact's and a quantity's both (the article's
     `new-city-planned-area`) cites the quantity: every source's statement of it."""
-    from qingpu_cli.library import audit, ratios
+    return Citer(store).cite(typed)
 
-    sources = {source["id"]: source for source in queries.sources(store)}
-    facts = {fact["id"]: fact for fact in _records(store, "facts")}
-    quantities: dict[str, list[Mapping[str, Any]]] = {}
-    for fact in facts.values():
-        if fact.get("quantity"):
-            quantities.setdefault(fact["quantity"], []).append(fact)
-    checks = {check.id: check for check in audit.CHECKS}
-    every = [
-        *queries.all_records(store),
-        *ratios.ratios_as_records(),
-        *(("checks", {"id": check.id, "name": check.label}) for check in audit.CHECKS),
-        *(("quantities", {"id": name}) for name in quantities if name not in facts),
-    ]
-    found = queries.resolve_id(typed, every)
-    if found in quantities and (found not in facts or len(quantities[found]) > 1):
-        statements = quantities[found]
-        names = {
-            record["id"]: queries.record_name(record) for _, record in queries.all_records(store)
-        }
-        subject = names.get(statements[0]["subject"]) or statements[0]["subject"]
-        heading = f"{subject}, {statements[0].get('measure') or found} ({found}):"
-        return Cited(found, heading, [c for f in statements for c in _backing(f, sources)])
-    if found in facts:
-        fact = facts[found]
-        return Cited(found, fact["statement"], _backing(fact, sources, statement=False))
-    if found in ratios.RATIO_IDS:
-        described = ratios.describe_ratio(store, found)["record"]
-        heading = f"{described['label']}: {described['formula']}"
-        inputs = [facts[item["fact"]] for item in described["inputs"]]
-        return Cited(found, heading, [c for f in inputs for c in _backing(f, sources)])
-    if found in checks:
-        check = checks[found]
-        named = [facts[name] for name in (*check.inputs, check.against) if name in facts]
-        heading = f"{check.label}: {check.formula}"
-        return Cited(found, heading, [c for f in named for c in _backing(f, sources)])
-    kind, record = queries.find_record(store, found)
-    if kind == "sources":
-        source = sources.get(found, record)
-        return Cited(found, queries.record_name(record) or found, [Citation(None, source, None)])
-    heading = queries.record_name(record) or found
-    return Cited(found, heading, _backing(record, sources, statement=False))
+
+class Citer:
+    """The indexes a citation is found with, built once for a store: the fact sheet cites
+    every key figure, and building them for each would make it quadratic in the facts."""
+
+    def __init__(self, store: Store) -> None:
+        from qingpu_cli.library import audit, ratios
+
+        self.store = store
+        self.sources = {source["id"]: source for source in queries.sources(store)}
+        self.facts = {fact["id"]: fact for fact in _records(store, "facts")}
+        self.quantities: dict[str, list[Mapping[str, Any]]] = {}
+        for fact in self.facts.values():
+            if fact.get("quantity"):
+                self.quantities.setdefault(fact["quantity"], []).append(fact)
+        self.checks = {check.id: check for check in audit.CHECKS}
+        self.every = [
+            *queries.all_records(store),
+            *ratios.ratios_as_records(),
+            *(("checks", {"id": check.id, "name": check.label}) for check in audit.CHECKS),
+            *(("quantities", {"id": name}) for name in self.quantities if name not in self.facts),
+        ]
+        self.ids = {str(record["id"]) for _, record in self.every}
+        self._names: dict[str, str | None] | None = None
+
+    def _name(self, record_id: str) -> str | None:
+        if self._names is None:
+            self._names = {
+                record["id"]: queries.record_name(record)
+                for _, record in queries.all_records(self.store)
+            }
+        return self._names.get(record_id)
+
+    def cite(self, typed: str) -> Cited:
+        from qingpu_cli.library import ratios
+
+        store, sources, facts, quantities = self.store, self.sources, self.facts, self.quantities
+        found = typed if typed in self.ids else queries.resolve_id(typed, self.every)
+        if found in quantities and (found not in facts or len(quantities[found]) > 1):
+            statements = quantities[found]
+            subject = self._name(statements[0]["subject"]) or statements[0]["subject"]
+            heading = f"{subject}, {statements[0].get('measure') or found} ({found}):"
+            return Cited(found, heading, [c for f in statements for c in _backing(f, sources)])
+        if found in facts:
+            fact = facts[found]
+            return Cited(found, fact["statement"], _backing(fact, sources, statement=False))
+        if found in ratios.RATIO_IDS:
+            described = ratios.describe_ratio(store, found)["record"]
+            heading = f"{described['label']}: {described['formula']}"
+            inputs = [facts[item["fact"]] for item in described["inputs"]]
+            return Cited(found, heading, [c for f in inputs for c in _backing(f, sources)])
+        if found in self.checks:
+            check = self.checks[found]
+            named = [facts[name] for name in (*check.inputs, check.against) if name in facts]
+            heading = f"{check.label}: {check.formula}"
+            return Cited(found, heading, [c for f in named for c in _backing(f, sources)])
+        kind, record = queries.find_record(store, found)
+        if kind == "sources":
+            source = sources.get(found, record)
+            return Cited(
+                found, queries.record_name(record) or found, [Citation(None, source, None)]
+            )
+        heading = queries.record_name(record) or found
+        return Cited(found, heading, _backing(record, sources, statement=False))

@@ -16,6 +16,7 @@ from typing import Protocol
 
 #: The CJK ideographs (unified, extension A, compatibility): text that holds one is Chinese here.
 _CHINESE = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_ASCII_RUN = re.compile("[\x00-\x7f]+")
 
 
 def fold(text: str) -> str:
@@ -71,28 +72,69 @@ class Needle:
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Where in the text (start, end, as indexes of the text itself) the search text is
         found, for a highlight. The text is folded a cluster at a time (a character and the
-        marks that combine with it), so that each folded character points back to its origin."""
+        marks that combine with it), so that each folded character points back to its origin;
+        a run of ASCII characters, which fold one to one, is folded whole, and a cluster met
+        again is not folded again (a value of ten megabytes is marked in a second or two)."""
         if not self.folded:
             return []
+        import bisect
         import unicodedata
 
+        distinct = set(text)
+        if not any(unicodedata.combining(char) for char in distinct):
+            table = {char: self._prepared(char) for char in distinct}
+            if all(len(piece) == 1 for piece in table.values()):  # one to one: the usual text
+                whole = "".join(map(table.__getitem__, text))
+                width = len(self.folded)
+                places: list[tuple[int, int]] = []
+                at = whole.find(self.folded)
+                while at >= 0:
+                    places.append((at, at + width))
+                    at = whole.find(self.folded, at + width)
+                return places
         pieces: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        start = 0
-        for index in range(1, len(text) + 1):
-            if index < len(text) and unicodedata.combining(text[index]):
-                continue
-            piece = self._prepared(text[start:index])
+        folded_at: list[int] = []  # where each segment starts in the folded text
+        text_at: list[int] = []  # and in the text
+        text_end: list[int] = []
+        one_to_one: list[bool] = []
+        known: dict[str, str] = {}
+        size, position, folded_size = len(text), 0, 0
+        while position < size:
+            run = _ASCII_RUN.match(text, position)
+            end = run.end() if run else position
+            if end < size and end > position and unicodedata.combining(text[end]):
+                end -= 1  # the last character combines with the mark after it
+            if end > position:
+                piece, alike = text[position:end].lower(), True
+            else:
+                end = position + 1
+                while end < size and unicodedata.combining(text[end]):
+                    end += 1
+                cluster = text[position:end]
+                cached = known.get(cluster)
+                if cached is None:
+                    cached = known[cluster] = self._prepared(cluster)
+                piece = cached
+                alike = False
             pieces.append(piece)
-            starts.extend([start] * len(piece))
-            ends.extend([index] * len(piece))
-            start = index
+            folded_at.append(folded_size)
+            text_at.append(position)
+            text_end.append(end)
+            one_to_one.append(alike)
+            folded_size += len(piece)
+            position = end
         folded = "".join(pieces)
+
+        def origin(index: int, last: bool) -> int:
+            segment = bisect.bisect_right(folded_at, index) - 1
+            if one_to_one[segment]:
+                return text_at[segment] + index - folded_at[segment] + (1 if last else 0)
+            return text_end[segment] if last else text_at[segment]
+
         found: list[tuple[int, int]] = []
         at = folded.find(self.folded)
         while at >= 0:
             end = at + len(self.folded)
-            found.append((starts[at], ends[end - 1]))
+            found.append((origin(at, False), origin(end - 1, True)))
             at = folded.find(self.folded, end)
         return found

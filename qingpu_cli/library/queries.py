@@ -68,6 +68,10 @@ def facts(
     if source is not None and source not in {item["id"] for item in _records(store, "sources")}:
         raise not_found(source, [item["id"] for item in _records(store, "sources")], "source")
     needle = Needle(search) if search is not None else None
+    if period is not None:  # a period typed in full-width digits is the same period
+        import unicodedata
+
+        period = unicodedata.normalize("NFKC", period)
     rows = []
     for fact in _records(store, "facts"):
         if topic is not None and fact["topic"].casefold() != topic.casefold():
@@ -148,16 +152,27 @@ def events(store: Store) -> list[Row]:
     several events together is `projects_signed_jointly`, never `projects_signed`, so that
     adding up `projects_signed` counts no project twice.
 
-    The first count fact that names each event is found in one pass over the facts."""
+    The first count fact that names each event is found in one pass over the facts. Each
+    event names at most `MAX_JOINT_EVENTS` of the others that share its count, and says how
+    many there are: a count shared by 10,000 events does not make every event list every
+    other (the fact, `projects_fact`, names them all once)."""
+    from collections import Counter
+
     count_fact: dict[str, Row] = {}
+    named: dict[str, Counter[str]] = {}
     for counted in _records(store, "facts"):
         if counted["unit"] == "count":
-            for related in counted["related"]:
-                count_fact.setdefault(related, counted)
+            for target in counted["related"]:
+                count_fact.setdefault(target, counted)
     rows = []
     for event in _records(store, "events"):
         fact = count_fact.get(event["id"])
-        others = [other for other in (fact["related"] if fact else []) if other != event["id"]]
+        related: list[str] = fact["related"] if fact else []
+        if fact is not None and fact["id"] not in named:
+            named[fact["id"]] = Counter(related)
+        own = named[fact["id"]][event["id"]] if fact is not None else 0
+        first = related[: MAX_JOINT_EVENTS + own]
+        others = [other for other in first if other != event["id"]][:MAX_JOINT_EVENTS]
         rows.append(
             {
                 **_own(event, "events"),
@@ -165,9 +180,14 @@ def events(store: Store) -> list[Row]:
                 "projects_signed_jointly": fact["value"] if fact and others else None,
                 "projects_fact": fact["id"] if fact else None,
                 "signed_jointly_with": others,
+                "signed_jointly_count": len(related) - own,
             }
         )
     return rows
+
+
+#: The most other events an event's row names as sharing its count of projects.
+MAX_JOINT_EVENTS = 10
 
 
 def records_of(store: Store, kind: str) -> list[Row]:
@@ -296,6 +316,10 @@ def find_record(store: Store, record_id: str) -> tuple[str, Row]:
     raise not_found(record_id, record_ids(store))
 
 
+#: The most ids a message names: a handful to choose from, never the whole store.
+MAX_SUGGESTIONS = 5
+
+
 def not_found(record_id: str, known: list[str], what: str = "record") -> NotFound:
     """An unknown id, with the closest known ones."""
     import difflib
@@ -341,7 +365,13 @@ def resolve_id(typed: str, records: Sequence[tuple[str, Mapping[str, Any]]]) -> 
     if len(started) == 1:
         return started[0]
     if started:
-        raise NotFound(f"{typed!r} could be any of: {', '.join(started)}; give the whole id")
+        shown = ", ".join(started[:MAX_SUGGESTIONS])
+        more = (
+            f" and {len(started) - MAX_SUGGESTIONS:,} more"
+            if len(started) > MAX_SUGGESTIONS
+            else ""
+        )
+        raise NotFound(f"{typed!r} could be any of: {shown}{more}; give the whole id")
     raise not_found(typed, ids)
 
 

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from qingpu_cli.library.cite import Citation, Cited
+from qingpu_cli.render.formats import visible
+from qingpu_cli.store.vocabulary import is_web_address
 
 
 def _who(source: Mapping[str, Any]) -> str:
@@ -71,8 +73,36 @@ def as_text(item: Cited) -> str:
     return f"{item.heading} {sources}: {backing}.\n"
 
 
+#: Characters Markdown could read as markup anywhere in a line, escaped with a backslash:
+#: emphasis, code, links and images, raw HTML and entities, tables, strike-through, headings.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\](){}<>|!#~&])")
+#: What could open a block at the start of a line: a list, a quote, a rule, a heading's
+#: underline, an ordered list's number.
+_MARKDOWN_LINE_START = re.compile(r"^([-+=>]|[0-9]+(?=[.)]))")
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
 def _markdown_escape(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+    """Text that Markdown shows as written, on one line: a line break in a store's value
+    becomes a space (so that it cannot start a heading or a list), markup characters are
+    escaped, and so is a start that would open a block."""
+    flat = _LINE_BREAKS.sub(" ", text).lstrip()  # four spaces would start a code block
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    return _MARKDOWN_LINE_START.sub(r"\\\1", escaped)
+
+
+def _markdown_link(title: str, url: object) -> str:
+    """The title linked to its address where that is a web address (http, https), with the
+    characters that would end a link's address percent-encoded; any other address is shown as
+    text beside the title, never made a link."""
+    if not url:
+        return title
+    if not is_web_address(url):
+        return f"{title} ({_markdown_escape(str(url))})"
+    address = str(url)
+    for char, code in (("\\", "%5C"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E")):
+        address = address.replace(char, code)
+    return f"[{title}]({address})"
 
 
 def as_markdown(item: Cited) -> str:
@@ -81,9 +111,11 @@ def as_markdown(item: Cited) -> str:
     for citation in item.citations:
         source = citation.source
         title = _markdown_escape(str(source.get("title") or source.get("id")))
-        linked = f"[{title}]({source['url']})" if source.get("url") else title
+        linked = _markdown_link(title, source.get("url"))
         said = f"{_markdown_escape(citation.statement)} \u2014 " if citation.statement else ""
-        line = f"- {said}{_markdown_escape(_who(source))}, {linked}, {_when(source)}"
+        line = (
+            f"- {said}{_markdown_escape(_who(source))}, {linked}, {_markdown_escape(_when(source))}"
+        )
         line += "".join(f", {_markdown_escape(part)}" for part in _read(source))
         if citation.quote:
             line += f": \u201c{_markdown_escape(citation.quote)}\u201d"
@@ -106,11 +138,41 @@ def _note(item: Cited, citations: Sequence[Citation]) -> str:
     return note + (" Quoted: " + " / ".join(quoted) if quoted else "")
 
 
-_BIBTEX_SPECIAL = re.compile(r"([\\{}%&#_$])")
+#: Each character LaTeX would read as a command, a group, a comment or a parameter, as the
+#: command that prints it. Braces are printed by commands, not escaped as `\{`: BibTeX counts
+#: every brace, escaped or not, so an escaped one would leave the entry unbalanced.
+_BIBTEX_PRINTED = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "%": r"\%",
+    "#": r"\#",
+    "&": r"\&",
+    "~": r"\textasciitilde{}",
+    "_": r"\_",
+    "$": r"\$",
+    "^": r"\textasciicircum{}",
+}
+_BIBTEX_SPECIAL = re.compile("[" + re.escape("".join(_BIBTEX_PRINTED)) + "]")
+#: What an address keeps out of a BibTeX field: the characters that would unbalance or end it,
+#: spaces and controls, percent-encoded (an address is read verbatim, so `%` and `#` stay).
+_URL_UNSAFE = re.compile(r'[\\{}\s"<>^`|\x00-\x1f\x7f-\x9f]')
 
 
 def _bibtex_value(text: str) -> str:
-    return _BIBTEX_SPECIAL.sub(r"\\\1", text)
+    """A field's text on one line, control and bidirectional characters as visible escapes,
+    every character special to LaTeX as the command that prints it: braces always balance,
+    so the entry can never run into the entries after it."""
+    flat = " ".join(visible(" ".join(text.split())).split())
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_PRINTED[m.group()], flat)
+
+
+def _bibtex_url(url: str) -> str:
+    """An address for a `url` field, which is read verbatim: what could break the entry is
+    percent-encoded, the rest is kept as written."""
+    return _URL_UNSAFE.sub(
+        lambda m: "".join(f"%{byte:02X}" for byte in m.group().encode("utf-8")), url
+    )
 
 
 def as_bibtex(item: Cited) -> str:
@@ -125,11 +187,11 @@ def as_bibtex(item: Cited) -> str:
         if source.get("publisher"):
             fields.append(("organization", _bibtex_value(str(source["publisher"]))))
         if source.get("date"):
-            fields.append(("date", str(source["date"])))
+            fields.append(("date", _bibtex_value(str(source["date"]))))
         if source.get("url"):
-            fields.append(("url", str(source["url"])))
+            fields.append(("url", _bibtex_url(str(source["url"]))))
         if source.get("accessed"):
-            fields.append(("urldate", str(source["accessed"])))
+            fields.append(("urldate", _bibtex_value(str(source["accessed"]))))
         if source.get("language"):
             fields.append(("language", _bibtex_value(str(source["language"]))))
         licence = f" Licence: {source['licence']}." if source.get("licence") else ""

@@ -34,6 +34,24 @@ def visible(text: str) -> str:
     return _UNSAFE.sub(_escape_char, text)
 
 
+def visible_lines(text: str) -> str:
+    """Text of several lines for a terminal: each line as `visible` shows it, the line breaks
+    kept (a citation, a screen's text)."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+def visible_data(value: Any) -> Any:
+    """Every string in a screen's data as `visible` shows it, the rest as it is: applied where
+    a screen is handed its data, so that no part of it can reach a terminal raw."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, Mapping):
+        return {key: visible_data(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        return [visible_data(item) for item in value]
+    return value
+
+
 def cell_text(value: object) -> str:
     """One value as one line of text: lists joined by '; ', numbers as written (a computed
     ratio with every digit of its float), null empty."""
@@ -197,14 +215,31 @@ def write_tsv(
         stream.write("\t".join(_safe_cell(row.get(column)) for column in columns) + "\n")
 
 
+#: What a spreadsheet reads as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _spreadsheet_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: a value it would run as a formula gets a `'`."""
+    text = _safe_cell(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def write_csv(
-    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str], header: bool = True
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    stream: IO[str],
+    header: bool = True,
+    excel_safe: bool = False,
 ) -> None:
+    """Values as they are, so that csv round-trips like every format; with `excel_safe`, a copy
+    for spreadsheets, where a value starting with = + - or @ would be run as a formula."""
     writer = csv.writer(stream, lineterminator="\n")
+    cell = _spreadsheet_cell if excel_safe else _safe_cell
     if header:
         writer.writerow(columns)
     for row in rows:
-        writer.writerow([_safe_cell(row.get(column)) for column in columns])
+        writer.writerow([cell(row.get(column)) for column in columns])
 
 
 def write_markdown(

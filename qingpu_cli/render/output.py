@@ -67,6 +67,8 @@ def chosen_order(sort: str | None, valid: Sequence[str]) -> tuple[str, bool] | N
     if sort is None:
         return None
     field = sort.removeprefix("-")
+    if not field:
+        raise UsageError("--sort - names no field: give -FIELD for descending, such as -id")
     if field not in valid:
         raise UsageError(f"unknown field {field} for --sort; valid: {', '.join(valid)}")
     return field, sort.startswith("-")
@@ -93,6 +95,8 @@ def check_options(
     """The shared options that depend on one another, checked before any work is done."""
     if options.no_header and fmt not in ("tsv", "csv"):
         raise UsageError(f"--no-header is for tsv and csv, not {fmt}")
+    if options.excel_safe and fmt != "csv":
+        raise UsageError(f"--excel-safe is for csv, not {fmt}")
     if options.limit is not None and options.limit < 0:
         raise UsageError("--limit takes a whole number of rows, 0 or more")
     return chosen_order(options.sort, valid)
@@ -133,6 +137,7 @@ def emit(
         fields,
         listing.caption,
         header=not options.no_header,
+        excel_safe=options.excel_safe,
     )
     return rows
 
@@ -147,6 +152,7 @@ def write_rows(
     fields: Sequence[str] | None = None,
     caption: str | None = None,
     header: bool = True,
+    excel_safe: bool = False,
 ) -> None:
     """Rows in one format: JSON keeps every key of a row unless fields are chosen; the tabular
     formats write the columns."""
@@ -160,7 +166,7 @@ def write_rows(
     elif fmt == "tsv":
         write_tsv(rows, columns, stream, header)
     elif fmt == "csv":
-        write_csv(rows, columns, stream, header)
+        write_csv(rows, columns, stream, header, excel_safe)
     elif fmt == "markdown":
         write_markdown(rows, columns, stream)
     else:

@@ -24,7 +24,8 @@ from qingpu_cli.render.charts import (
     series_chart_groups,
 )
 from qingpu_cli.render.files import write_beside
-from qingpu_cli.render.formats import format_number, person_text
+from qingpu_cli.render.formats import format_number, person_text, visible_lines
+from qingpu_cli.store.vocabulary import is_web_address
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
@@ -153,8 +154,9 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
     ]
     sources_of = {fact["id"]: fact["sources"] for fact in queries.facts(store)}
     figures = []
+    citer = cite.Citer(store)
     for figure in summary["key_figures"]:
-        item = cite.cited(store, figure["id"])
+        item = citer.cite(figure["id"])
         figures.append(
             {
                 **figure,
@@ -207,6 +209,7 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         ),
         "marks": MARKS,
         "number": person_text,
+        "web_address": is_web_address,
     }
 
 
@@ -257,7 +260,7 @@ def write_report(store: Store, target: str, stdout: IO[str], replace: bool = Fal
         files.check_replaceable(target, "--html", replace, _is_fact_sheet, "a fact sheet")
     page = render(report_data(store))
     if files.is_stdout(target):
-        stdout.write(page)
+        stdout.write(visible_lines(page) if stdout.isatty() else page)
         return
 
     def write(partial: str) -> None:

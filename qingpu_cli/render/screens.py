@@ -8,7 +8,7 @@ FORCE_COLOR), through one Console factory.
 from __future__ import annotations
 
 import os
-import shutil
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -21,25 +21,40 @@ from rich.text import Text
 from qingpu_cli.cli.run import Streams, say
 from qingpu_cli.library.folding import Needle
 from qingpu_cli.render.charts import ChartItem, ratio_chart_groups, round_top
-from qingpu_cli.render.formats import encodes_unicode, format_number, person_text, visible
-from qingpu_cli.store.vocabulary import KIND_SINGULAR, REFERENCES
+from qingpu_cli.render.formats import (
+    encodes_unicode,
+    format_number,
+    person_text,
+    visible,
+    visible_data,
+)
+from qingpu_cli.store.vocabulary import KIND_SINGULAR, REFERENCES, ascii_whole_number
 
 
-def _width_if_columns_unusable() -> int | None:
-    """The terminal's width where COLUMNS is set but is no width (`0`, `abc`), which Rich
-    would otherwise take at its word and draw nothing; None leaves the width to Rich."""
-    given = os.environ.get("COLUMNS")
-    if given is None or (given.isdigit() and int(given) > 0):
-        return None
-    return shutil.get_terminal_size((80, 24)).columns
+def _sizes_if_unusable() -> tuple[int | None, int | None]:
+    """The terminal's width and height where COLUMNS or LINES is set but is no size (`0`,
+    `abc`, `²`, a thousand digits), which Rich would otherwise take at its word or fail on:
+    both are then given (Rich reads the variables again unless both are); (None, None)
+    leaves the size to Rich."""
+    given = [os.environ.get(name) for name in ("COLUMNS", "LINES")]
+    usable = [ascii_whole_number(value, 5) if value is not None else None for value in given]
+    if all(value is None or number for value, number in zip(given, usable, strict=True)):
+        return None, None
+    try:  # the terminal itself: shutil would read the same variables again
+        columns, lines = os.get_terminal_size(sys.__stdout__.fileno() if sys.__stdout__ else 1)
+    except (OSError, ValueError):
+        columns, lines = 80, 24
+    return usable[0] or columns or 80, usable[1] or lines or 24
 
 
 def make_console(streams: Streams) -> Console:
     """The one Console: it writes to the run's stdout, in colour only where the streams say so,
     and reads no markup from the data."""
+    width, height = _sizes_if_unusable()
     return Console(
         file=streams.stdout,
-        width=_width_if_columns_unusable(),
+        width=width,
+        height=height,
         markup=False,
         highlight=False,
         emoji=False,
@@ -149,13 +164,18 @@ def write_table(
         console.print(literal("(no records)", "dim"))
         return
     needle = Needle(highlight) if highlight else None
-    if len(rows) > MAX_TABLE_ROWS:
-        say(
-            streams,
-            f"note: {len(rows):,} rows are shown one record a block; --format tsv or --json"
-            " writes them as a table for other tools",
-        )
-        _write_records(console, rows, columns, counted, needle)
+    many = len(rows) > MAX_TABLE_ROWS
+    if many or _has_huge_value(rows, columns):
+        if many:
+            say(
+                streams,
+                f"note: {len(rows):,} rows are shown one record a block; --format tsv or --json"
+                " writes them as a table for other tools",
+            )
+        from qingpu_cli.render.blocks import write_blocks
+
+        system = console.color_system
+        write_blocks(rows, columns, streams, counted, needle, console.width, system, header)
         return
     cells = [[_highlighted(row.get(column), needle) for column in columns] for row in rows]
     shape = [_Column(field, [row[i] for row in cells]) for i, field in enumerate(columns)]
@@ -177,6 +197,16 @@ def write_table(
     for row_cells in cells:
         table.add_row(*row_cells)
     console.print(table)
+
+
+#: A value longer than this is shown in the record view: no table lays it out in good time.
+MAX_TABLE_VALUE = 10_000
+
+
+def _has_huge_value(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> bool:
+    return any(
+        len(person_text(row.get(column))) > MAX_TABLE_VALUE for row in rows for column in columns
+    )
 
 
 def _write_records(
@@ -239,6 +269,7 @@ def write_record(described: Mapping[str, Any], streams: Streams) -> None:
     the records they name given by name and id; the records related to it either way; its
     evidence, grouped by source, each source named once."""
     console = make_console(streams)
+    described = visible_data(described)
     record = described["record"]
     kind = KIND_SINGULAR.get(described["kind"], described["kind"])
     heading = Text(f"{kind.capitalize()} ", style="bold")
@@ -374,6 +405,7 @@ def write_chart(
     """Labelled bars in groups, each group on one axis of its own, from 0 to a round top (for
     shares, percentages end at 100; a rate over time ends where its own values do)."""
     console = make_console(streams)
+    groups = [(visible(title), items) for title, items in groups]
     ascii_only = not encodes_unicode(streams.stdout)
     width = max(20, min(console.width, 80))
     solid, band = ("#", "=") if ascii_only else ("\u2588", "\u2592")
@@ -456,6 +488,7 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
     the key figures with their ids, the shares as bars on a 0-100% scale, one line each for
     events, partners and industries, and where to go next."""
     console = make_console(streams)
+    summary = visible_data(summary)
     ascii_only = not encodes_unicode(streams.stdout)
     width = min(console.width, 80)
 

@@ -10,6 +10,7 @@ Importing this module imports pydantic, so only the validation path and `qingpu 
 
 import datetime
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -38,6 +39,7 @@ from qingpu_cli.store.vocabulary import (
     Sector,
     Topic,
     Unit,
+    is_web_address,
 )
 
 MAX_QUOTE_LENGTH = 200
@@ -444,6 +446,8 @@ def _fact_problems(fact: dict[str, Any]) -> list[Problem]:
         return [("", "value, unit and decimals are given together or all null")]
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return []
+    if isinstance(value, float) and not math.isfinite(value):
+        return []  # not a finite number: the schema's one problem
     found: list[Problem] = []
     if isinstance(decimals, int) and round(value, decimals) != value:
         found.append((".value", f"{value} has more decimals than the {decimals} stated"))
@@ -458,6 +462,45 @@ def _fact_problems(fact: dict[str, Any]) -> list[Problem]:
         found.append((".value", f"a share must lie between 0 and 100 percent: {value}"))
     if fact.get("share_of") is not None and unit != "percent":
         found.append((".share_of", "only a percent value is a share of something"))
+    return found
+
+
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+
+
+def date_problem(text: object) -> str | None:
+    """What keeps a date from being a real one: `2021`, `2021-05` or `2021-05-28`, in ASCII
+    digits, a month and a day the calendar has."""
+    if not isinstance(text, str):
+        return None
+    found = _DATE.match(text)
+    if found is None:
+        return f"{text[:40]!r} is no date: write YYYY, YYYY-MM or YYYY-MM-DD in ASCII digits"
+    year, month, day = (int(part) if part else 1 for part in found.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return f"{text!r} is no date the calendar has"
+    return None
+
+
+def _own_field_problems(kind: str, record: dict[str, Any]) -> list[Problem]:
+    """A source's address that is no web address, a date that is no real date, a period with
+    digits that are not ASCII: each as (the field it is at, message)."""
+    found: list[Problem] = []
+    if kind == "sources":
+        url = record.get("url")
+        if isinstance(url, str) and not is_web_address(url):
+            found.append((".url", f"{url[:40]!r} is not a web address (http or https)"))
+    if kind in ("sources", "events") and (problem := date_problem(record.get("date"))):
+        found.append((".date", problem))
+    period = record.get("period") if kind == "facts" else None
+    if (
+        isinstance(period, str)
+        and not period.isascii()
+        and any(char.isdigit() and not char.isascii() for char in period)
+    ):
+        found.append((".period", f"{period!r} has digits that are not ASCII: write 0-9"))
     return found
 
 
@@ -499,15 +542,12 @@ def _former_id_problems(
     return problems
 
 
-def _date_problem(value: object) -> str | None:
-    """A date of the right shape that is no day of the calendar (2026-02-30)."""
+def _day_problem(value: object) -> str | None:
+    """A day of the right shape (`YYYY-MM-DD`) that the calendar has not; the shape itself is
+    the schema's to report."""
     if not isinstance(value, str) or not DATE_PATTERN.match(value):
-        return None  # the schema's to report
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return f"{value!r} is no date of the calendar"
-    return None
+        return None
+    return date_problem(value)
 
 
 def _dated_problems(data: object) -> list[Problem]:
@@ -516,11 +556,11 @@ def _dated_problems(data: object) -> list[Problem]:
         return []
     found: list[Problem] = []
     release = data.get("release")
-    if isinstance(release, dict) and (problem := _date_problem(release.get("date"))):
+    if isinstance(release, dict) and (problem := _day_problem(release.get("date"))):
         found.append(("release.date", problem))
     sources = data.get("sources")
     for index, source in enumerate(sources if isinstance(sources, list) else ()):
-        if isinstance(source, dict) and (problem := _date_problem(source.get("accessed"))):
+        if isinstance(source, dict) and (problem := _day_problem(source.get("accessed"))):
             found.append((f"sources[{index}].accessed", problem))
     return found
 
@@ -567,6 +607,7 @@ def store_problems(data: object) -> list[Problem]:
     for kind, items in lists:
         references = [(field, ref.targets) for (k, field), ref in REFERENCES.items() if k == kind]
         is_fact = kind == "facts"
+        own_fields = kind in ("sources", "events", "facts")
         for index, record in enumerate(items):
             if type(record) is not dict:
                 continue
@@ -599,5 +640,7 @@ def store_problems(data: object) -> list[Problem]:
                     if problem:  # an unknown kind is the schema's to report
                         problems.append((f"{kind}[{index}].evidence[{number}]", problem))
             if is_fact and (found := _fact_problems(record)):
+                problems.extend((f"{kind}[{index}]{field}", text) for field, text in found)
+            if own_fields and (found := _own_field_problems(kind, record)):
                 problems.extend((f"{kind}[{index}]{field}", text) for field, text in found)
     return problems

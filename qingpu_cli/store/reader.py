@@ -19,12 +19,14 @@ import hashlib
 import io
 import json
 import os
+import re
 import stat
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
 
 from qingpu_cli import __version__
 from qingpu_cli.errors import StoreInvalid, StorePathError, StoreTooLarge, UsageError
+from qingpu_cli.store.vocabulary import MAX_NUMBER_DIGITS, ascii_whole_number
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
@@ -70,9 +72,14 @@ def store_size_limit(environ: Mapping[str, str] | None = None) -> int:
     given = env.get(MAX_BYTES_ENV, "").strip()
     if not given:
         return DEFAULT_MAX_BYTES
-    if not given.isdigit() or int(given) == 0:
-        raise UsageError(f"{MAX_BYTES_ENV} must be a whole number of bytes above 0, not {given!r}")
-    return int(given)
+    number = ascii_whole_number(given)
+    if not number:
+        shown = given if len(given) <= 40 else f"{given[:40]}..."
+        raise UsageError(
+            f"{MAX_BYTES_ENV} must be a whole number of bytes above 0 (ASCII digits, at most"
+            f" {MAX_NUMBER_DIGITS}), not {shown!r}"
+        )
+    return number
 
 
 def _too_large(label: str, size: str, limit: int) -> StoreTooLarge:
@@ -96,6 +103,8 @@ def _read_bounded(file: IO[bytes], label: str, limit: int) -> bytes:
         size = os.fstat(file.fileno()).st_size
         if size > limit:
             raise _too_large(label, f"{size:,}", limit)
+        if size == 0:
+            _wait_until_readable(file, label)
         data = file.read()
         if len(data) > limit:  # it grew since
             raise _too_large(label, f"over {limit:,}", limit)
@@ -108,6 +117,28 @@ def _read_bounded(file: IO[bytes], label: str, limit: int) -> bytes:
             raise _too_large(label, f"over {limit:,}", limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+#: How long a store that says it is empty (a file of `/proc`) may take to give its first byte.
+READ_WAIT_SECONDS = 0.5
+
+
+def _wait_until_readable(file: IO[bytes], label: str) -> None:
+    """A regular file of size 0 is empty or is made as it is read (`/proc`): one that has
+    nothing to give within a second (`/proc/kmsg` waits for the kernel's next message) is
+    refused rather than waited on."""
+    import select
+
+    descriptor = file.fileno()
+    try:
+        ready, _, _ = select.select([descriptor], [], [], READ_WAIT_SECONDS)
+    except (OSError, ValueError):
+        return
+    if not ready:
+        raise StorePathError(
+            f"store cannot be read: {label} gave nothing within {READ_WAIT_SECONDS:g} s"
+            " (a file that waits, such as /proc/kmsg)"
+        )
 
 
 def read_store_bytes(
@@ -208,6 +239,9 @@ def validate_store_text(text: str, where: str) -> Store:
         data = json.loads(text)
     except (ValueError, RecursionError) as error:
         raise StoreInvalid(where, _syntax_problems(text, error)) from None
+    unreadable = _lone_surrogates(text) or _vanishing_numbers(text)
+    if unreadable:
+        raise StoreInvalid(where, unreadable)
     try:
         store_adapter().validate_python(data)
     except ValidationError as error:
@@ -220,6 +254,79 @@ def validate_store_text(text: str, where: str) -> Store:
     if problems:
         raise StoreInvalid(where, problems)
     return cast("Store", data)
+
+
+def _position(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    return f"line {line} column {offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+#: A `\\u` escape of half of a UTF-16 pair with no other half beside it (an even number of
+#: backslashes before it: an odd one would make the escape itself text).
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)(?:\\\\)*(\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+)
+
+
+def _lone_surrogates(text: str) -> list[tuple[str, str]]:
+    """Escapes of half a UTF-16 pair, which JSON parsers read differently (Python keeps it, and
+    then no UTF-8 output can write it): each is named where it stands."""
+    if "\\u" not in text:
+        return []
+    return [
+        (
+            "(file)",
+            f"{_position(text, found.start(1))}: {found.group(1)} is half of a UTF-16 pair"
+            " (a lone surrogate), not a character",
+        )
+        for found in _LONE_SURROGATE.finditer(text)
+    ][:20]
+
+
+#: A number whose exponent or leading zeros could make it too small for a float.
+_SMALL_NUMBER = re.compile(r"[0-9][eE]-[0-9]{3}|\.0{300}")
+
+
+def _vanishing_numbers(text: str) -> list[tuple[str, str]]:
+    """A number that is not zero as written but too small for a float, which would read as 0:
+    named with the place it stands in the store. The text is parsed a second time only when
+    it has a number written that small."""
+    if _SMALL_NUMBER.search(text) is None:
+        return []
+    found: list[tuple[str, str]] = []
+
+    class Vanished(float):
+        written = ""
+
+    def parse_float(written: str) -> float:
+        number = float(written)
+        if number == 0 and any(
+            digit in written.split("e")[0].split("E")[0] for digit in "123456789"
+        ):
+            marked = Vanished(number)
+            marked.written = written
+            return marked
+        return number
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, Vanished):
+            shown = value.written if len(value.written) <= 30 else f"{value.written[:30]}..."
+            found.append(
+                (
+                    path or "(top level)",
+                    f"{shown} is too small for a number here: it would read as 0",
+                )
+            )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]")
+
+    walk(json.loads(text, parse_float=parse_float), "")
+    return found
 
 
 def _json_worded(text: str) -> list[tuple[str, str]]:
@@ -264,11 +371,22 @@ def cache_directory(environ: Mapping[str, str] | None = None) -> str | None:
     given = env.get(CACHE_ENV)
     if given:
         chosen = os.path.expanduser(given)
-        return chosen if os.path.isabs(chosen) else None
+        return chosen if os.path.isabs(chosen) and _usable_path(chosen) else None
     base = env.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
         base = os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "qingpu") if os.path.isabs(base) else None
+    chosen = os.path.join(base, "qingpu")
+    return chosen if os.path.isabs(base) and _usable_path(chosen) else None
+
+
+#: A path longer than this, or deeper, is not one any system call takes whole (PATH_MAX is
+#: 4,096 bytes on Linux): such a cache directory is skipped, not walked.
+_MAX_PATH_BYTES = 4000
+_MAX_PATH_DEPTH = 256
+
+
+def _usable_path(path: str) -> bool:
+    return len(os.fsencode(path)) <= _MAX_PATH_BYTES and path.count(os.sep) <= _MAX_PATH_DEPTH
 
 
 #: Longer than any marker's content; a marker is never read further.
@@ -355,10 +473,17 @@ class StoreReader:
         self._raw: bytes | None = None
         self._digest = ""
         self._store: Store | None = None
+        self._failed: StorePathError | None = None
 
     def _bytes(self) -> tuple[bytes, str]:
+        if self._failed is not None:  # a store that could not be read is not read twice
+            raise self._failed
         if self._raw is None:
-            self._raw = read_store_bytes(self.location, self._stdin)
+            try:
+                self._raw = read_store_bytes(self.location, self._stdin)
+            except StorePathError as error:
+                self._failed = error
+                raise
             self._digest = hashlib.sha256(self._raw).hexdigest()
         return self._raw, self._digest
 

@@ -70,6 +70,36 @@ CitationStyle = Literal["text", "markdown", "bibtex", "csl-json"]
 #: When screens are in colour: on a terminal (unless NO_COLOR), always, or never.
 ColorChoice = Literal["auto", "always", "never"]
 
+#: The most digits a number given on the command line or in the environment may have: more
+#: than any count of rows or bytes, few enough that reading it costs nothing.
+MAX_NUMBER_DIGITS = 18
+
+
+def ascii_whole_number(text: str, digits: int = MAX_NUMBER_DIGITS) -> int | None:
+    """A whole number written in ASCII digits, at most `digits` of them; None for anything else
+    (superscript and full-width digits are digits to `str.isdigit`, not to `int`)."""
+    given = text.strip()
+    if not given or len(given) > digits or not (given.isascii() and given.isdigit()):
+        return None
+    return int(given)
+
+
+#: The schemes of the only addresses that are ever made links (the fact sheet, Markdown).
+WEB_SCHEMES = ("http", "https")
+
+
+def is_web_address(url: object) -> bool:
+    """An `http` or `https` address with a host and no space or control character in it:
+    anything else (`javascript:`, `data:`, a bare path) is shown as text, never as a link."""
+    if not isinstance(url, str):
+        return False
+    scheme, colon, rest = url.partition(":")
+    if not colon or scheme.lower() not in WEB_SCHEMES or not rest.startswith("//"):
+        return False
+    host = rest[2:].split("/", 1)[0]
+    return bool(host) and not any(char.isspace() or not char.isprintable() for char in url)
+
+
 SECTORS: tuple[str, ...] = get_args(Sector)
 ROLES: tuple[str, ...] = get_args(Role)
 TOPICS: tuple[str, ...] = get_args(Topic)

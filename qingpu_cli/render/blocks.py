@@ -1,0 +1,142 @@
+"""The record view of a large result: one record a block of `Header: value` lines, written as
+plain lines (with the styles' escape codes where colour is on) rather than drawn by Rich.
+
+Rich lays out every cell of every block, which for 100,000 rows, or one value of ten megabytes,
+takes minutes and gigabytes. The blocks need no layout but wrapping at spaces, so they are
+written a batch of lines at a time, in time and memory linear in what is shown.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from rich.cells import cell_len
+
+from qingpu_cli.cli.run import Streams
+from qingpu_cli.library.folding import Needle
+from qingpu_cli.render.formats import person_text, visible
+
+#: Lines written at a time: the first come at once, and memory stays small.
+_LINES_PER_WRITE = 2048
+Paint = Callable[[str, str], str]
+
+
+def _painter(color_system: str | None) -> Paint:
+    """A function that wraps text in a style's escape codes, or leaves it be without colour."""
+    if not color_system:
+        return lambda text, style: text
+    from rich.color import ColorSystem
+    from rich.style import Style
+
+    system = {
+        "standard": ColorSystem.STANDARD,
+        "256": ColorSystem.EIGHT_BIT,
+        "truecolor": ColorSystem.TRUECOLOR,
+        "windows": ColorSystem.WINDOWS,
+    }.get(color_system, ColorSystem.STANDARD)
+    styles = {name: Style.parse(name) for name in ("bold", "dim", "cyan", "bold reverse")}
+    return lambda text, style: styles[style].render(text, color_system=system) if text else text
+
+
+_SPACE = re.compile(r"\s+")
+_LAST_SPACE = re.compile(r"\s+(?=\S*$)")
+
+
+def _fitting(text: str, start: int, room: int) -> int:
+    """How many characters from `start` fill at most `room` cells."""
+    count = min(room, len(text) - start)
+    window = text[start : start + count]
+    while not window.isascii() and (excess := cell_len(window) - room) > 0:
+        count -= max(1, excess // 2)
+        window = text[start : start + count]
+    return count
+
+
+def wrapped(text: str, room: int) -> list[tuple[int, int]] | None:
+    """Where each line of the text starts and ends when wrapped at spaces into `room` cells;
+    None when a word is wider than the room (it is then printed whole, below its header).
+    It goes a line at a time, not a word at a time: a value of ten megabytes is wrapped in
+    well under a second."""
+    lines: list[tuple[int, int]] = []
+    size = len(text)
+    leading = _SPACE.match(text)
+    at = leading.end() if leading else 0
+    while at < size:
+        count = _fitting(text, at, room)
+        end = at + count
+        if end < size and not text[end].isspace():  # inside a word: break at the last space
+            space = _LAST_SPACE.search(text, at, end)
+            if space is None:
+                return None
+            end = space.start()
+        line_end = end
+        while line_end > at and text[line_end - 1].isspace():
+            line_end -= 1
+        lines.append((at, line_end))
+        gap = _SPACE.match(text, end)
+        at = gap.end() if gap else end
+    return lines or [(0, 0)]
+
+
+def _marked(text: str, start: int, end: int, spans: Sequence[tuple[int, int]], paint: Paint) -> str:
+    """Part of a value with what the search matched in it marked."""
+    if not spans:
+        return text[start:end]
+    parts = []
+    at = start
+    index = max(0, bisect.bisect_right(spans, (start, start)) - 1)
+    while index < len(spans) and spans[index][0] < end:
+        low, high = max(spans[index][0], at), min(spans[index][1], end)
+        index += 1
+        if high <= low:
+            continue
+        parts.append(text[at:low])
+        parts.append(paint(text[low:high], "bold reverse"))
+        at = high
+    parts.append(text[at:end])
+    return "".join(parts)
+
+
+def write_blocks(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    streams: Streams,
+    title: str | None,
+    needle: Needle | None,
+    width: int,
+    color_system: str | None,
+    header: Callable[[str], str],
+) -> None:
+    """Each row a block: a numbered line, then a line a field, its value wrapped at spaces
+    beside its header; a value with a word too wide for the room goes whole below it."""
+    paint = _painter(color_system)
+    out = streams.stdout
+    lines: list[str] = []
+    if title:
+        lines.append(paint(visible(title), "bold"))
+    label_width = max(max(len(header(column)) for column in columns) + 1, len(f"-- {len(rows)} --"))
+    room = max(1, width - label_width - 1)
+    labels = {column: paint(f"{header(column)}:", "cyan") for column in columns}
+    pads = {column: " " * (label_width - len(header(column))) for column in columns}
+    indent = " " * (label_width + 1)
+    for number, row in enumerate(rows, start=1):
+        lines.append(paint(f"-- {number} --", "dim"))
+        for column in columns:
+            text = visible(person_text(row.get(column)))
+            spans = needle.spans(text) if needle is not None and color_system else []
+            parts = wrapped(text, room)
+            if parts is None:
+                lines.append(labels[column])
+                lines.append("  " + _marked(text, 0, len(text), spans, paint))
+                continue
+            for index, (start, end) in enumerate(parts):
+                lead = labels[column] + pads[column] if index == 0 else indent
+                lines.append(lead + _marked(text, start, end, spans, paint))
+        if len(lines) >= _LINES_PER_WRITE:
+            out.write("\n".join(lines) + "\n")
+            lines.clear()
+    if lines:
+        out.write("\n".join(lines) + "\n")
