@@ -65,3 +65,18 @@ class OutputError(QingpuError):
 class Interrupted(BaseException):
     """Ctrl-C during a run. Not a KeyboardInterrupt, which Typer turns into a silent status 130:
     raised instead of it so that every path reaches the run boundary and says so."""
+
+
+class MissingExtra(QingpuError, ImportError):
+    """An optional part of the package whose dependencies are not installed. An ImportError too,
+    so that a program may treat it as any missing module; a usage error on the command line."""
+
+    status = ExitStatus.USAGE
+
+    def __init__(self, what: str, extra: str, missing: str | None) -> None:
+        absent = f" (no module {missing!r})" if missing else ""
+        super().__init__(
+            f"{what} needs the optional dependencies of qingpu[{extra}]{absent}:"
+            f" pip install 'qingpu[{extra}]'"
+        )
+        self.extra = extra

@@ -18,7 +18,7 @@ COMMANDS = sorted(
 
 
 def test_the_app_has_its_commands() -> None:
-    assert len(COMMANDS) == 21
+    assert len(COMMANDS) == 22
     assert set(LISTINGS) <= set(COMMANDS)
 
 

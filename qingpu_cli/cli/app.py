@@ -21,6 +21,7 @@ from qingpu_cli.errors import ExitStatus, QingpuError, UsageError
 from qingpu_cli.library import queries, ratios
 from qingpu_cli.render.output import emit, output_format, write_overview, write_record
 from qingpu_cli.store.reader import (
+    STDIN,
     StoreLocation,
     StoreReader,
     cache_directory,
@@ -390,7 +391,7 @@ def search(
     text: Annotated[
         str,
         typer.Argument(
-            metavar="TEXT", parser=non_empty_text, help="Text to find, in any case; Chinese too."
+            metavar="TEXT", parser=non_empty_text, help=LISTINGS["search"].argument_help
         ),
     ],
     fmt: FormatOption = None,
@@ -417,7 +418,7 @@ def compare(
         str | None,
         typer.Argument(
             metavar="QUANTITY",
-            help="One quantity's id (as facts list it); default: every quantity.",
+            help=LISTINGS["compare"].argument_help,
             show_default=False,
         ),
     ] = None,
@@ -610,6 +611,21 @@ def schema(ctx: typer.Context) -> None:
     from qingpu_cli.store.models import store_json_schema
 
     write_json(store_json_schema(), _streams(ctx).stdout)
+
+
+@app.command("mcp", epilog=_example("mcp"))
+def mcp_command(ctx: typer.Context) -> int:
+    """The facts for an AI assistant: an MCP server on stdio."""
+    from qingpu_cli.extras import import_extra
+    from qingpu_cli.library.api import FactStore
+
+    server = import_extra("qingpu_cli.assistants.server", "mcp", "qingpu mcp")
+    location = _location(ctx)
+    if location.path == STDIN:
+        raise UsageError("qingpu mcp reads its requests on standard input; give the store a path")
+    store = FactStore(_active_store(ctx), location.label)
+    boundary.say(_streams(ctx), f"serving {location.label} over MCP on standard input and output")
+    return cast("int", server.run(store, location.path))
 
 
 @app.command("help", epilog=_example("help"))

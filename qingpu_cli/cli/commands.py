@@ -74,6 +74,8 @@ class Listing(NamedTuple):
     """Every key of a row, in order: what `--fields` accepts and `--json` writes."""
     argument: str | None = None
     """The keyword of a positional argument the query takes (search's text), if any."""
+    argument_help: str | None = None
+    """What the positional argument is, for `--help` and the assistants' tools."""
     app_only: tuple[str, ...] = ()
     """Options the Typer app alone answers (`--chart`): the fast path leaves such runs to it."""
     notes: Callable[..., list[str]] | None = None
@@ -251,6 +253,7 @@ LISTINGS: dict[str, Listing] = {
             "Matches",
             ("kind", "id", "name", "field", "matched", "text"),
             argument="text",
+            argument_help="Text to find, in any case; Chinese too.",
             empty="no record matches {text!r}",
         ),
         Listing(
@@ -264,6 +267,7 @@ LISTINGS: dict[str, Listing] = {
                 *("kind", "bound", "source", "publisher", "date", "verdict"),
             ),
             argument="quantity",
+            argument_help="One quantity's id (as facts list it); default: every quantity.",
             caption="Agree: the intervals the statements' precision allows meet; differ: they do"
             " not; not comparable: another period or kind; single source: no other statement.",
         ),
@@ -329,6 +333,7 @@ EXAMPLES: tuple[Example, ...] = (
     Example("qingpu report --html sheet.html", "a page to share"),
     Example("qingpu validate my-store.json", "check a store, every problem"),
     Example("qingpu schema", "the store's JSON Schema"),
+    Example("qingpu mcp", "the facts for an AI assistant (MCP)"),
     Example("qingpu help facts", "the options of one command"),
     Example("qingpu facts --json | jq '.[].id'", "JSON for scripts"),
 )
