@@ -113,6 +113,7 @@ def test_a_signal_ends_the_server_while_its_input_stays_open(signum: int, status
     assert time.monotonic() - started < 20
     stderr = process.stderr.read().decode() if process.stderr else ""
     assert "Traceback" not in stderr
+    assert stderr.endswith("qingpu: interrupted\n") == (signum == signal.SIGINT)
     process.stdin.close()
 
 
@@ -130,3 +131,41 @@ def test_an_invalid_store_is_said_before_serving(tmp_path: Path) -> None:
     out, err = process.communicate(b"", timeout=60)
     assert process.returncode == 1 and out == b""
     assert str(bad) in err.decode()
+
+
+def test_a_request_reaches_the_server_only_once_the_one_before_is_answered() -> None:
+    """The gate between transport and server, with a server that would answer the second
+    request first if it were given both at once."""
+    from mcp.shared.message import SessionMessage
+    from mcp_types import JSONRPCRequest, JSONRPCResponse
+
+    from qingpu_cli.assistants.stdio import _InOrder
+
+    def request(number: int) -> SessionMessage:
+        return SessionMessage(JSONRPCRequest(jsonrpc="2.0", id=number, method="ping"))
+
+    async def scenario() -> list[Any]:
+        gate = _InOrder()
+        client_send, transport_read = anyio.create_memory_object_stream[Any](10)
+        to_server, server_read = anyio.create_memory_object_stream[Any](10)
+        server_write, from_server = anyio.create_memory_object_stream[Any](10)
+        client_read_send, client_read = anyio.create_memory_object_stream[Any](10)
+        seen: list[Any] = []
+        async with anyio.create_task_group() as group:
+            group.start_soon(gate.inbound, transport_read, to_server)
+            group.start_soon(gate.outbound, from_server, client_read_send)
+            await client_send.send(request(1))
+            await client_send.send(request(2))
+            first = await server_read.receive()
+            seen.append(first.message.id)
+            with anyio.move_on_after(0.3):
+                seen.append(("too early", (await server_read.receive()).message.id))
+            answer = JSONRPCResponse(jsonrpc="2.0", id=first.message.id, result={})
+            await server_write.send(SessionMessage(answer))
+            seen.append((await client_read.receive()).message.id)
+            with anyio.move_on_after(5):
+                seen.append((await server_read.receive()).message.id)
+            group.cancel_scope.cancel()
+        return seen
+
+    assert anyio.run(scenario) == [1, 1, 2]

@@ -26,7 +26,7 @@ from mcp.server.stdio import stdio_server
 from mcp.shared.message import SessionMessage
 from mcp_types import JSONRPCError, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse
 
-from qingpu_cli.errors import ExitStatus
+from qingpu_cli.errors import ExitStatus, Interrupted
 
 _CHUNK = 1 << 16
 
@@ -143,10 +143,10 @@ async def _serve(server: MCPServer[Any], stopped: list[int]) -> None:
 
 
 def serve(server: MCPServer[Any]) -> int:
-    """Serve until standard input closes (status 0), SIGTERM (0: the client's way to stop a
-    server) or Ctrl-C (130, as for every command)."""
+    """Serve until standard input closes or SIGTERM (the client's way to stop a server), then
+    status 0; Ctrl-C (SIGINT) is Interrupted, which the run boundary says as for any command."""
     stopped: list[int] = []
     anyio.run(_serve, server, stopped)
     if stopped and stopped[0] == signal.SIGINT:
-        return int(ExitStatus.INTERRUPTED)
+        raise Interrupted
     return int(ExitStatus.OK)
