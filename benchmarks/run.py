@@ -3,7 +3,9 @@
 Run it as `python benchmarks/run.py` with the `qingpu` to measure on PATH (an installed copy,
 bytecode caches written: this script runs each command once before timing it). Commands being
 compared are interleaved round by round, so a load on the shared machine hits them alike.
-It prints medians and ratios and writes every figure to `benchmarks/results.json`. With
+It prints medians and ratios and writes every figure to `benchmarks/results.json`. Where the
+extra `mcp` is installed it also times the assistants' server: a tool call in-process, and from
+starting `qingpu mcp` to its first answers (`--sections mcp` measures that alone). With
 `sqlite-utils` on PATH (it is in the test extra) it also times `qingpu export --sqlite` against
 `sqlite-utils insert` of the same 100,000 facts as a JSON array into a new database. It times
 `qingpu diff` of two 100,000-fact stores (one figure in a hundred changed, a thousand facts
@@ -15,6 +17,7 @@ replace those of the same measures in the results, and the others are kept.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import json
 import os
@@ -293,7 +296,126 @@ def measured_copy(qingpu: str) -> str:
     return f"{kind}: {package}"
 
 
-SECTIONS = ("startup", "scale", "agreement", "joins", "export", "diff", "large")
+SECTIONS = ("startup", "scale", "agreement", "joins", "export", "diff", "large", "mcp")
+
+
+#: The tool calls timed in-process: what an assistant asks most, a good and a bad answer.
+MCP_CALLS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("search", {"text": "huawei"}),
+    ("facts", {"topic": "economy"}),
+    ("facts", {}),
+    ("show", {"id": "new-city-gdp-share"}),
+    ("cite", {"id": "new-city-planned-area"}),
+    ("compare", {"quantity": "new-city-planned-area"}),
+    ("partners", {"sector": "telecom"}),
+    ("show", {"id": "no-such-id"}),
+)
+
+
+def mcp_tool_calls(rounds: int) -> dict[str, Any]:
+    """Median milliseconds of a tool call on the bundled store, in-process: the server's own
+    handling of `tools/call` (what `MCPServer.call_tool` does for the transport), and the same
+    through the SDK's in-memory client, which also checks each answer against its schema."""
+    import anyio
+    from mcp import Client
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    import qingpu_cli
+    from qingpu_cli.assistants.server import build_server
+    from qingpu_cli.library.held import text_directory
+
+    server = build_server(qingpu_cli.open_store(), text_directory(None))
+
+    async def measure() -> dict[str, Any]:
+        served: dict[str, list[float]] = {}
+        through_client: dict[str, list[float]] = {}
+
+        async def handled(name: str, arguments: dict[str, str]) -> None:
+            """A tool error is an answer too: the transport turns it into one."""
+            with contextlib.suppress(ToolError):
+                await server.call_tool(name, arguments)
+
+        async with Client(server) as client:
+            for name, arguments in MCP_CALLS:  # once each before timing: citations made
+                await handled(name, arguments)
+            for _ in range(rounds):
+                for name, arguments in MCP_CALLS:
+                    key = f"{name} {json.dumps(arguments, ensure_ascii=False)}"
+                    start = time.perf_counter()
+                    await handled(name, arguments)
+                    served.setdefault(key, []).append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    await client.call_tool(name, arguments)
+                    through_client.setdefault(key, []).append(time.perf_counter() - start)
+        every = [value for values in served.values() for value in values]
+        every_client = [value for values in through_client.values() for value in values]
+        return {
+            "median_ms": statistics.median(every) * 1000,
+            "median_ms_through_the_in_memory_client": statistics.median(every_client) * 1000,
+            "by_call_median_ms": {k: statistics.median(v) * 1000 for k, v in served.items()},
+        }
+
+    return anyio.run(measure)
+
+
+def mcp_startup(qingpu: str, rounds: int, env: dict[str, str]) -> dict[str, float]:
+    """Median seconds from starting `qingpu mcp` to its answer to `initialize`, and to its first
+    tool call's answer (a search)."""
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 0,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "benchmark", "version": "1"},
+        },
+    }
+    search = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": "search", "arguments": {"text": "huawei"}},
+    }
+    asked = "".join(json.dumps(message) + "\n" for message in (initialize, search)).encode()
+    first: list[float] = []
+    answered: list[float] = []
+    for _ in range(rounds + 1):
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [qingpu, "mcp"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(asked)
+        process.stdin.flush()
+        process.stdout.readline()
+        first.append(time.perf_counter() - start)
+        process.stdout.readline()
+        answered.append(time.perf_counter() - start)
+        process.stdin.close()
+        process.wait(timeout=30)
+    return {
+        "first_answer_median_s": statistics.median(first[1:]),
+        "first_tool_answer_median_s": statistics.median(answered[1:]),
+    }
+
+
+def measure_mcp(qingpu: str, rounds: int, env: dict[str, str]) -> dict[str, Any]:
+    print(f"\nqingpu mcp, median of {rounds} rounds (targets: a call 5 ms, start-up 1 s):")
+    calls = mcp_tool_calls(rounds)
+    print(f"  tool call in-process, the server's handling: {calls['median_ms']:.2f} ms")
+    through = calls["median_ms_through_the_in_memory_client"]
+    print(f"  the same through the SDK's in-memory client:  {through:.2f} ms")
+    for key, median in calls["by_call_median_ms"].items():
+        print(f"    {key:60} {median:6.2f} ms")
+    started = mcp_startup(qingpu, rounds, env)
+    print(f"  start-up to the answer to initialize: {started['first_answer_median_s']:.2f} s")
+    print(f"  start-up to a search's answer:        {started['first_tool_answer_median_s']:.2f} s")
+    return {"tool_calls": calls, "startup": started}
 
 
 def main() -> None:
@@ -508,6 +630,7 @@ def main() -> None:
             hundred_thousand if hundred_thousand.exists() else None,
         )
 
+    mcp = measure_mcp(qingpu, options.rounds, env) if "mcp" in sections and _has_mcp() else None
     results: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores,"
@@ -515,6 +638,7 @@ def main() -> None:
         "qingpu": copy_measured,
         "startup": started,
         "scale": scale,
+        "mcp": mcp,
     }
     output = Path(options.output)
     if sections != set(SECTIONS) and output.exists():
@@ -523,10 +647,17 @@ def main() -> None:
             **kept,
             "startup": started or kept.get("startup", {}),
             "scale": {**kept.get("scale", {}), **scale},
+            "mcp": mcp or kept.get("mcp"),
         }
     output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten to {options.output}")
     shutil.rmtree(work, ignore_errors=True)
+
+
+def _has_mcp() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("mcp") is not None
 
 
 if __name__ == "__main__":

@@ -75,3 +75,18 @@ class Terminated(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
+
+
+class MissingExtra(QingpuError, ImportError):
+    """An optional part of the package whose dependencies are not installed. An ImportError too,
+    so that a program may treat it as any missing module; a usage error on the command line."""
+
+    status = ExitStatus.USAGE
+
+    def __init__(self, what: str, extra: str, missing: str | None) -> None:
+        absent = f" (no module {missing!r})" if missing else ""
+        super().__init__(
+            f"{what} needs the optional dependencies of qingpu[{extra}]{absent}:"
+            f" pip install 'qingpu[{extra}]'"
+        )
+        self.extra = extra

@@ -673,6 +673,11 @@ _COMMANDS: tuple[Command, ...] = (
         Example("qingpu schema", "the store's JSON Schema"),
     ),
     Command(
+        "mcp",
+        "The facts for an AI assistant: an MCP server on stdio.",
+        Example("qingpu mcp", "the facts for an AI assistant (MCP)"),
+    ),
+    Command(
         "help",
         "The help of one command (or of qingpu itself).",
         Example("qingpu help facts", "the options of one command"),

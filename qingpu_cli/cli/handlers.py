@@ -246,6 +246,22 @@ def schema(call: Call) -> None:
     write_json(store_json_schema(), call.streams.stdout)
 
 
+def mcp(call: Call) -> int:
+    """The assistants' server, with the optional extra `mcp`; it serves until its input
+    closes, so the store it serves cannot be standard input."""
+    from qingpu_cli.extras import import_extra
+    from qingpu_cli.library.api import FactStore
+    from qingpu_cli.store.reader import STDIN
+
+    server = import_extra("qingpu_cli.assistants.server", "mcp", "qingpu mcp")
+    location = call.session.location()
+    if location.path == STDIN:
+        raise UsageError("qingpu mcp reads its requests on standard input; give the store a path")
+    store = FactStore(call.session.store(), location.label)
+    say(call.streams, f"serving {location.label} over MCP on standard input and output")
+    return cast("int", server.run(store, location.path))
+
+
 def help_of(call: Call) -> None:
     """`qingpu help [COMMAND]`: the Typer app's own help, which only it can give."""
     from qingpu_cli.cli.app import command_help
@@ -268,6 +284,7 @@ HANDLERS: dict[str, Callable[[Call], int | None]] = {
     "validate": validate,
     "diff": diff,
     "schema": schema,
+    "mcp": mcp,
     "help": help_of,
 }
 assert set(HANDLERS) == set(COMMANDS), set(HANDLERS) ^ set(COMMANDS)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, cast
 from qingpu_cli.errors import UsageError
 
 if TYPE_CHECKING:
+    import pandas
+
     from qingpu_cli.store.models import Store
 
 Row = dict[str, Any]
@@ -175,6 +177,16 @@ class FactStore:
         from qingpu_cli.library.diff import diff
 
         return cast("Row", json_values(diff(self.data, newer.data)))
+
+    def frame(self, name: str, **filters: str | None) -> pandas.DataFrame:
+        """A listing's rows (any listing, compare, audit and ratios too) as a pandas DataFrame:
+        its fields as columns, numbers as numbers, full dates as dates, lists as lists. Needs
+        the extra `qingpu[pandas]`: without it, MissingExtra (an ImportError) says so."""
+        from qingpu_cli.cli.commands import LISTINGS
+        from qingpu_cli.render.frames import as_frame
+
+        rows = self.listing(name, **filters)
+        return as_frame(rows, LISTINGS[name].fields)
 
     def overview(self) -> Row:
         """`qingpu overview --json`."""
