@@ -3,17 +3,29 @@ within the terminal, whatever the width."""
 
 from __future__ import annotations
 
+import io
+import shutil
 import unicodedata
 from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import Run
 from qingpu_cli.cli.app import app
 from qingpu_cli.cli.commands import LISTINGS
-from qingpu_cli.render.formats import person_text, visible
+from qingpu_cli.cli.run import Streams
+from qingpu_cli.render import people
+from qingpu_cli.render.formats import figure_text, human_number, person_text, significant, visible
+from qingpu_cli.render.pager import DEFAULT_PAGER, paged, pager_command
+from qingpu_cli.render.people import Names, names_of
+from qingpu_cli.render.screens import header
+from qingpu_cli.store.reader import StoreLocation, load_store
 
 Cli = Callable[..., Run]
 WIDTHS = ["60", "80", "120"]
@@ -40,28 +52,137 @@ def bare(tokens: str) -> set[str]:
     return {token.strip("();,\u201c\u201d:") for token in tokens.split()}
 
 
+def names() -> Names:
+    return names_of(load_store(StoreLocation(None), None))
+
+
+def screen_columns(name: str, rows: list[dict[str, Any]]) -> list[str]:
+    listing = LISTINGS[name]
+    return people.present(listing.screen, rows)
+
+
+def rows_of(name: str, bundled: dict[str, Any]) -> list[dict[str, Any]]:
+    listing = LISTINGS[name]
+    given = {listing.argument: ARGUMENTS[name][0]} if name in ARGUMENTS else {}
+    return listing.query(bundled, **given)
+
+
 @pytest.mark.parametrize("columns", WIDTHS)
 @pytest.mark.parametrize("name", list(LISTINGS))
-def test_a_listing_loses_no_character_and_splits_no_id(
+def test_a_listing_loses_no_character_and_splits_no_word(
     cli: Cli, name: str, columns: str, bundled: dict[str, Any]
 ) -> None:
-    listing = LISTINGS[name]
     args = [name, *ARGUMENTS.get(name, [])]
     shown = screen(cli, columns, *args, "--format", "table")
-    wide = screen(cli, "300", *args, "--format", "table")
-    given = {listing.argument: ARGUMENTS[name][0]} if name in ARGUMENTS else {}
-    rows = listing.query(bundled, **given)
+    rows = rows_of(name, bundled)
     assert rows, name
-    tokens, wide_tokens = set(shown.split()), set(wide.split())
-    for row in rows:
-        key = row[listing.columns[0]]  # the id, or what stands for it (compare: the quantity)
-        assert key in tokens, f"{key} is split or missing at {columns} columns"
-        for column in listing.columns:
-            for word in words_of(row.get(column)):
-                assert word in wide_tokens, (column, word)
+    tokens = set(shown.split())
+    declared = screen_columns(name, rows)
+    for row in people.person_rows(rows, declared, names()):
+        for column, text in row.items():
+            for word in visible(text).split():
+                if display_columns(word) > len(word):  # Chinese breaks between any characters
+                    assert set(word) <= set(shown), f"{name}.{column}: {word!r} lost"
+                    continue
                 assert word in tokens, f"{name}.{column}: {word!r} lost at {columns} columns"
     for line in shown.splitlines():
         assert fits(line, int(columns)), line
+
+
+@pytest.mark.parametrize("name", list(LISTINGS))
+def test_every_listing_is_a_table_of_its_declared_columns_at_80(
+    cli: Cli, name: str, bundled: dict[str, Any]
+) -> None:
+    listing = LISTINGS[name]
+    assert listing.screen, f"{name} declares no short set of columns"
+    unknown = [
+        column
+        for column in listing.screen
+        if column not in listing.fields and column not in people.CELLS and column != "verdict"
+    ]
+    assert not [c for c in unknown if c != "relative_gap"], unknown
+    shown = screen(cli, "80", name, *ARGUMENTS.get(name, []), "--format", "table")
+    assert "-- 1 --" not in shown, f"{name} fell back to one record a block at 80 columns"
+    headers = [header(column) for column in screen_columns(name, rows_of(name, bundled))]
+    first = headers[0].split()
+    header_lines = [line for line in shown.splitlines() if line.split()[: len(first)] == first]
+    assert header_lines, shown
+    for line in header_lines:
+        assert line.split() == " ".join(headers).split(), line
+
+
+@pytest.mark.parametrize("name", ["facts", "places", "agreements", "industries", "plans"])
+def test_a_screen_names_records_where_rows_hold_their_ids(
+    cli: Cli, name: str, bundled: dict[str, Any]
+) -> None:
+    shown = screen(cli, "80", name, "--format", "table")
+    tokens = bare(shown)
+    referenced = [
+        row[column]
+        for row in rows_of(name, bundled)
+        for column in LISTINGS[name].screen
+        if column in people.REFERENCE_FIELDS and row.get(column)
+    ]
+    ids = {item for value in referenced for item in (value if isinstance(value, list) else [value])}
+    known = names().records
+    for record_id in ids:
+        assert record_id not in tokens, f"{name} shows the id {record_id}"
+        assert set(known[record_id].split()) <= tokens, known[record_id]
+    fact_ids = {row["id"] for row in rows_of("facts", bundled)}
+    assert not fact_ids & tokens
+
+
+def test_wide_shows_every_field(cli: Cli) -> None:
+    shown = screen(cli, "80", "partners", "--wide", "--format", "table")
+    for field in LISTINGS["partners"].fields:
+        assert f"{header(field)}:" in shown, field
+    tsv = cli("partners", "--wide").stdout.splitlines()[0].split("\t")
+    assert tsv == list(LISTINGS["partners"].fields)
+
+
+def test_compare_is_grouped_by_quantity_with_a_heading_in_words(cli: Cli) -> None:
+    statements = cli("compare", "--json").json()
+    shown = screen(cli, "80", "compare", "--format", "table")
+    quantities = list(dict.fromkeys(row["quantity"] for row in statements))
+    flat = " ".join(shown.split())
+    known = names()
+    places = []
+    for quantity in quantities:
+        first = next(row for row in statements if row["quantity"] == quantity)
+        heading = f"{known.measures[first['fact']]}"
+        assert f" {people.heading(first, known)} ({quantity})" in flat, quantity
+        assert people.heading(first, known).startswith(heading)
+        places.append(flat.index(f"({quantity})"))
+    assert places == sorted(places)
+    for quantity in quantities:  # the id is said once, in its heading, not on every row
+        assert shown.count(f"({quantity})") == 1 and f" {quantity} " not in shown, quantity
+    legend = people.legend(people.COMPARE_LEGEND)
+    assert " ".join(shown.split()).count(legend) == 1
+
+
+@pytest.mark.parametrize("command", ["compare", "audit"])
+def test_every_verdict_carries_its_mark(cli: Cli, command: str) -> None:
+    rows = cli(command, "--json").json()
+    shown = " ".join(screen(cli, "300", command, "--format", "table").split())
+    for verdict in {row["verdict"] for row in rows}:
+        assert f"{people.MARKS[verdict]} {verdict}" in shown, verdict
+    plain = cli(command, "--format", "table", charset="ascii", env={"COLUMNS": "300"}).stdout
+    plain = " ".join(plain.split())
+    for verdict in {row["verdict"] for row in rows}:
+        assert f"{people.ASCII_MARKS[people.MARKS[verdict]]} {verdict}" in plain, verdict
+
+
+def test_audit_holds_each_check_against_a_figure_and_its_source(cli: Cli) -> None:
+    checks = cli("audit", "--json").json()
+    shown = " ".join(screen(cli, "300", "audit", "--format", "table").split())
+    known = names()
+    for check in checks:
+        if check["against"] is None:
+            continue
+        assert known.records[check["against"]["source"]] in shown
+        for item in check["inputs"]:
+            assert known.measures[item["fact"]] in shown
+    assert "÷" in shown and "wikipedia-en-qingpu-area" not in shown
 
 
 def fits(line: str, columns: int) -> bool:
@@ -136,3 +257,110 @@ def test_no_command_summary_is_cut_in_the_help(cli: Cli) -> None:
     summaries = [line for line in listed.splitlines() if line.strip()]
     assert len(summaries) == len(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     assert not [line for line in summaries if line.rstrip().endswith("...")]
+
+
+# The pager
+
+
+def fake_pager(tmp_path: Path, status: int = 0) -> tuple[str, Path]:
+    """A pager that keeps what it is given in a file, and ends with this status."""
+    kept = tmp_path / "paged.txt"
+    script = tmp_path / "pager.sh"
+    script.write_text(f"#!/bin/sh\ncat > {kept}\nexit {status}\n", encoding="utf-8")
+    script.chmod(0o755)
+    return str(script), kept
+
+
+def long_screen() -> str:
+    lines = shutil.get_terminal_size((80, 24)).lines
+    return "".join(f"line {number}\n" for number in range(lines * 2))
+
+
+def show_paged(
+    text: str, environ: dict[str, str], terminal: bool = True, pager: bool = True
+) -> str:
+    out = io.StringIO()
+    streams = Streams(None, out, io.StringIO(), terminal, False, pager)
+    with paged(streams, environ) as screen_streams:
+        screen_streams.stdout.write(text)
+    return out.getvalue()
+
+
+def test_the_pager_is_qingpu_pager_then_pager_then_less() -> None:
+    assert pager_command({}) == DEFAULT_PAGER.split()
+    assert pager_command({"PAGER": "more -s"}) == ["more", "-s"]
+    assert pager_command({"PAGER": "more", "QINGPU_PAGER": "most"}) == ["most"]
+    assert pager_command({"PAGER": "more", "QINGPU_PAGER": ""}) is None
+    assert pager_command({"PAGER": "cat"}) is None
+
+
+def test_a_long_screen_goes_through_the_pager(tmp_path: Path) -> None:
+    command, kept = fake_pager(tmp_path)
+    text = long_screen()
+    assert show_paged(text, {"QINGPU_PAGER": command}) == ""
+    assert kept.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("terminal,pager", [(False, True), (True, False)])
+def test_a_pipe_and_no_pager_print_directly(tmp_path: Path, terminal: bool, pager: bool) -> None:
+    command, kept = fake_pager(tmp_path)
+    text = long_screen()
+    assert show_paged(text, {"QINGPU_PAGER": command}, terminal, pager) == text
+    assert not kept.exists()
+
+
+def test_a_short_screen_is_printed(tmp_path: Path) -> None:
+    command, kept = fake_pager(tmp_path)
+    assert show_paged("one line\n", {"QINGPU_PAGER": command}) == "one line\n"
+    assert not kept.exists()
+
+
+def test_a_missing_or_failing_pager_falls_back_to_printing(tmp_path: Path) -> None:
+    text = long_screen()
+    assert show_paged(text, {"QINGPU_PAGER": str(tmp_path / "no-such-pager")}) == text
+    command, _ = fake_pager(tmp_path, status=3)
+    assert show_paged(text, {"QINGPU_PAGER": command}) == text
+
+
+def test_no_pager_is_a_root_option(cli: Cli) -> None:
+    plain = cli("facts", "--format", "table").stdout
+    assert cli("--no-pager", "facts", "--format", "table").stdout == plain
+    assert cli("--no-pager", "facts", "--json").json() == cli("facts", "--json").json()
+
+
+# Numbers as a reader writes them
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "bound", "words"),
+    [
+        (41_300_000_000, "CNY", "rounded", "about 41.3 billion yuan"),
+        (1_100_000_000_000, "CNY", None, "1.1 trillion yuan"),
+        (100_000_000_000, "CNY", "lower", "over 100 billion yuan"),
+        (550_000, "count", None, "550,000"),
+        (1_271_424, "count", None, "1,271,424"),
+        (91.1, "km2", None, "91.1 km\u00b2"),
+        (40, "percent", None, "40%"),
+    ],
+)
+def test_a_figure_reads_as_a_person_writes_it(
+    value: float, unit: str, bound: str | None, words: str
+) -> None:
+    assert figure_text(value, unit, bound) == words
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_a_number_at_human_scale_keeps_every_digit(value: int) -> None:
+    text = human_number(value)
+    scale = {"million": 10**6, "billion": 10**9, "trillion": 10**12}
+    number, _, word = text.partition(" ")
+    assert Decimal(number.replace(",", "")) * scale.get(word, 1) == value
+
+
+def test_a_computed_ratio_has_three_significant_figures(cli: Cli) -> None:
+    rows = cli("ratios", "--json").json()
+    shown = " ".join(screen(cli, "300", "ratios", "--format", "table").split())
+    for row in rows:
+        unit = {"x": " times", "percent": "%"}.get(row["unit"], f" {row['unit']}")
+        assert f"{significant(row['value'])}{unit}".replace("km2", "km\u00b2") in shown
+    assert "3.0769" not in shown and " x " not in shown

@@ -173,6 +173,12 @@ def main_options(
             help="Colour on screens: auto (a terminal, unless NO_COLOR is set), always, never.",
         ),
     ] = "auto",
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager", help="Print long screens directly, not through $QINGPU_PAGER or $PAGER."
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -182,7 +188,8 @@ def main_options(
 ) -> None:
     """Facts, partners, industries and figures of Qingpu New City, each traced to its source."""
     invocation = _invocation(ctx)
-    ctx.obj = invocation._replace(streams=with_color(invocation.streams, color))
+    streams = with_color(invocation.streams, color)
+    ctx.obj = invocation._replace(streams=streams._replace(pager=streams.pager and not no_pager))
     if ctx.invoked_subcommand is None:
         _streams(ctx).stdout.write(ctx.get_help() + "\n")
         raise typer.Exit()
@@ -227,6 +234,10 @@ SortOption = Annotated[
     ),
 ]
 NoHeaderOption = Annotated[bool, typer.Option("--no-header", help="No header line (tsv and csv).")]
+WideOption = Annotated[
+    bool,
+    typer.Option("--wide", help="Every field, not only the short set a screen shows."),
+]
 
 
 def _emit(
@@ -297,6 +308,7 @@ def facts(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Key figures and statements, each with its sources."""
     arguments = {
@@ -307,7 +319,7 @@ def facts(
         "kind": kind,
         "period": period,
     }
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header, wide)
     _emit(ctx, "facts", arguments, options)
 
 
@@ -324,13 +336,14 @@ def partners(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Who signed or launched a cooperation, and with whom."""
     _emit(
         ctx,
         "partners",
         {"sector": sector},
-        OutputOptions(fmt, as_json, fields, limit, sort, no_header),
+        OutputOptions(fmt, as_json, fields, limit, sort, no_header, wide),
     )
 
 
@@ -347,13 +360,14 @@ def industries(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Industries and clusters: role, scale and plan."""
     _emit(
         ctx,
         "industries",
         {"role": role},
-        OutputOptions(fmt, as_json, fields, limit, sort, no_header),
+        OutputOptions(fmt, as_json, fields, limit, sort, no_header, wide),
     )
 
 
@@ -369,8 +383,9 @@ def _plain_listing(name: str, summary: str) -> None:
         limit: LimitOption = None,
         sort: SortOption = None,
         no_header: NoHeaderOption = False,
+        wide: WideOption = False,
     ) -> None:
-        _emit(ctx, name, {}, OutputOptions(fmt, as_json, fields, limit, sort, no_header))
+        _emit(ctx, name, {}, OutputOptions(fmt, as_json, fields, limit, sort, no_header, wide))
 
     listing.__doc__ = summary
     app.command(name, epilog=_example(name))(listing)
@@ -399,13 +414,14 @@ def search(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Find records by name, alias (Chinese too) or text."""
     _emit(
         ctx,
         "search",
         {"text": text},
-        OutputOptions(fmt, as_json, fields, limit, sort, no_header),
+        OutputOptions(fmt, as_json, fields, limit, sort, no_header, wide),
         highlight=text,
     )
 
@@ -427,9 +443,10 @@ def compare(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Each source's figure for a quantity, side by side, judged."""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header, wide)
     _emit(ctx, "compare", {"quantity": quantity}, options)
 
 
@@ -445,9 +462,10 @@ def audit(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Checks between figures: does the sources' arithmetic hold?"""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header, wide)
     from qingpu_cli.library.audit import failing
 
     failed = failing(_emit(ctx, "audit", {}, options))
@@ -539,16 +557,17 @@ def ratios_command(
     limit: LimitOption = None,
     sort: SortOption = None,
     no_header: NoHeaderOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Ratios derived from the facts, with honest bounds."""
-    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header)
+    options = OutputOptions(fmt, as_json, fields, limit, sort, no_header, wide)
     if not chart:
         _emit(ctx, "ratios", {"source": source}, options)
         return
     if options != OutputOptions():
         raise UsageError(
             "--chart draws bars; it does not combine with --format, --json, --fields, --limit,"
-            " --sort or --no-header"
+            " --sort, --no-header or --wide"
         )
     from qingpu_cli.render.screens import write_ratio_chart
 

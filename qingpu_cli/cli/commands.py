@@ -82,6 +82,12 @@ class Listing(NamedTuple):
     """A line under the table that says how to read it."""
     empty: str | None = None
     """Said on stderr when there are no rows, formatted with the arguments."""
+    screen: tuple[str, ...] = ()
+    """The short set of columns a table on a terminal shows, within 80 columns: names rather
+    than ids, figures in words (`render.people` fills the cells it names that are not keys of
+    a row: figure, interval, bounds, source, projects). `--wide` shows every field."""
+    group: str | None = None
+    """On a screen, rows with the same value of this field go under one heading in words."""
 
     def filter(self, option: str) -> Filter:
         for item in self.filters:
@@ -128,12 +134,14 @@ FIELDS_OPTION = "--fields"
 LIMIT_OPTION = "--limit"
 SORT_OPTION = "--sort"
 NO_HEADER_OPTION = "--no-header"
+WIDE_OPTION = "--wide"
 #: Every option a listing shares with every other, as spelled on the command line.
 SHARED_OPTIONS = (*FORMAT_OPTIONS, JSON_OPTION, FIELDS_OPTION, LIMIT_OPTION, SORT_OPTION)
-SHARED_FLAGS = (JSON_OPTION, NO_HEADER_OPTION)
+SHARED_FLAGS = (JSON_OPTION, NO_HEADER_OPTION, WIDE_OPTION)
 #: The options of the command line itself, before the command.
 DATA_OPTION = "--data"
 COLOR_OPTION = "--color"
+NO_PAGER_OPTION = "--no-pager"
 
 
 class OutputOptions(NamedTuple):
@@ -145,6 +153,8 @@ class OutputOptions(NamedTuple):
     limit: int | None = None
     sort: str | None = None
     no_header: bool = False
+    wide: bool = False
+    """A table on a terminal with every field, not only the listing's short set."""
 
 
 LISTINGS: dict[str, Listing] = {
@@ -168,6 +178,7 @@ LISTINGS: dict[str, Listing] = {
             ("id", "statement", "value", "unit"),
             "Facts",
             (*RECORD_FIELDS["facts"], "sources"),
+            screen=("statement", "figure", "period", "kind", "source"),
         ),
         Listing(
             "partners",
@@ -182,6 +193,7 @@ LISTINGS: dict[str, Listing] = {
                 "counterparts",
                 "launched",
             ),
+            screen=("name", "sector", "agreement_kinds", "counterparts"),
         ),
         Listing(
             "industries",
@@ -190,6 +202,7 @@ LISTINGS: dict[str, Listing] = {
             ("id", "name", "role", "scale_label", "scale_status"),
             "Industries",
             (*RECORD_FIELDS["industries"], "scale_label", "scale_status", "plan_name"),
+            screen=("name", "role", "scale_label", "scale_status"),
         ),
         Listing(
             "events",
@@ -202,6 +215,7 @@ LISTINGS: dict[str, Listing] = {
                 *("projects_signed", "projects_signed_jointly", "projects_fact"),
                 "signed_jointly_with",
             ),
+            screen=("name", "date", "projects"),
         ),
         Listing(
             "sources",
@@ -210,6 +224,7 @@ LISTINGS: dict[str, Listing] = {
             ("id", "title", "publisher", "date", "url"),
             "Sources",
             RECORD_FIELDS["sources"],
+            screen=("id", "publisher", "title", "date"),
         ),
         Listing(
             "places",
@@ -218,6 +233,7 @@ LISTINGS: dict[str, Listing] = {
             ("id", "name", "kind", "part_of"),
             "Places",
             RECORD_FIELDS["places"],
+            screen=("name", "kind", "part_of"),
         ),
         Listing(
             "agreements",
@@ -226,6 +242,7 @@ LISTINGS: dict[str, Listing] = {
             ("id", "kind", "parties", "counterpart"),
             "Agreements",
             RECORD_FIELDS["agreements"],
+            screen=("kind", "parties", "counterpart", "launched"),
         ),
         Listing(
             "plans",
@@ -234,6 +251,7 @@ LISTINGS: dict[str, Listing] = {
             ("id", "name", "year", "subject"),
             "Plans",
             RECORD_FIELDS["plans"],
+            screen=("name", "year", "subject"),
         ),
         Listing(
             "initiatives",
@@ -242,6 +260,7 @@ LISTINGS: dict[str, Listing] = {
             ("id", "name", "kind", "actor"),
             "Initiatives",
             RECORD_FIELDS["initiatives"],
+            screen=("name", "kind", "actor", "relation"),
         ),
         Listing(
             "search",
@@ -252,6 +271,7 @@ LISTINGS: dict[str, Listing] = {
             ("kind", "id", "name", "field", "matched", "text"),
             argument="text",
             empty="no record matches {text!r}",
+            screen=("kind", "name", "id"),
         ),
         Listing(
             "compare",
@@ -264,8 +284,8 @@ LISTINGS: dict[str, Listing] = {
                 *("kind", "bound", "source", "publisher", "date", "verdict"),
             ),
             argument="quantity",
-            caption="Agree: the intervals the statements' precision allows meet; differ: they do"
-            " not; not comparable: another period or kind; single source: no other statement.",
+            screen=("as_stated", "interval", "period", "kind", "source", "verdict"),
+            group="quantity",
         ),
         Listing(
             "audit",
@@ -278,8 +298,7 @@ LISTINGS: dict[str, Listing] = {
                 *("verdict", "note"),
             ),
             app_only=("--strict",),
-            caption="Holds: the figures can be true together; does not hold: they cannot;"
-            " cannot tell: an input is missing or only a bound.",
+            screen=("formula", "bounds", "against", "relative_gap", "verdict"),
         ),
         Listing(
             "ratios",
@@ -296,7 +315,8 @@ LISTINGS: dict[str, Listing] = {
             ("id", "label", "formula", "inputs", "value", "low", "high", "unit"),
             app_only=("--chart",),
             notes=_ratio_notes,
-            caption="Low and high: the least and greatest values the inputs' rounding allows.",
+            caption="Bounds: the least and greatest values the inputs' rounding allows.",
+            screen=("label", "figure", "bounds"),
         ),
     )
 }

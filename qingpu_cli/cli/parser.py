@@ -27,9 +27,11 @@ from qingpu_cli.cli.commands import (
     LIMIT_OPTION,
     LISTINGS,
     NO_HEADER_OPTION,
+    NO_PAGER_OPTION,
     SHARED_FLAGS,
     SHARED_OPTIONS,
     SORT_OPTION,
+    WIDE_OPTION,
     Listing,
     OutputOptions,
     choices_of,
@@ -55,6 +57,7 @@ class Request(NamedTuple):
     listing: Listing | None
     arguments: dict[str, str]
     options: OutputOptions
+    pager: bool = True
 
 
 def _overview_request(data: str | None, color: str, options: list[str]) -> Request | None:
@@ -90,10 +93,16 @@ def _choice(value: str, choices: tuple[str, ...] | None) -> str | None:
 
 
 def _root_options(args: list[str]) -> tuple[dict[str, str], list[str]] | None:
-    """`--data PATH` and `--color WHEN` before the command, each at most once."""
+    """`--data PATH`, `--color WHEN` and `--no-pager` before the command, each at most once."""
     given: dict[str, str] = {}
-    while args[:1] and args[0] in (DATA_OPTION, COLOR_OPTION):
-        if len(args) < 2 or args[0] in given:
+    while args[:1] and args[0] in (DATA_OPTION, COLOR_OPTION, NO_PAGER_OPTION):
+        if args[0] in given:
+            return None
+        if args[0] == NO_PAGER_OPTION:
+            given[NO_PAGER_OPTION] = ""
+            args = args[1:]
+            continue
+        if len(args) < 2:
             return None
         given[args[0]] = args[1]
         args = args[2:]
@@ -110,6 +119,13 @@ def parse(args: Sequence[str]) -> Request | None:
     color = _choice(root.get(COLOR_OPTION, "auto"), COLOR_CHOICES)
     if color is None or not rest:
         return None
+    request = _request(root, color, rest)
+    if request is None:
+        return None
+    return request._replace(pager=NO_PAGER_OPTION not in root)
+
+
+def _request(root: dict[str, str], color: str, rest: list[str]) -> Request | None:
     if rest[0] == OVERVIEW:
         return _overview_request(root.get(DATA_OPTION), color, rest[1:])
     if rest[0] == REPORT:
@@ -161,6 +177,7 @@ def parse(args: Sequence[str]) -> Request | None:
         None if limit is None else int(limit),
         sort,
         NO_HEADER_OPTION in flags,
+        WIDE_OPTION in flags,
     )
     return Request(root.get(DATA_OPTION), color, listing, arguments, output)
 
@@ -186,7 +203,7 @@ def answer(args: Sequence[str], streams: Streams) -> int | None:
     )
     from qingpu_cli.store.reader import StoreReader, cache_directory, locate_store
 
-    streams = with_color(streams, request.color)
+    streams = with_color(streams, request.color)._replace(pager=streams.pager and request.pager)
     listing = request.listing
     try:
         fmt = output_format(request.options, streams.is_terminal)

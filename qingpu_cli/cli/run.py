@@ -32,6 +32,8 @@ class Streams(NamedTuple):
     """None when it is closed: messages are then dropped, never the exit status."""
     is_terminal: bool
     color: bool
+    pager: bool = True
+    """Whether a long screen may go through a pager (`--no-pager` says no)."""
 
     @classmethod
     def of_process(cls, environ: Mapping[str, str] | None = None) -> Streams:

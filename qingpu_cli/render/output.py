@@ -121,7 +121,14 @@ def emit(
         rows = sorted_rows(rows, *order)
     if options.limit is not None:
         rows = rows[: options.limit]
-    columns = fields or listing.columns
+    if fmt == "table":
+        from qingpu_cli.render.pager import paged
+        from qingpu_cli.render.screens import write_listing
+
+        with paged(streams) as screen:
+            write_listing(listing, rows, store, fields, options.wide, screen, highlight)
+        return rows
+    columns = fields or (listing.fields if options.wide else listing.columns)
     write_rows(
         rows,
         fmt,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -20,9 +20,15 @@ from rich.text import Text
 
 from qingpu_cli.cli.run import Streams, say
 from qingpu_cli.library.folding import Needle
+from qingpu_cli.render import people
 from qingpu_cli.render.charts import ChartItem, ratio_chart_groups, round_top
 from qingpu_cli.render.formats import encodes_unicode, format_number, person_text, visible
+from qingpu_cli.render.people import names_of
 from qingpu_cli.store.vocabulary import KIND_SINGULAR, REFERENCES
+
+if TYPE_CHECKING:
+    from qingpu_cli.cli.commands import Listing
+    from qingpu_cli.store.models import Store
 
 
 def _width_if_columns_unusable() -> int | None:
@@ -57,7 +63,16 @@ MAX_TABLE_ROWS = 1_000
 _REFERENCE_FIELDS = {field for _, field in REFERENCES} | {"subject"}
 
 #: Column headers that are not simply the key in words.
-_HEADERS = {"id": "ID", "url": "URL", "projects_signed": "Projects"}
+_HEADERS = {
+    "id": "ID",
+    "url": "URL",
+    "projects_signed": "Projects",
+    "projects": "Projects signed",
+    "scale_label": "Scale",
+    "formula": "Check",
+    "against": "Held against",
+    "relative_gap": "Gap",
+}
 
 
 def header(field: str) -> str:
@@ -83,7 +98,7 @@ def _longest_word(text: str) -> int:
 
 
 #: Prose narrower than this reads as a column of fragments: the record view reads better.
-MIN_PROSE_WIDTH = 16
+MIN_PROSE_WIDTH = 14
 
 
 class _Column:
@@ -128,6 +143,45 @@ def _widths(columns: Sequence[_Column], room: int) -> list[int] | None:
     return [width + share for width, share in zip(widths, shares, strict=True)]
 
 
+def write_listing(
+    listing: Listing,
+    rows: Sequence[Mapping[str, Any]],
+    store: Store,
+    fields: Sequence[str] | None,
+    wide: bool,
+    streams: Streams,
+    highlight: str | None = None,
+) -> None:
+    """A listing on a terminal: its short columns (every field with `--wide`, the chosen ones
+    with `--fields`), each cell as a person reads it; grouped under headings in words where the
+    listing says so; the verdicts' legend once, at the foot."""
+    names = names_of(store)
+    ascii_only = not encodes_unicode(streams.stdout)
+    chosen = fields or (listing.fields if wide else listing.screen or listing.columns)
+    columns = people.present(chosen, rows)
+    caption = people.legend_of(rows, ascii_only) or listing.caption
+    group = listing.group if listing.group and not fields and not wide else None
+    if group is None or not rows:
+        shown = people.person_rows(rows, columns, names, ascii_only)
+        write_table(shown, columns, streams, listing.title, highlight, caption)
+        return
+    console = make_console(streams)
+    console.print(literal(f"{listing.title} ({len(rows):,})", "bold"))
+    groups: dict[object, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row.get(group), []).append(row)
+    for key, members in groups.items():
+        console.print()
+        heading = literal(people.heading(members[0], names), "bold")
+        heading.append(f" ({visible(person_text(key))})", style="cyan")
+        console.print(heading)
+        shown = people.person_rows(members, columns, names, ascii_only)
+        write_table(shown, columns, streams)
+    if caption:
+        console.print()
+        console.print(literal(caption, "dim"))
+
+
 def write_table(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -145,6 +199,8 @@ def write_table(
             console.print(literal(counted, "bold"))
         console.print(literal("(no records)", "dim"))
         return
+    if not title:
+        counted = None
     needle = Needle(highlight) if highlight else None
     if len(rows) > MAX_TABLE_ROWS:
         say(
