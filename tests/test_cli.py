@@ -63,11 +63,12 @@ def test_json_output_matches_its_golden_file(
     golden(golden_name, result.stdout)
 
 
-def test_no_arguments_prints_help_with_an_example_per_command(cli: Cli) -> None:
+def test_no_arguments_prints_the_commands_and_the_help_prints_an_example_of_each(cli: Cli) -> None:
     result = cli()
     assert result.status == 0
     for example in EXAMPLES:
-        assert f"  {example.command}" in result.stdout
+        assert example.command.split()[1] in result.stdout.split()
+        assert f"  {example.command}" in cli("--help").stdout
 
 
 def test_a_mistyped_command_suggests_the_right_one_once(cli: Cli) -> None:
@@ -140,7 +141,7 @@ def test_blank_text_to_match_is_a_usage_error(cli: Cli, args: tuple[str, ...], n
     assert result.status == 2
     assert result.stderr == (
         f"qingpu: Invalid value for {named}: needs a non-empty value"
-        f" (see 'qingpu {args[0]} --help')\n"
+        f" (see 'qingpu help {args[0]}')\n"
     )
 
 

@@ -121,7 +121,7 @@ def test_the_fields_of_a_kind_are_its_models_and_its_listing_starts_with_them(ki
 def test_every_command_has_one_example_in_the_help() -> None:
     commands = [example.command.split()[1] for example in EXAMPLES]
     assert set(commands) == set(APP_COMMANDS)
-    listed = run_cli().stdout
+    listed = run_cli("--help").stdout
     for example in EXAMPLES:
         assert f"  {example.command}" in listed and example.what in listed
 

@@ -4,7 +4,10 @@ within the terminal, whatever the width."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
@@ -18,7 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import Run
 from qingpu_cli.cli.app import app
-from qingpu_cli.cli.commands import LISTINGS
+from qingpu_cli.cli.commands import EXAMPLES, LISTINGS
 from qingpu_cli.cli.run import Streams
 from qingpu_cli.render import people
 from qingpu_cli.render.formats import figure_text, human_number, person_text, significant, visible
@@ -236,10 +239,108 @@ def test_the_overview_and_the_chart_stay_within_the_terminal_and_80_columns(
             assert line.startswith("  "), f"a bar broken across lines: {line!r}"
 
 
-@pytest.mark.parametrize("args", [(), ("--help",), ("help", "facts"), ("help", "show")])
-def test_help_stays_within_80_columns(cli: Cli, args: tuple[str, ...]) -> None:
-    for line in screen(cli, "80", *args).splitlines():
-        assert display_columns(line.rstrip()) <= 80, line
+def help_screen(columns: str, *args: str) -> str:
+    """Help as a terminal of this width gets it: in a process of its own, since the test
+    runner fixes the width of help to 80 columns."""
+    env = {**os.environ, "COLUMNS": columns}
+    done = subprocess.run(
+        [sys.executable, "-m", "qingpu_cli", *args], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize(
+    "args", [(), ("--help",), *(("help", name) for name in ("facts", "partners", "show", "cite"))]
+)
+def test_help_stays_within_the_terminal(args: tuple[str, ...], columns: str) -> None:
+    for line in help_screen(columns, *args).splitlines():
+        assert display_columns(line.rstrip()) <= int(columns), line
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_no_summary_is_cut_and_no_example_split(columns: str) -> None:
+    shown = help_screen(columns, "--help")
+    lines = [line.strip() for line in shown.splitlines()]
+    assert not [line for line in lines if line.endswith("...") and "COMMAND" not in line]
+    flat = " ".join(shown.split())
+    for command in typer.main.get_command(app).commands.values():  # type: ignore[attr-defined]
+        assert " ".join(command.help.split()) in flat, command.name
+    for example in EXAMPLES:
+        assert any(line.startswith(example.command) for line in lines), example.command
+        assert " ".join(example.what.split()) in flat
+
+
+def test_qingpu_alone_is_one_short_screen(cli: Cli) -> None:
+    shown = screen(
+        cli,
+        "80",
+    )
+    assert len(shown.splitlines()) <= 24
+    for name in typer.main.get_command(app).commands:  # type: ignore[attr-defined]
+        assert name in shown.split()
+    assert "qingpu help COMMAND" in shown
+
+
+@pytest.mark.parametrize(
+    "args", [("facts", "--topic"), ("partners", "--sector", "x"), ("facts", "--bogus")]
+)
+def test_a_usage_error_points_at_its_commands_help(cli: Cli, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert result.status == 2
+    assert result.stderr.rstrip().endswith(f"(see 'qingpu help {args[0]}')"), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("listing", "option"),
+    [(lst, item.option) for lst in LISTINGS.values() for item in lst.filters if item.choices],
+)
+def test_a_mistyped_choice_gets_the_closest_valid_one(listing: Any, option: str, cli: Cli) -> None:
+    choice = listing.filter(option).choices[-1]
+    result = cli(listing.name, option, choice[:-1] + "q")
+    assert result.status == 2
+    assert f"did you mean {choice}?" in result.stderr and "Value error" not in result.stderr
+
+
+def test_an_option_that_takes_an_id_takes_what_show_takes(
+    cli: Cli, bundled: dict[str, Any]
+) -> None:
+    for fact in bundled["facts"]:
+        subject = next(
+            (
+                r
+                for kind in bundled
+                if isinstance(bundled[kind], list)
+                for r in bundled[kind]
+                if r.get("id") == fact["subject"] and r.get("aliases")
+            ),
+            None,
+        )
+        if subject is None:
+            continue
+        by_alias = cli("facts", "--subject", subject["aliases"][-1], "--json").json()
+        assert by_alias == cli("facts", "--subject", subject["id"], "--json").json()
+        assert by_alias
+        return
+    pytest.fail("no fact is about a record with an alias")
+
+
+def test_an_unknown_source_or_quantity_gets_the_closest_ones(
+    cli: Cli, bundled: dict[str, Any]
+) -> None:
+    source = bundled["sources"][1]["id"]
+    result = cli("facts", "--source", source + "x")
+    assert result.status == 1 and source in result.stderr
+    quantity = bundled["facts"][0]["quantity"]
+    result = cli("compare", quantity[:-1] + "x")
+    assert result.status == 1 and f"did you mean: {quantity}" in result.stderr
+
+
+def test_no_match_is_said_once(cli: Cli) -> None:
+    result = cli("search", "zzzzqqqq", "--format", "table")
+    assert result.stdout == ""
+    assert result.stderr.count("zzzzqqqq") == 1
 
 
 def test_headers_are_words_while_machine_formats_keep_the_keys(cli: Cli) -> None:
@@ -250,13 +351,6 @@ def test_headers_are_words_while_machine_formats_keep_the_keys(cli: Cli) -> None
 
 def test_a_table_title_gives_the_count(cli: Cli) -> None:
     assert screen(cli, "120", "partners", "--format", "table").startswith("Partners (6)")
-
-
-def test_no_command_summary_is_cut_in_the_help(cli: Cli) -> None:
-    listed = screen(cli, "80", "--help").split("Commands:")[1].split("Examples:")[0]
-    summaries = [line for line in listed.splitlines() if line.strip()]
-    assert len(summaries) == len(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
-    assert not [line for line in summaries if line.rstrip().endswith("...")]
 
 
 # The pager

@@ -50,26 +50,54 @@ def _columns_of(text: str) -> int:
 
 
 _EXAMPLE_WIDTH = max(_columns_of(example.command) for example in EXAMPLES) + 2
-EPILOG = "\n".join(
-    [
-        "\b",
-        "Examples:",
-        *(
-            f"  {example.command}{' ' * (_EXAMPLE_WIDTH - _columns_of(example.command))}"
-            f"{example.what}"
-            for example in EXAMPLES
-        ),
-        "",
-        "Exit status: 0 success (an empty result too), 1 invalid data or unknown id,"
-        " 2 usage error, 130 interrupted.",
-    ]
+EXIT_STATUS = (
+    "Exit status: 0 success (an empty result too), 1 invalid data or unknown id,"
+    " 2 usage error, 130 interrupted."
 )
+
+
+def examples_text(width: int) -> list[str]:
+    """The examples as lines of at most `width` columns: a command and what it does side by
+    side where both fit, else what it does on the line below, so that no example is split."""
+    lines = ["Examples:"]
+    side_by_side = 2 + _EXAMPLE_WIDTH + max(len(example.what) for example in EXAMPLES) <= width
+    for example in EXAMPLES:
+        if side_by_side:
+            pad = " " * (_EXAMPLE_WIDTH - _columns_of(example.command))
+            lines.append(f"  {example.command}{pad}{example.what}")
+        else:
+            lines.extend((f"  {example.command}", f"      {example.what}"))
+    return lines
+
+
+class QingpuGroup(typer.core.TyperGroup):
+    """The root's help: each command's summary whole (wrapped, never cut with "..."), and the
+    examples laid out for the terminal's width, never split."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        width = formatter.width or 80
+        formatter.write("\n")
+        for line in examples_text(width):
+            formatter.write(f"{line}\n")
+        formatter.write("\n")
+        formatter.write_text(EXIT_STATUS)
+
 
 app = typer.Typer(
     name="qingpu",
     help="Qingpu New City (青浦新城), Shanghai: facts, partners, industries, figures.\n\n"
     "Each traced to its source.",
-    epilog=EPILOG,
+    cls=QingpuGroup,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=True,
@@ -191,8 +219,35 @@ def main_options(
     streams = with_color(invocation.streams, color)
     ctx.obj = invocation._replace(streams=streams._replace(pager=streams.pager and not no_pager))
     if ctx.invoked_subcommand is None:
-        _streams(ctx).stdout.write(ctx.get_help() + "\n")
+        _streams(ctx).stdout.write(first_screen(ctx))
         raise typer.Exit()
+
+
+def first_screen(ctx: typer.Context) -> str:
+    """What `qingpu` alone prints: one short screen, the usage, the commands by name and where
+    to read more; `qingpu --help` has every option and example."""
+    import shutil
+    import textwrap
+
+    group = ctx.command
+    names = group.list_commands(ctx) if isinstance(group, typer.core.TyperGroup) else []
+    width = min(shutil.get_terminal_size((80, 24)).columns, 80) - 1
+    about = "Qingpu New City (青浦新城), Shanghai: facts, partners, industries, figures."
+    lines = [
+        "Usage: qingpu [OPTIONS] COMMAND [ARGS]...",
+        "",
+        *textwrap.wrap(about, width),
+        "",
+        "Commands:",
+        *textwrap.wrap(" ".join(names), width, initial_indent="  ", subsequent_indent="  "),
+        "",
+        *textwrap.wrap(
+            "Start with 'qingpu overview'. 'qingpu help COMMAND' explains one command;"
+            " 'qingpu --help' gives every option and an example of each command.",
+            width,
+        ),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _example(command: str) -> str:
@@ -275,7 +330,7 @@ def facts(
     ctx: typer.Context,
     topic: Annotated[
         Topic | None,
-        typer.Option(case_sensitive=False, help=_help("facts", "--topic")),
+        typer.Option(case_sensitive=False, metavar="TOPIC", help=_help("facts", "--topic")),
     ] = None,
     subject: Annotated[
         str | None,
@@ -328,7 +383,7 @@ def partners(
     ctx: typer.Context,
     sector: Annotated[
         Sector | None,
-        typer.Option(case_sensitive=False, help=_help("partners", "--sector")),
+        typer.Option(case_sensitive=False, metavar="SECTOR", help=_help("partners", "--sector")),
     ] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -655,6 +710,44 @@ def help_command(
         _streams(ctx).stdout.write(found.get_help(context) + "\n")
 
 
+def _command_named(args: Sequence[str], context: object) -> str | None:
+    """The command a usage error belongs to: the failing context's, else the first argument
+    that names a command (an option missing its value fails before its command's context)."""
+    name = getattr(context, "info_name", None)
+    commands = {
+        info.name or (info.callback.__name__ if info.callback else "")
+        for info in app.registered_commands
+    }
+    if isinstance(name, str) and name in commands:
+        return name
+    return next((arg for arg in args if arg in commands), None)
+
+
+def _choice_message(error: Exception, command: str | None, args: Sequence[str]) -> str | None:
+    """A mistyped choice in the project's words, with the closest valid one, as every front end
+    says it (`Filter.accept`); None where the error is of another kind."""
+    param = getattr(error, "param", None)
+    options = getattr(param, "opts", None)
+    if command not in LISTINGS or not options:
+        return None
+    declared = [item for item in LISTINGS[command].filters if item.option in options]
+    if not declared or declared[0].choices is None:
+        return None
+    given = list(args)
+    for index, arg in enumerate(given):
+        value = None
+        if arg in options and index + 1 < len(given):
+            value = given[index + 1]
+        elif arg.split("=", 1)[0] in options and "=" in arg:
+            value = arg.split("=", 1)[1]
+        if value is not None:
+            try:
+                declared[0].accept(value)
+            except UsageError as refused:
+                return refused.message
+    return None
+
+
 def run_app(args: Sequence[str], streams: Streams) -> int:
     """Run the Typer app on these arguments; its own errors become the project's, for the
     boundary to report."""
@@ -674,8 +767,10 @@ def run_app(args: Sequence[str], streams: Streams) -> int:
         if error.exit_code != ExitStatus.USAGE:
             raise QingpuError(message) from None
         context = getattr(error, "ctx", None)
-        command = context.command_path if context is not None else "qingpu"
-        raise UsageError(f"{message} (see '{command} --help')") from None
+        command = _command_named(args, context)
+        message = _choice_message(error, command, args) or message
+        where = f"qingpu help {command}" if command else "qingpu --help"
+        raise UsageError(f"{message} (see '{where}')") from None
     return result if isinstance(result, int) else int(ExitStatus.OK)
 
 

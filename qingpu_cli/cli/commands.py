@@ -13,9 +13,9 @@ model's fields followed by what the query derives, in the order the query writes
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from qingpu_cli.errors import UsageError
 from qingpu_cli.library import queries
@@ -99,7 +99,9 @@ class Listing(NamedTuple):
 def _ratio_rows(store: Store, source: str | None = None) -> list[Row]:
     from qingpu_cli.library import ratios
 
-    return ratios.ratio_rows(store, source)
+    return ratios.ratio_rows(
+        store, None if source is None else queries.resolve_source(store, source)
+    )
 
 
 def _search(store: Store, text: str) -> list[Row]:
@@ -110,8 +112,13 @@ def _search(store: Store, text: str) -> list[Row]:
 
 
 def _compare(store: Store, quantity: str | None = None) -> list[Row]:
+    """The statements of every quantity, or of one named as `show` names an id."""
     from qingpu_cli.library import compare
 
+    if quantity is not None:
+        facts = cast("Mapping[str, Any]", store).get("facts", [])
+        known = list(dict.fromkeys(fact["quantity"] for fact in facts if fact.get("quantity")))
+        quantity = queries.resolve_id(quantity, [("facts", {"id": q}) for q in known], "quantity")
     return compare.compare(store, quantity)
 
 
@@ -124,7 +131,9 @@ def _audit(store: Store) -> list[Row]:
 def _ratio_notes(store: Store, source: str | None = None) -> list[str]:
     from qingpu_cli.library import ratios
 
-    return ratios.ratio_notes(store, source)
+    return ratios.ratio_notes(
+        store, None if source is None else queries.resolve_source(store, source)
+    )
 
 
 #: The options every listing shares, as they are spelled on the command line.
@@ -164,10 +173,20 @@ LISTINGS: dict[str, Listing] = {
             "facts",
             queries.facts,
             (
-                Filter("--topic", "Only facts on this topic.", TOPICS),
-                Filter("--subject", "Only facts about this record id.", metavar="ID"),
+                Filter(
+                    "--topic", f"Only facts on this topic: {', '.join(TOPICS)}.", TOPICS, "TOPIC"
+                ),
+                Filter(
+                    "--subject",
+                    "Only facts about this record (an id, name or alias).",
+                    metavar="ID",
+                ),
                 Filter("--search", "Only facts whose text contains this.", metavar="TEXT"),
-                Filter("--source", "Only facts that cite this source id.", metavar="ID"),
+                Filter(
+                    "--source",
+                    "Only facts that cite this source (an id or its start).",
+                    metavar="ID",
+                ),
                 Filter("--kind", "Only actual figures, targets or plans.", FACT_KINDS),
                 Filter(
                     "--period",
@@ -183,7 +202,14 @@ LISTINGS: dict[str, Listing] = {
         Listing(
             "partners",
             queries.partners_in_sector,
-            (Filter("--sector", "Only partners in this sector.", SECTORS),),
+            (
+                Filter(
+                    "--sector",
+                    f"Only partners in this sector: {', '.join(SECTORS)}.",
+                    SECTORS,
+                    "SECTOR",
+                ),
+            ),
             ("id", "name", "sector", "agreement_kinds"),
             "Partners",
             (

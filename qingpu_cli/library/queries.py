@@ -61,12 +61,13 @@ def facts(
 ) -> list[Row]:
     """Key figures and statements, optionally narrowed by topic, subject id, text, the source
     they cite, their kind (actual, target, plan) and their period (`2021` takes `2021-05-28`
-    too). A subject or source that is no record's id is an error naming the closest ones, not
-    an empty answer."""
-    if subject is not None and subject not in record_ids(store):
-        raise not_found(subject, fact_subjects(store))
-    if source is not None and source not in {item["id"] for item in _records(store, "sources")}:
-        raise not_found(source, [item["id"] for item in _records(store, "sources")], "source")
+    too). A subject or source is taken as `show` takes an id (any case, a name or vetted alias,
+    a unique start); one that is none is an error naming the closest ones, not an empty
+    answer."""
+    if subject is not None:
+        subject = resolve_id(subject, list(all_records(store)))
+    if source is not None:
+        source = resolve_source(store, source)
     needle = Needle(search) if search is not None else None
     rows = []
     for fact in _records(store, "facts"):
@@ -279,7 +280,14 @@ def not_found(record_id: str, known: list[str], what: str = "record") -> NotFoun
     return NotFound(f"no {what} has the id {record_id!r}{hint}")
 
 
-def resolve_id(typed: str, records: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+def resolve_source(store: Store, typed: str) -> str:
+    """A source's id as `resolve_id` finds it among the sources alone."""
+    return resolve_id(typed, [("sources", item) for item in _records(store, "sources")], "source")
+
+
+def resolve_id(
+    typed: str, records: Sequence[tuple[str, Mapping[str, Any]]], what: str = "record"
+) -> str:
     """The id a person means: the id itself, in any case; else the one record whose name or
     vetted alias it is (folded as search folds, so `Huawei`, a Chinese name in either script);
     else the one id it starts. Several candidates, or none, is NotFound naming them."""
@@ -306,7 +314,7 @@ def resolve_id(typed: str, records: Sequence[tuple[str, Mapping[str, Any]]]) -> 
         return started[0]
     if started:
         raise NotFound(f"{typed!r} could be any of: {', '.join(started)}; give the whole id")
-    raise not_found(typed, ids)
+    raise not_found(typed, ids, what)
 
 
 def _reference_fields(kind: str) -> list[str]:

@@ -155,6 +155,8 @@ def write_listing(
     """A listing on a terminal: its short columns (every field with `--wide`, the chosen ones
     with `--fields`), each cell as a person reads it; grouped under headings in words where the
     listing says so; the verdicts' legend once, at the foot."""
+    if not rows and listing.empty is not None:
+        return  # the listing has said so on stderr, once
     names = names_of(store)
     ascii_only = not encodes_unicode(streams.stdout)
     chosen = fields or (listing.fields if wide else listing.screen or listing.columns)
