@@ -171,7 +171,7 @@ def formula_words(row: Row, names: Names) -> str:
 def _against(row: Row, names: Names) -> str:
     against = row.get("against")
     if not isinstance(against, Mapping):
-        return NOT_GIVEN
+        return ""
     figure = figure_text(against.get("value"), against.get("unit")) or NOT_GIVEN
     source = against.get("source")
     return f"{figure} ({names.records.get(source, source)})" if isinstance(source, str) else figure
@@ -182,7 +182,7 @@ def _projects(row: Row, names: Names) -> str:
         return person_text(row["projects_signed"])
     if row.get("projects_signed_jointly") is not None:
         others = named(row.get("signed_jointly_with") or [], names)
-        return f"{row['projects_signed_jointly']}, with {others}" if others else "together"
+        return f"{row['projects_signed_jointly']}, together with {others}" if others else "together"
     return NOT_GIVEN
 
 

@@ -23,7 +23,7 @@ from qingpu_cli.library.folding import Needle
 from qingpu_cli.render import people
 from qingpu_cli.render.charts import ChartItem, ratio_chart_groups, round_top
 from qingpu_cli.render.formats import encodes_unicode, format_number, person_text, visible
-from qingpu_cli.render.people import names_of
+from qingpu_cli.render.people import NOT_GIVEN, names_of
 from qingpu_cli.store.vocabulary import KIND_SINGULAR, REFERENCES
 
 if TYPE_CHECKING:
@@ -99,6 +99,11 @@ def _longest_word(text: str) -> int:
 
 #: Prose narrower than this reads as a column of fragments: the record view reads better.
 MIN_PROSE_WIDTH = 14
+MIN_LEAD_WIDTH = 20
+#: Columns that name their row, which a table keeps at least MIN_LEAD_WIDTH wide.
+LEADS = frozenset({"statement", "name", "label", "formula", "title"})
+#: Columns whose cells read as one word though they have spaces: a verdict and its mark.
+UNBROKEN = frozenset({"verdict"})
 
 
 class _Column:
@@ -111,9 +116,15 @@ class _Column:
         words = max(_longest_word(self.header), *(_longest_word(text) for text in texts))
         longest = max((len(text) for text in texts), default=0)
         self.widest = max(len(self.header), longest)
-        self.atomic = not any(" " in text for text in texts)
+        self.atomic = field in UNBROKEN or not any(" " in text for text in texts)
         """Ids, numbers, units: as wide as the widest, so never wrapped (the header may be)."""
         self.least = max(words, longest if self.atomic else min(longest, MIN_PROSE_WIDTH))
+
+    def lead(self) -> None:
+        """The first column names the row (a name, a statement): narrower than this it reads as
+        fragments, and the record view reads better."""
+        if not self.atomic:
+            self.least = max(self.least, min(self.widest, MIN_LEAD_WIDTH))
 
 
 def _widths(columns: Sequence[_Column], room: int) -> list[int] | None:
@@ -214,6 +225,8 @@ def write_table(
         return
     cells = [[_highlighted(row.get(column), needle) for column in columns] for row in rows]
     shape = [_Column(field, [row[i] for row in cells]) for i, field in enumerate(columns)]
+    if columns[0] in LEADS:
+        shape[0].lead()
     widths = _widths(shape, console.width - (len(columns) - 1))
     if widths is None:
         _write_records(console, rows, columns, counted, needle)
@@ -265,6 +278,8 @@ def _write_records(
         grid.add_row(Text(f"-- {number} --", style="dim"), Text(""))
         for column in columns:
             value = _highlighted(row.get(column), needle)
+            if not value.plain:
+                value = literal(NOT_GIVEN, "dim")
             if _longest_word(value.plain) <= room:
                 grid.add_row(Text(f"{header(column)}:", style="cyan"), value)
                 continue
