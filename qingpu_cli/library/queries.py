@@ -208,15 +208,20 @@ def search(
 ) -> list[Row]:
     """Every record with a name, alias, statement or quote that holds the text, folded as
     `folding` says (any case, full-width or composed forms, traditional or simplified
-    characters): one row a record, with the first field that matched. `more` adds records
-    that are not in the store (the ratios)."""
+    characters, what separates words aside; a Chinese name by its pinyin too): one row a
+    record, with the field that names it best, those matched by a name or alias first. `more`
+    adds records that are not in the store (the ratios)."""
     needle = Needle(text)
     rows = []
     for kind, record in (*all_records(store), *more):
         matches = [
             (field, value)
             for field, value in _strings(record, "")
-            if _leaf(field) not in SEARCH_SKIPPED_FIELDS and needle.found_in(value)
+            if _leaf(field) not in SEARCH_SKIPPED_FIELDS
+            and (
+                needle.found_in(value)
+                or (_leaf(field) in _NAMING_FIELDS and needle.sounds_in(value))
+            )
         ]
         if not matches:
             continue
@@ -231,11 +236,15 @@ def search(
                 "text": value,
             }
         )
+    rows.sort(key=lambda row: _SEARCH_RANK.get(_leaf(row["field"]), 5))
     return rows
 
 
-#: Which matching field a search row names: what a person calls the record before its id.
+#: Which matching field a search row names, and where the row stands among the matches: a
+#: record matched by what a person calls it before one matched by a statement or a quote.
 _SEARCH_RANK = {"name": 0, "aliases": 1, "title": 2, "label": 2, "statement": 2, "id": 9}
+#: The fields a Chinese name may be found in by its pinyin.
+_NAMING_FIELDS = ("name", "aliases", "title")
 
 
 def _leaf(field: str) -> str:
