@@ -20,11 +20,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import Run
-from qingpu_cli.cli.app import app
+from qingpu_cli.cli.app import app, main
 from qingpu_cli.cli.commands import EXAMPLES, LISTINGS
 from qingpu_cli.cli.run import Streams
 from qingpu_cli.render import people
-from qingpu_cli.render.formats import figure_text, human_number, person_text, significant, visible
+from qingpu_cli.render.formats import (
+    figure_text,
+    human_number,
+    interval_text,
+    person_text,
+    significant,
+    visible,
+)
 from qingpu_cli.render.pager import DEFAULT_PAGER, paged, pager_command
 from qingpu_cli.render.people import Names, names_of
 from qingpu_cli.render.screens import header
@@ -214,7 +221,12 @@ def test_a_record_shows_every_field_whole(cli: Cli, record_id: str, columns: str
     tokens = bare(shown)
     assert f"({record_id})" in shown.split()
     for field, value in described["record"].items():
-        if field in ("evidence", "inputs", "value", "low", "high"):
+        if field in ("evidence", "inputs", "value", "low", "high", "unit"):
+            continue
+        if value in (None, "", []):
+            assert f"{header(field)} {'none' if value == [] else people.NOT_GIVEN}" in " ".join(
+                shown.split()
+            ), field
             continue
         for word in bare(visible(person_text(value))):
             assert word in tokens, (field, word)
@@ -458,3 +470,39 @@ def test_a_computed_ratio_has_three_significant_figures(cli: Cli) -> None:
         unit = {"x": " times", "percent": "%"}.get(row["unit"], f" {row['unit']}")
         assert f"{significant(row['value'])}{unit}".replace("km2", "km\u00b2") in shown
     assert "3.0769" not in shown and " x " not in shown
+
+
+# One record, and a citation
+
+
+def test_show_gives_a_ratios_inputs_and_bounds_in_words(cli: Cli) -> None:
+    ratio = cli("ratios", "--json").json()[0]
+    shown = " ".join(screen(cli, "80", "show", ratio["id"], "--format", "table").split())
+    known = names()
+    assert "fact=" not in shown and "source=" not in shown
+    for item in ratio["inputs"]:
+        assert known.measures[item["fact"]] in shown
+        assert known.records[item["source"]] in shown
+    low, high = ratio["low"], ratio["high"]
+    assert f"Bounds {interval_text(low, high, None, computed=True)}" in shown
+
+
+def test_show_marks_every_sources_verdict(cli: Cli) -> None:
+    statements = cli("compare", "new-city-planned-area", "--json").json()
+    shown = " ".join(screen(cli, "120", "show", "new-city-planned-area", "-f", "table").split())
+    for item in statements:
+        assert f"{people.mark(item['verdict'])} ({names().records[item['source']]}" in shown
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_cite_on_a_terminal_wraps_at_spaces(
+    columns: str, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    out = io.StringIO()
+    status = main(["cite", "new-city-gdp-share"], Streams(None, out, io.StringIO(), True, False))
+    assert status == 0
+    piped = cli("cite", "new-city-gdp-share").stdout
+    assert out.getvalue().split() == piped.split()
+    for line in out.getvalue().splitlines():
+        assert display_columns(line) < int(columns) or len(line.split()) == 1, line

@@ -250,6 +250,12 @@ def first_screen(ctx: typer.Context) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
 def _example(command: str) -> str:
     """A command's example from the registry, for the foot of its help."""
     found = next(example for example in EXAMPLES if example.command.split()[1] == command)
@@ -551,7 +557,13 @@ def cite(
     from qingpu_cli.render.citations import RENDERERS
 
     item = cited(_active_store(ctx), record_id)
-    _streams(ctx).stdout.write(RENDERERS[style](item))
+    streams = _streams(ctx)
+    text = RENDERERS[style](item)
+    if streams.is_terminal and style in ("text", "markdown"):
+        from qingpu_cli.render.formats import wrapped
+
+        text = wrapped(text, _terminal_width())
+    streams.stdout.write(text)
 
 
 @app.command(epilog=_example("export"))
@@ -650,7 +662,8 @@ def show(
     """One record in full: its fields, related records and evidence."""
     streams = _streams(ctx)
     chosen = output_format(OutputOptions(fmt, as_json), streams.is_terminal)
-    write_record(queries.show(_active_store(ctx), record_id), chosen, streams)
+    store = _active_store(ctx)
+    write_record(queries.show(store, record_id), chosen, streams, store)
 
 
 @app.command(epilog=_example("validate"))

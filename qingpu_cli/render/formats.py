@@ -203,6 +203,22 @@ def interval_text(
     return f"{shown_low} to {shown_high}{suffix}"
 
 
+def wrapped(text: str, width: int) -> str:
+    """Text for a terminal of this width, each line broken at spaces only: a word or an address
+    longer than a line stands whole on its own line, for the terminal to show and a reader to
+    copy."""
+    import textwrap
+
+    lines = []
+    for line in text.split("\n"):
+        lines.append(
+            textwrap.fill(line, max(width - 1, 20), break_long_words=False, break_on_hyphens=False)
+            if line
+            else ""
+        )
+    return "\n".join(lines)
+
+
 def _json_default(value: object) -> Any:
     if isinstance(value, Rational):
         return float(value)

@@ -175,16 +175,23 @@ def write_rows(
         write_table(rows, columns, streams, title or None, highlight, caption)
 
 
-def write_record(described: Mapping[str, Any], fmt: str, streams: Streams) -> None:
-    """One record in full: a JSON object, a field and its value a row, or a screen for people."""
+def write_record(
+    described: Mapping[str, Any], fmt: str, streams: Streams, store: Store | None = None
+) -> None:
+    """One record in full: a JSON object, a field and its value a row, or a screen for people
+    (which names the records it links to from the store)."""
     if fmt == "json":
         write_json(described, streams.stdout)
     elif fmt == "ndjson":
         write_ndjson([described], streams.stdout)
     elif fmt == "table":
+        from qingpu_cli.render.pager import paged
+        from qingpu_cli.render.people import names_of
         from qingpu_cli.render.screens import write_record as draw_record
 
-        draw_record(described, streams)
+        names = names_of(store) if store is not None else None
+        with paged(streams) as screen:
+            draw_record(described, screen, names)
     else:
         record = {"kind": described["kind"], **described["record"]}
         rows = [{"field": key, "value": value} for key, value in record.items()]

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qingpu_cli.library.queries import all_records, record_name
 from qingpu_cli.render.formats import figure_text, interval_text, person_text, unit_words
+
+__all__ = ["unit_words"]
 from qingpu_cli.store.vocabulary import REFERENCES
 
 if TYPE_CHECKING:

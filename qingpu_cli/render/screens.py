@@ -22,7 +22,14 @@ from qingpu_cli.cli.run import Streams, say
 from qingpu_cli.library.folding import Needle
 from qingpu_cli.render import people
 from qingpu_cli.render.charts import ChartItem, ratio_chart_groups, round_top
-from qingpu_cli.render.formats import encodes_unicode, format_number, person_text, visible
+from qingpu_cli.render.formats import (
+    encodes_unicode,
+    figure_text,
+    format_number,
+    interval_text,
+    person_text,
+    visible,
+)
 from qingpu_cli.render.people import NOT_GIVEN, names_of
 from qingpu_cli.store.vocabulary import KIND_SINGULAR, REFERENCES
 
@@ -303,11 +310,16 @@ def _section(console: Console, title: str) -> None:
     console.print(Text(title, style="bold"))
 
 
-def write_record(described: Mapping[str, Any], streams: Streams) -> None:
-    """One record for a person to scan: a heading with its kind, name and id; its fields, with
-    the records they name given by name and id; the records related to it either way; its
-    evidence, grouped by source, each source named once."""
+def write_record(
+    described: Mapping[str, Any], streams: Streams, names: people.Names | None = None
+) -> None:
+    """One record for a person to scan: a heading with its kind, name and id; every field, "not
+    given" where the record gives none, the records it names given by name and id, a figure
+    with its unit and bound in words and a ratio's inputs and bounds in words; the records
+    related to it either way; every source's statement of the same quantity with its verdict
+    and mark; its evidence, grouped by source, each source named once."""
     console = make_console(streams)
+    ascii_only = not encodes_unicode(streams.stdout)
     record = described["record"]
     kind = KIND_SINGULAR.get(described["kind"], described["kind"])
     heading = Text(f"{kind.capitalize()} ", style="bold")
@@ -317,21 +329,46 @@ def write_record(described: Mapping[str, Any], streams: Streams) -> None:
     heading.append(f"({described['id']})", style="cyan")
     console.print(heading)
     related = described.get("related", [])
-    names = {item["id"]: item["name"] for item in related if item["name"]}
+    known = names if names is not None else people.Names({}, {}, {})
+    titles = {item["id"]: item["name"] for item in related if item["name"]}
+
+    def named(target: str) -> str:
+        title = titles.get(target) or known.records.get(target)
+        return f"{title} ({target})" if title and title != target else target
 
     def shown(field: str, value: object) -> Text:
+        if value is None or value == "":
+            return literal(people.NOT_GIVEN, "dim")
+        if value == []:
+            return literal("none", "dim")
         targets = value if isinstance(value, list) else [value]
         if field in _REFERENCE_FIELDS and all(isinstance(item, str) for item in targets):
-            parts = [f"{names[item]} ({item})" if item in names else str(item) for item in targets]
-            return literal("; ".join(parts))
+            return literal("; ".join(named(str(item)) for item in targets))
+        if field == "unit" and isinstance(value, str):
+            return literal(people.unit_words(value) or value)
+        if field == "share_of" and isinstance(value, Mapping):
+            subject = value.get("subject")
+            whose = named(subject) if isinstance(subject, str) else people.NOT_GIVEN
+            return literal(f"{value.get('quantity')} of {whose}")
+        if field == "inputs" and isinstance(value, list):
+            return literal("; ".join(_input_words(item, known) for item in value))
         return literal(value)
 
     console.print()
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="cyan", no_wrap=True)
     fields.add_column(overflow="fold")
+    skipped = {"id", "evidence", "low", "high"}
+    if record.get("value") is not None:
+        figure = figure_text(record["value"], record.get("unit"), record.get("bound"))
+        fields.add_row("Figure", literal(figure))
+        skipped |= {"value", "unit"}  # the figure says them, as a reader writes them
+    if "low" in record and "high" in record:
+        computed = described["kind"] == "ratios"
+        bounds = interval_text(record["low"], record["high"], record.get("unit"), computed)
+        fields.add_row("Bounds", literal(bounds or people.NOT_GIVEN))
     for field, value in record.items():
-        if field not in ("id", "evidence") and value not in (None, [], ""):
+        if field not in skipped:
             fields.add_row(header(field), shown(field, value))
     console.print(fields)
     partner = described.get("partner")
@@ -348,21 +385,38 @@ def write_record(described: Mapping[str, Any], streams: Streams) -> None:
     if related:
         _section(console, "Related")
         for item in related:
-            line = Text(f"  {item['relation']}: ", style="dim")
-            line.append(item["id"], style="cyan")
-            console.print(line)
+            line = Text(f"{item['relation']}: ", style="dim")
             if item["name"] and item["name"] != item["id"]:
-                console.print(Padding(literal(item["name"]), (0, 0, 0, 4)))
+                line.append(visible(item["name"]) + " ")
+            line.append(f"({item['id']})", style="cyan")
+            console.print(Padding(line, (0, 0, 0, 2)))
     statements = described.get("statements", [])
     if len(statements) > 1:
-        _section(console, f"Every source's statement of {statements[0]['quantity']}")
+        first = statements[0]
+        about = people.heading(first, known) if names is not None else first["quantity"]
+        _section(console, f"Every source's statement of {about}")
         for item in statements:
             when = item["period"] or "no period given"
-            line = Text(f"{person_text(item['value'])} {item['unit']}, {when}, {item['kind']}: ")
-            line.append(item["verdict"], style="bold")
-            line.append(f" ({item['source']}, {item['date'] or 'n.d.'})", style="dim")
+            figure = figure_text(item["value"], item["unit"], item.get("bound"))
+            interval = interval_text(item.get("low"), item.get("high"), item["unit"])
+            line = Text(f"{figure} ({interval}), {when}, {item['kind']}: ")
+            line.append(people.mark(item["verdict"], ascii_only), style="bold")
+            source = known.records.get(item["source"], item["source"])
+            line.append(f" ({source}{'' if item['date'] else ', n.d.'})", style="dim")
             console.print(Padding(line, (0, 0, 0, 2)))
     _write_evidence(console, described["evidence"])
+
+
+def _input_words(item: Mapping[str, Any], names: people.Names) -> str:
+    """A ratio's or check's input as a reader says it: what it measures, its figure, the
+    interval its rounding allows, and its source."""
+    fact = item.get("fact")
+    what = names.measures.get(fact, fact) if isinstance(fact, str) else people.NOT_GIVEN
+    figure = figure_text(item.get("value"), item.get("unit")) or people.NOT_GIVEN
+    interval = interval_text(item.get("low"), item.get("high"), item.get("unit"))
+    source = item.get("source")
+    given = names.records.get(source, source) if isinstance(source, str) else people.NOT_GIVEN
+    return f"{what}: {figure} ({interval}), from {given}"
 
 
 def _write_evidence(console: Console, evidence: Sequence[Mapping[str, Any]]) -> None:
