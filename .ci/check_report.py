@@ -2,8 +2,11 @@
 
 Run by `.ci/run` where `chromium` is installed: it writes the report of the bundled store, takes
 PNG screenshots 1280 and 390 pixels wide and prints a PDF, and checks that each image is not blank
-or mostly blank (at least 3% of its pixels differ from its background) and that the PDF has pages.
-`--docs DIR` also keeps the 1280-pixel picture as DIR/report.png. Standard library only.
+or mostly blank (at least 3% of its pixels differ from its background), that the PDF has at most
+MAX_PAGES A4 pages, and that on a 390-pixel screen no text is smaller than MIN_TEXT_PX and every
+stacked table cell keeps its label (measured from the computed styles, by a copy of the page with
+a measuring script added, whose DOM Chromium dumps). `--docs DIR` also keeps the 1280-pixel
+picture as DIR/report.png. Standard library only.
 """
 
 from __future__ import annotations
@@ -27,6 +30,67 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--hide-scrollbars",
 ]
+
+
+MAX_PAGES = 6
+MIN_TEXT_PX = 12.0
+
+#: Added to a copy of the page: the smallest computed font size of any element that shows text,
+#: and how many cells shown stacked (as blocks) have no label before them, written into the DOM.
+MEASURE = """<script>
+addEventListener("load", () => {
+  let least = Infinity, where = "";
+  for (const element of document.body.querySelectorAll("*")) {
+    const own = [...element.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !element.getClientRects().length) continue;
+    const size = parseFloat(getComputedStyle(element).fontSize);
+    if (size < least) { least = size; where = element.tagName + " " + element.textContent.trim().slice(0, 40); }
+  }
+  let unlabelled = 0;
+  for (const cell of document.querySelectorAll("td")) {
+    if (getComputedStyle(cell).display !== "block") continue;
+    const label = getComputedStyle(cell, "::before").content;
+    if (!label || label === "none" || label === "normal") unlabelled++;
+  }
+  const out = document.createElement("pre");
+  out.id = "qingpu-measure";
+  out.textContent = JSON.stringify({least, where, unlabelled});
+  document.body.append(out);
+});
+</script>"""
+
+
+def measured(chromium: str, page: Path, work: Path) -> dict[str, object]:
+    """The smallest text and the unlabelled stacked cells of the page at 390 pixels."""
+    import json
+    import re
+
+    copy = work / "measure.html"
+    copy.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8"
+    )
+    done = subprocess.run(
+        [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={work / 'profile-measure'}",
+            "--window-size=390,1600",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            copy.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    found = re.search(r'<pre id="qingpu-measure">(.*?)</pre>', done.stdout, re.S)
+    if found is None:
+        return {}
+    import html
+
+    result: dict[str, object] = json.loads(html.unescape(found.group(1)))
+    return result
 
 
 def pixels(png: bytes) -> tuple[int, int, list[bytes]]:
@@ -134,6 +198,18 @@ def main() -> int:
     print(f"check_report: the PDF has {pages} A4 pages")
     if pages < 1:
         failures.append("the PDF has no page")
+    if pages > MAX_PAGES:
+        failures.append(f"the PDF has {pages} pages, more than {MAX_PAGES}")
+    found = measured(chromium, page, work)
+    if not found:
+        failures.append("the 390-pixel measure of the text found nothing")
+    else:
+        least = float(str(found["least"]))
+        print(f"check_report: at 390 px the smallest text is {least:g} px ({found['where']})")
+        if least < MIN_TEXT_PX:
+            failures.append(f"text of {least:g} px at 390 px: {found['where']}")
+        if found["unlabelled"]:
+            failures.append(f"{found['unlabelled']} stacked cells have no label at 390 px")
     for failure in failures:
         print(f"check_report: {failure}", file=sys.stderr)
     return 1 if failures else 0

@@ -11,102 +11,152 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
-import textwrap
 from collections.abc import Mapping, Sequence
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from qingpu_cli import __version__
+from qingpu_cli.render import people
 from qingpu_cli.render.charts import ChartItem, ratio_chart_groups, round_top
-from qingpu_cli.render.formats import format_number, person_text
+from qingpu_cli.render.formats import (
+    figure_text,
+    format_number,
+    human_number,
+    interval_text,
+    person_text,
+    significant,
+)
 from qingpu_cli.render.output import write_beside
+from qingpu_cli.render.people import names_of, source_label
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
 
-#: A verdict in words and in a mark: colour is never the only carrier.
-MARKS = {
-    "agree": "\u2713",
-    "differ": "\u2717",
-    "not comparable": "\u2260",
-    "single source": "\u2022",
-    "holds": "\u2713",
-    "does not hold": "\u2717",
-    "cannot tell": "?",
-}
-
-#: The charts' geometry, in SVG units: the width, the bar's left edge, the room for the
-#: figures after the longest bar, the height a bar and its label take.
-WIDTH, LEFT, RIGHT, LINE = 420, 8, 150, 15
-#: The characters a label's line holds before it wraps: SVG text does not wrap by itself.
-LABEL_CHARACTERS = 60
+#: A chart's bar is drawn on an axis of this many units, stretched to the width of the page.
+SPAN = 1000
+#: The least width a rounding band is drawn with, in axis units: narrower, it would not show.
+MIN_BAND = 6
 Row = dict[str, Any]
 
 
-def _bars(items: Sequence[ChartItem], scale: float) -> tuple[list[dict[str, Any]], float]:
-    """Each bar's geometry: its label's lines, the solid part up to the least value the rounding
-    allows, the band up to the greatest, and where the stated value falls; and the height of
-    them all."""
-    span = WIDTH - LEFT - RIGHT
+def _bars(items: Sequence[ChartItem], scale: float, stated: bool) -> list[Row]:
+    """Each bar's geometry on an axis of SPAN units: the solid part up to the least value the
+    rounding allows, the band up to the greatest, and where the stated value falls."""
     bars = []
-    y = 26.0
-    for item in items:
+    for number, item in enumerate(items):
         low = item.low if item.low is not None else item.value
         high = item.high if item.high is not None else scale
-        lines = textwrap.wrap(item.label, LABEL_CHARACTERS, break_on_hyphens=False) or [""]
-        top = y + LINE * len(lines)
+        band = max(MIN_BAND, (high - low) / scale * SPAN)
+        start = min(low / scale * SPAN, SPAN - band)
+        bounds = (
+            interval_text(item.low, item.high, None, computed=not stated)
+            if item.low is not None and item.high is not None
+            else "no upper bound"
+        )
         bars.append(
             {
-                "lines": [{"y": y + LINE * (n + 1) - 3, "text": t} for n, t in enumerate(lines)],
-                "y": top,
-                "solid": max(0.0, low / scale * span),
-                "band_x": LEFT + low / scale * span,
-                "band": max(1.5, (high - low) / scale * span),
-                "value_x": LEFT + item.value / scale * span,
-                "shown": f"{format_number(item.value)}"
-                + (
-                    f" ({format_number(item.low)}\u2013{format_number(item.high)})"
-                    if item.high is not None and item.low is not None
-                    else ""
-                ),
-                "open": item.high is None,
+                "number": number,
+                "label": item.label,
+                "solid": max(0.0, start),
+                "band_x": start,
+                "band": band,
+                "value_x": min(SPAN - 4, max(0.0, item.value / scale * SPAN - 2)),
+                "shown": (human_number(item.value) if stated else significant(item.value))
+                + ("%" if item.unit == "percent" else ""),
+                "bounds": bounds,
             }
         )
-        y = top + 26
-    return bars, y
+    return bars
 
 
 def _chart(
-    number: int, title: str, description: str, items: Sequence[ChartItem], scale: float
+    number: int,
+    title: str,
+    description: str,
+    items: Sequence[ChartItem],
+    scale: float,
+    stated: bool = False,
 ) -> Row:
-    span = WIDTH - LEFT - RIGHT
-    ticks = [
-        {"x": LEFT + fraction * span, "label": format_number(scale * fraction)}
-        for fraction in (0, 0.25, 0.5, 0.75, 1)
-    ]
-    bars, bottom = _bars(items, scale)
+    """A chart of bars on one axis; `stated`: of figures as the sources give them, shown with
+    every digit, not computed ones at three significant figures."""
+    ticks = [format_number(scale * fraction) for fraction in (0, 0.5, 1)]
     return {
         "id": f"chart-{number}",
         "title": title,
         "description": description,
-        "width": WIDTH,
-        "height": bottom + 4,
-        "bars": bars,
+        "span": SPAN,
+        "bars": _bars(items, scale, stated),
         "ticks": ticks,
-        "axis_y": bottom,
     }
+
+
+def _newest(statements: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    dated = [item for item in statements if item.get("date")]
+    return max(dated, key=lambda item: item["date"]) if dated else None
+
+
+def _linked_data(data: Mapping[str, Any], store: Store) -> str:
+    """The sheet as a schema.org Dataset, in JSON-LD for the page's head: what it is, when it
+    was made, by which version, the sources it is based on with their addresses, and the key
+    figures it measures. `<` is escaped so that no value can close the script element."""
+    import json
+
+    from qingpu_cli.library import queries
+
+    based_on = []
+    for source in queries.sources(store):
+        work: Row = {"@type": "CreativeWork", "name": source["title"] or source_label(source)}
+        if source["url"]:
+            work["url"] = source["url"]
+        if source["date"]:
+            work["datePublished"] = source["date"]
+        if source["publisher"]:
+            work["publisher"] = {"@type": "Organization", "name": source["publisher"]}
+        based_on.append(work)
+    measured = [
+        {
+            "@type": "PropertyValue",
+            "name": figure["statement"],
+            "value": float(figure["value"]),
+            **({"unitText": figure["unit"]} if figure["unit"] else {}),
+        }
+        for figure in data["figures"]
+    ]
+    place = data["place"].get("name", "")
+    document = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": f"{place}: a fact sheet",
+        "description": f"Key figures of {place}, each traced to its source, with every source's"
+        " statement side by side and the checks between them.",
+        "dateModified": data["made_iso"],
+        "version": __version__,
+        "creator": {
+            "@type": "SoftwareApplication",
+            "name": "qingpu",
+            "softwareVersion": __version__,
+        },
+        "isBasedOn": based_on,
+        "variableMeasured": measured,
+    }
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
     """Everything the sheet shows, computed before any of it is written."""
+    from markupsafe import Markup
+
     from qingpu_cli.library import audit, cite, compare, queries, ratios
     from qingpu_cli.render import citations
 
+    names = names_of(store)
     summary = queries.overview(store)
     sources = queries.sources(store)
     dates = sorted(source["date"] for source in sources if source["date"])
+    labels = queries.share_labels(store)
     shares = [
         ChartItem(
-            f"{share['quantity']} ({share['fact']})",
+            labels.get(share["fact"], share["quantity"]),
             float(share["value"]),
             float(share["value"]) - 0.5 * 10 ** -share["decimals"],
             float(share["value"]) + 0.5 * 10 ** -share["decimals"],
@@ -115,31 +165,49 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         for share in summary["shares"]
     ]
     rows, _ = ratios.derived_ratios(store)
-    groups = ratio_chart_groups(rows, queries.share_labels(store))
+    groups = ratio_chart_groups(rows, labels)
     ratio_charts = []
     for number, (title, items) in enumerate(groups, start=2):
+        if title.startswith("Input shares") and shares:
+            continue  # the shares chart on the first page shows them, once
         top = max((item.high if item.high is not None else item.value) for item in items)
         scale = 100.0 if items[0].unit == "percent" else round_top(top)
         description = "Each bar runs to the least value its inputs allow, a band to the greatest."
         ratio_charts.append(_chart(number, title, description, items, scale))
-    sources_of = {fact["id"]: fact["sources"] for fact in queries.facts(store)}
+    statements = compare.compare(store)
+    by_quantity: dict[str, list[Row]] = {}
+    for statement in statements:
+        by_quantity.setdefault(statement["quantity"], []).append(statement)
+    facts = {fact["id"]: fact for fact in queries.facts(store)}
+    disputed = set(summary.get("disputed", []))
     figures = []
     for figure in summary["key_figures"]:
+        fact = facts[figure["id"]]
         item = cite.cited(store, figure["id"])
+        newest = _newest(by_quantity.get(fact.get("quantity") or "", []))
         figures.append(
             {
                 **figure,
-                "shown": f"{person_text(figure['value'])} {figure['unit']}",
-                "sources": sources_of[figure["id"]],
+                "shown": figure_text(fact["value"], fact["unit"], fact["bound"], fact["measure"]),
+                "sources": [names.records.get(source, source) for source in fact["sources"]],
+                "newest": None
+                if newest is None
+                else {
+                    "self": newest["fact"] == figure["id"],
+                    "shown": figure_text(newest["value"], newest["unit"], newest.get("bound")),
+                    "source": names.records.get(newest["source"], newest["source"]),
+                },
+                "disputed": figure["id"] in disputed,
                 "citation": citations.as_text(item).strip(),
             }
         )
     place = summary.get("place") or {}
-    return {
+    made_at = made or datetime.datetime.now(datetime.timezone.utc)
+    cities = _new_cities(store, names)
+    data: Row = {
         "place": place,
-        "made": (made or datetime.datetime.now(datetime.timezone.utc)).strftime(
-            "%Y-%m-%d %H:%M UTC"
-        ),
+        "made": made_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "made_iso": made_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "version": __version__,
         "source_count": len(sources),
         "first_date": dates[0] if dates else None,
@@ -152,21 +220,67 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
             " range up to the greatest; the mark is the stated figure.",
             shares,
             100.0,
+            stated=True,
         )
         if shares
         else None,
+        "cities": cities,
+        "timeline": _timeline(store),
         "ratio_charts": ratio_charts,
         "ratios": rows,
-        "compare": compare.compare(store),
-        "audit": audit.audit(store),
+        "compare": [
+            {
+                "heading": people.heading(group[0], names),
+                "statements": people.person_rows(group, COMPARE_COLUMNS, names),
+            }
+            for group in by_quantity.values()
+        ],
+        "audit": people.person_rows(audit.audit(store), AUDIT_COLUMNS, names),
         "partners": queries.partners_in_sector(store),
-        "events": queries.events(store),
+        "events": people.person_rows(queries.events(store), ("name", "date", "projects"), names),
         "industries": queries.industries(store),
-        "sources": sources,
-        "disputed": summary.get("disputed", []),
-        "marks": MARKS,
+        "sources": [{**source, "label": source_label(source)} for source in sources],
+        "disputed": [names.measures.get(fact, fact) for fact in summary.get("disputed", [])],
+        "legend": people.legend(people.COMPARE_LEGEND),
+        "audit_legend": people.legend(people.AUDIT_LEGEND),
         "number": person_text,
     }
+    data["linked_data"] = Markup(_linked_data(data, store))
+    return data
+
+
+COMPARE_COLUMNS = ("figure", "as_stated", "interval", "period", "kind", "source", "verdict")
+AUDIT_COLUMNS = ("formula", "bounds", "against", "verdict")
+
+
+def _new_cities(store: Store, names: people.Names) -> list[Row]:
+    """The new cities side by side, each with the figures the store gives about it; none
+    where the store gives figures for fewer than two of them."""
+    records = cast("Mapping[str, Any]", store)
+    cities = [place for place in records.get("places", []) if place.get("kind") == "new city"]
+    rows = []
+    for city in cities:
+        figures = [
+            f"{fact.get('measure') or fact['statement']}: "
+            + figure_text(fact["value"], fact["unit"], fact.get("bound"), fact.get("measure"))
+            + (f" ({fact['period']})" if fact.get("period") else "")
+            for fact in records.get("facts", [])
+            if fact["subject"] == city["id"] and fact.get("value") is not None
+        ]
+        rows.append({"name": city["name"], "aliases": city.get("aliases", []), "figures": figures})
+    return rows if sum(1 for row in rows if row["figures"]) >= 2 else []
+
+
+def _timeline(store: Store) -> list[Row]:
+    """The timeline's dated entries, in order, where the store holds a timeline."""
+    from qingpu_cli.library.queries import record_name
+
+    entries = cast("Mapping[str, Any]", store).get("timeline", [])
+    dated = [entry for entry in entries if isinstance(entry, Mapping) and entry.get("date")]
+    return [
+        {"date": entry["date"], "text": record_name(entry) or entry.get("id", "")}
+        for entry in sorted(dated, key=lambda entry: str(entry["date"]))
+    ]
 
 
 def shares_of(summary: Mapping[str, Any]) -> str:
