@@ -219,9 +219,10 @@ def write_overview(store: Store, options: OutputOptions, streams: Streams) -> No
     if chosen == "json":
         write_json(summary, streams.stdout)
     else:
+        from qingpu_cli.render.people import names_of
         from qingpu_cli.render.screens import write_overview as draw_overview
 
-        draw_overview(summary, OVERVIEW_HINTS, streams)
+        draw_overview(summary, OVERVIEW_HINTS, streams, names_of(store))
 
 
 def write_beside(target: str, suffix: str, write: Callable[[str], None]) -> None:

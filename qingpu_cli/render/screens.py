@@ -521,7 +521,8 @@ def _counted(values: Iterable[str]) -> str:
 
 
 def _data_lines(sources: Sequence[Mapping[str, Any]], disputed: Sequence[str]) -> list[str]:
-    """Where the data comes from, in a line; the key figures other sources dispute, in one."""
+    """Where the data comes from, in a line (the figures other sources dispute are marked where
+    they are shown)."""
     held = [source for source in sources if source.get("file")]
     dates = sorted(source["date"] for source in sources if source["date"])
     if held and len(sources) == 1:
@@ -533,15 +534,22 @@ def _data_lines(sources: Sequence[Mapping[str, Any]], disputed: Sequence[str]) -
         others = f"{len(sources) - len(held)} other sources"
         span = f", {dates[0]} to {dates[-1]}" if dates else ""
         lines = [f"Data: the article is {article}; {others}{span}"]
-    if disputed:
-        lines.append(f"Disputed: {', '.join(disputed)} (qingpu compare)")
     return lines
 
 
-def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: Streams) -> None:
+def write_overview(
+    summary: Mapping[str, Any],
+    hints: Sequence[str],
+    streams: Streams,
+    names: people.Names | None = None,
+) -> None:
     """The newcomer's first screen, within 80 by 24: the place and where the data comes from,
-    the key figures with their ids, the shares as bars on a 0-100% scale, one line each for
-    events, partners and industries, and where to go next."""
+    the key figures in words, what each measures, and whether other sources dispute it, the
+    shares as bars on a 0-100% scale, one line each for events, partners and industries, and
+    where to go next."""
+    known = names if names is not None else people.Names({}, {}, {})
+    disputed = set(summary.get("disputed", []))
+    mark = people.mark("differ", not encodes_unicode(streams.stdout)).split()[0]
     console = make_console(streams)
     ascii_only = not encodes_unicode(streams.stdout)
     width = min(console.width, 80)
@@ -558,18 +566,28 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
             heading.append(f", in {place['part_of']}")
         say_line(heading)
     for data_line in _data_lines(summary.get("sources", []), summary.get("disputed", [])):
-        say_line(literal(data_line, "dim"))
+        say_line(literal(data_line.replace("\u2717", mark), "dim"))
     shares = summary["shares"]
     shared = {share["fact"] for share in shares}
     figures = [figure for figure in summary["key_figures"] if figure["id"] not in shared]
     if figures:
         console.print()
-        line = Text("Key figures ", style="bold")
-        for number, figure in enumerate(figures):
-            line.append(" \u00b7 " if number else " ")
-            line.append(f"{person_text(figure['value'])} {figure['unit']} ")
-            line.append(figure["id"], style="cyan")
-        say_line(line)
+        heading = Text("Key figures", style="bold")
+        if disputed:
+            heading.append(f"  {mark} disputed: other sources differ (qingpu compare)", "dim")
+        say_line(heading)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for figure in figures:
+            about = known.measures.get(figure["id"], "")
+            measure = about.split(", ", 1)[-1] if about else None
+            shown = figure_text(figure["value"], figure["unit"], None, measure)
+            what = literal(about or figure["statement"])
+            if figure["id"] in disputed:
+                what.append(f" {mark} disputed", style="bold")
+            grid.add_row(literal(shown), what)
+        console.print(Padding(grid, (0, 0, 0, 2)), width=width)
     if shares:
         console.print()
         first = shares[0]
@@ -578,9 +596,9 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
         half = bar_width // 2
         say_line(Text("  0%" + "50%".rjust(half - 1) + "100%".rjust(bar_width - half + 1), "dim"))
         for share in shares:
-            label = Text(f"{share['quantity']} (")
-            label.append(share["fact"], style="cyan")
-            label.append(")")
+            label = literal(share["quantity"])
+            if share["fact"] in disputed:
+                label.append(f" {mark} disputed", style="bold")
             console.print(Padding(label, (0, 0, 0, 2)), width=width)
             line = Text("  ")
             line.append(bar(share["value"] / 100, bar_width, ascii_only), style="green")
