@@ -9,9 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shlex
 import shutil
-import subprocess
 from collections.abc import Iterator, Mapping
 
 from qingpu_cli.cli.run import Streams
@@ -21,6 +19,8 @@ DEFAULT_PAGER = "less -FRX"
 
 def pager_command(environ: Mapping[str, str]) -> list[str] | None:
     """The pager to run, as words; None: print directly."""
+    import shlex
+
     given = environ.get("QINGPU_PAGER")
     if given is None:
         given = environ.get("PAGER", DEFAULT_PAGER)
@@ -36,6 +36,8 @@ def pager_command(environ: Mapping[str, str]) -> list[str] | None:
 def through_pager(command: list[str], text: str, environ: Mapping[str, str]) -> bool:
     """Whether the pager took the text: False where it could not be started or ended in
     failure, so that the caller prints it instead. A reader who quits early is no failure."""
+    import subprocess
+
     env = dict(environ)
     env.setdefault("LESSCHARSET", "utf-8")
     try:

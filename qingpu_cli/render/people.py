@@ -82,10 +82,8 @@ def source_label(source: Row) -> str:
     if isinstance(publisher, str) and publisher:
         return _DESCRIBED.sub("", publisher.split(", ")[0])
     url = source.get("url")
-    if isinstance(url, str) and url:
-        from urllib.parse import urlsplit
-
-        host = urlsplit(url).hostname or ""
+    if isinstance(url, str) and "//" in url:
+        host = url.split("//", 1)[1].split("/", 1)[0].split("@")[-1].split(":")[0].lower()
         if host:
             return host.removeprefix("www.")
     title = source.get("title")
