@@ -206,9 +206,13 @@ CELLS: dict[str, Callable[[Row, Names], str]] = {
 }
 
 
+#: What an empty cell of these columns says, as the citations and the fact sheet say it.
+_EMPTY = {"date": "n.d.", "title": NOT_GIVEN, "publisher": "not named"}
+
+
 def cell(column: str, row: Row, names: Names, ascii_only: bool = False) -> str:
-    """One cell as a person reads it: empty where the row gives nothing (a date: n.d., as
-    citations write it)."""
+    """One cell as a person reads it: empty where the row gives nothing, but a date "n.d.", a
+    publisher "not named" and a title "not given", as the citations and the sheet say."""
     if column == "verdict":
         verdict = row.get("verdict")
         return mark(verdict, ascii_only) if isinstance(verdict, str) else ""
@@ -216,7 +220,7 @@ def cell(column: str, row: Row, names: Names, ascii_only: bool = False) -> str:
         return CELLS[column](row, names)
     value = row.get(column)
     if value is None or value == "":
-        return "n.d." if column == "date" else ""
+        return _EMPTY.get(column, "")
     if value == []:
         return "none"
     if column in REFERENCE_FIELDS:
