@@ -287,7 +287,8 @@ def test_ratios_table_and_chart(cli: Cli) -> None:
     chart = cli("ratios", "--chart")
     assert chart.status == 0
     assert max(len(line) for line in chart.stdout.splitlines()) <= 80
-    assert "GDP share of Qingpu District: 40 (39.5-40.5)" in chart.stdout
+    assert "GDP share of Qingpu District: 40 (39.5 to 40.5)" in chart.stdout
+    assert "3.08 (2.92 to 3.24)" in chart.stdout and "3.077" not in chart.stdout
     titles = [line for line in chart.stdout.splitlines() if line and not line[0].isspace()]
     assert titles[1] == "Input shares, percent", "the inputs stand apart from the ratios"
     assert "Ratios (times), up to 1" in titles and "Ratios (times), up to 20" in titles

@@ -22,6 +22,9 @@ class ChartItem(NamedTuple):
     low: float | None
     high: float | None
     unit: str
+    stated: bool = False
+    """A figure as a source states it (shown with every digit), not one computed from others
+    (shown to three significant figures)."""
 
 
 def _scale_of(item: ChartItem) -> tuple[str, int]:
@@ -56,6 +59,7 @@ def ratio_chart_groups(
                     float(item["low"]),
                     float(item["high"]),
                     "percent",
+                    stated=True,
                 )
     groups: list[tuple[str, list[ChartItem]]] = []
     if inputs:

@@ -38,7 +38,7 @@ MIN_BAND = 6
 Row = dict[str, Any]
 
 
-def _bars(items: Sequence[ChartItem], scale: float, stated: bool) -> list[Row]:
+def _bars(items: Sequence[ChartItem], scale: float) -> list[Row]:
     """Each bar's geometry on an axis of SPAN units: the solid part up to the least value the
     rounding allows, the band up to the greatest, and where the stated value falls."""
     bars = []
@@ -48,7 +48,7 @@ def _bars(items: Sequence[ChartItem], scale: float, stated: bool) -> list[Row]:
         band = max(MIN_BAND, (high - low) / scale * SPAN)
         start = min(low / scale * SPAN, SPAN - band)
         bounds = (
-            interval_text(item.low, item.high, None, computed=not stated)
+            interval_text(item.low, item.high, None, computed=not item.stated)
             if item.low is not None and item.high is not None
             else "no upper bound"
         )
@@ -60,7 +60,7 @@ def _bars(items: Sequence[ChartItem], scale: float, stated: bool) -> list[Row]:
                 "band_x": start,
                 "band": band,
                 "value_x": min(SPAN - 4, max(0.0, item.value / scale * SPAN - 2)),
-                "shown": (human_number(item.value) if stated else significant(item.value))
+                "shown": (human_number(item.value) if item.stated else significant(item.value))
                 + ("%" if item.unit == "percent" else ""),
                 "bounds": bounds,
             }
@@ -69,22 +69,16 @@ def _bars(items: Sequence[ChartItem], scale: float, stated: bool) -> list[Row]:
 
 
 def _chart(
-    number: int,
-    title: str,
-    description: str,
-    items: Sequence[ChartItem],
-    scale: float,
-    stated: bool = False,
+    number: int, title: str, description: str, items: Sequence[ChartItem], scale: float
 ) -> Row:
-    """A chart of bars on one axis; `stated`: of figures as the sources give them, shown with
-    every digit, not computed ones at three significant figures."""
+    """A chart of bars on one axis."""
     ticks = [format_number(scale * fraction) for fraction in (0, 0.5, 1)]
     return {
         "id": f"chart-{number}",
         "title": title,
         "description": description,
         "span": SPAN,
-        "bars": _bars(items, scale, stated),
+        "bars": _bars(items, scale),
         "ticks": ticks,
     }
 
@@ -161,6 +155,7 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
             float(share["value"]) - 0.5 * 10 ** -share["decimals"],
             float(share["value"]) + 0.5 * 10 ** -share["decimals"],
             "percent",
+            stated=True,
         )
         for share in summary["shares"]
     ]
@@ -220,7 +215,6 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
             " range up to the greatest; the mark is the stated figure.",
             shares,
             100.0,
-            stated=True,
         )
         if shares
         else None,

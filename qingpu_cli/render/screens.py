@@ -26,8 +26,10 @@ from qingpu_cli.render.formats import (
     encodes_unicode,
     figure_text,
     format_number,
+    human_number,
     interval_text,
     person_text,
+    significant,
     visible,
 )
 from qingpu_cli.render.people import NOT_GIVEN, names_of
@@ -473,10 +475,12 @@ def _band(item: ChartItem, scale: float, width: int, ascii_only: bool) -> Text:
 
 
 def _shown(item: ChartItem) -> str:
-    value = format_number(item.value)
+    """A bar's figure and bounds in words: a stated figure with every digit, a computed one to
+    three significant figures with its bounds rounded outward."""
+    value = human_number(item.value) if item.stated else significant(item.value)
     if item.low is None or item.high is None:
         return f"{value} (no upper bound)"
-    return f"{value} ({format_number(item.low)}-{format_number(item.high)})"
+    return f"{value} ({interval_text(item.low, item.high, None, computed=not item.stated)})"
 
 
 def write_chart(groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Streams) -> None:
