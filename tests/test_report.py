@@ -193,3 +193,21 @@ def test_the_fast_path_writes_the_apps_page(cli: Cli) -> None:
 def test_a_report_without_a_file_is_a_usage_error(cli: Cli, args: list[str]) -> None:
     result = cli(*args)
     assert result.status == 2 and len(result.stderr.splitlines()) == 1
+
+
+def test_the_new_cities_stand_side_by_side_where_the_store_gives_their_figures(
+    cli: Cli, bundled: dict[str, Any], write_store: Callable[[object], Path]
+) -> None:
+    assert 'id="cities"' not in page(cli), "shown only where the store has figures for them"
+    cities = [place for place in bundled["places"] if place["kind"] == "new city"]
+    template = bundled["facts"][0]
+    for number, city in enumerate(cities[:2]):
+        fact = {**template, "id": f"{city['id']}-area-test", "subject": city["id"]}
+        fact["quantity"] = f"{city['id']}-area-test"
+        fact["value"] = 10 + number
+        bundled["facts"].append(fact)
+    text = page(cli, "--data", str(write_store(bundled)))
+    first = text.partition('<section class="appendix">')[0]
+    assert 'id="cities"' in first
+    for city in cities:
+        assert city["name"] in first

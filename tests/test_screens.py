@@ -349,6 +349,13 @@ def test_an_unknown_source_or_quantity_gets_the_closest_ones(
     assert result.status == 1 and f"did you mean: {quantity}" in result.stderr
 
 
+@pytest.mark.parametrize("option", ["--fields", "--sort"])
+def test_an_unknown_field_gets_the_closest_one(cli: Cli, option: str) -> None:
+    field = LISTINGS["facts"].fields[-2]
+    result = cli("facts", option, field[:-1])
+    assert result.status == 2 and f"(did you mean {field}?)" in result.stderr
+
+
 def test_no_match_is_said_once(cli: Cli) -> None:
     result = cli("search", "zzzzqqqq", "--format", "table")
     assert result.stdout == ""
