@@ -406,7 +406,7 @@ def write_record(
             source = known.records.get(item["source"], item["source"])
             line.append(f" ({source}{'' if item['date'] else ', n.d.'})", style="dim")
             console.print(Padding(line, (0, 0, 0, 2)))
-    _write_evidence(console, described["evidence"])
+    _write_evidence(console, described["evidence"], known)
 
 
 def _input_words(item: Mapping[str, Any], names: people.Names) -> str:
@@ -421,8 +421,11 @@ def _input_words(item: Mapping[str, Any], names: people.Names) -> str:
     return f"{what}: {figure} ({interval}), from {given}"
 
 
-def _write_evidence(console: Console, evidence: Sequence[Mapping[str, Any]]) -> None:
-    """Quotes grouped by their source, the source named once above its quotes."""
+def _write_evidence(
+    console: Console, evidence: Sequence[Mapping[str, Any]], names: people.Names
+) -> None:
+    """Quotes grouped by their source, the source named once above its quotes; a ratio's quote
+    says which of its inputs it backs, in words."""
     by_source: dict[str, list[Mapping[str, Any]]] = {}
     for item in evidence:
         by_source.setdefault(item["source"], []).append(item)
@@ -437,7 +440,7 @@ def _write_evidence(console: Console, evidence: Sequence[Mapping[str, Any]]) -> 
         line.append(f"({source})", style="cyan")
         console.print(Padding(line, (0, 0, 0, 2)))
         for item in items:
-            fact = f"{item['fact']}: " if item.get("fact") else ""
+            fact = f"{names.measures.get(item['fact'], item['fact'])}: " if item.get("fact") else ""
             if item["quote"] is None:
                 cited = literal(f"{fact}cited, not quoted: its text is not held here", "dim")
                 console.print(Padding(cited, (0, 0, 0, 4)))
