@@ -170,6 +170,17 @@ def test_compare_is_grouped_by_quantity_with_a_heading_in_words(cli: Cli) -> Non
     assert " ".join(shown.split()).count(legend) == 1
 
 
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize(
+    ("command", "items"), [("compare", people.COMPARE_LEGEND), ("audit", people.AUDIT_LEGEND)]
+)
+def test_the_legend_is_said_once_at_every_width(
+    cli: Cli, command: str, items: Any, columns: str
+) -> None:
+    shown = " ".join(screen(cli, columns, command, "--format", "table").split())
+    assert shown.count(people.legend(items)) == 1
+
+
 @pytest.mark.parametrize("command", ["compare", "audit"])
 def test_every_verdict_carries_its_mark(cli: Cli, command: str) -> None:
     rows = cli(command, "--json").json()

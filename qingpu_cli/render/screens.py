@@ -231,6 +231,8 @@ def write_table(
             " writes them as a table for other tools",
         )
         _write_records(console, rows, columns, counted, needle)
+        if caption:
+            console.print(literal(caption, "dim"))
         return
     cells = [[_highlighted(row.get(column), needle) for column in columns] for row in rows]
     shape = [_Column(field, [row[i] for row in cells]) for i, field in enumerate(columns)]
@@ -239,6 +241,8 @@ def write_table(
     widths = _widths(shape, console.width - (len(columns) - 1))
     if widths is None:
         _write_records(console, rows, columns, counted, needle)
+        if caption:
+            console.print(literal(caption, "dim"))
         return
     table = Table(
         title=literal(counted, "bold") if counted else None,
