@@ -34,7 +34,7 @@ from qingpu_cli.render.formats import (
 )
 from qingpu_cli.render.pager import DEFAULT_PAGER, paged, pager_command
 from qingpu_cli.render.people import Names, names_of
-from qingpu_cli.render.screens import header
+from qingpu_cli.render.table import header
 from qingpu_cli.store.reader import StoreLocation, load_store
 
 Cli = Callable[..., Run]

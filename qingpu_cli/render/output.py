@@ -134,7 +134,7 @@ def emit(
         rows = rows[: options.limit]
     if fmt == "table":
         from qingpu_cli.render.pager import paged
-        from qingpu_cli.render.screens import write_listing
+        from qingpu_cli.render.table import write_listing
 
         with paged(streams) as screen:
             write_listing(listing, rows, store, fields, options.wide, screen, highlight)

@@ -32,12 +32,19 @@ from qingpu_cli.render.formats import (
     significant,
     visible,
 )
-from qingpu_cli.render.people import NOT_GIVEN, names_of
+from qingpu_cli.render.people import NOT_GIVEN
+from qingpu_cli.render.table import (
+    MAX_TABLE_ROWS,
+    Column,
+    header,
+    longest_word,
+    table_lines,
+    widths,
+)
 from qingpu_cli.store.vocabulary import KIND_SINGULAR, REFERENCES
 
 if TYPE_CHECKING:
     from qingpu_cli.cli.commands import Listing
-    from qingpu_cli.store.models import Store
 
 
 def _width_if_columns_unusable() -> int | None:
@@ -64,29 +71,8 @@ def make_console(streams: Streams) -> Console:
     )
 
 
-#: A table is drawn whole, so more rows than this are shown one record a block, each printed as
-#: it is made: the first lines come at once and no table of 100,000 rows is held in memory.
-MAX_TABLE_ROWS = 1_000
-
 #: The fields that name other records, whose ids a screen gives with their names.
 _REFERENCE_FIELDS = {field for _, field in REFERENCES} | {"subject"}
-
-#: Column headers that are not simply the key in words.
-_HEADERS = {
-    "id": "ID",
-    "url": "URL",
-    "projects_signed": "Projects",
-    "projects": "Projects signed",
-    "scale_label": "Scale",
-    "formula": "Check",
-    "against": "Held against",
-    "relative_gap": "Gap",
-}
-
-
-def header(field: str) -> str:
-    """A key as a person reads it: `agreement_kinds` is "Agreement kinds"."""
-    return _HEADERS.get(field) or field.replace("_", " ").capitalize()
 
 
 def literal(value: object, style: str = "") -> Text:
@@ -102,91 +88,18 @@ def _highlighted(value: object, needle: Needle | None) -> Text:
     return text
 
 
-def _longest_word(text: str) -> int:
-    return max((len(word) for word in text.split()), default=0)
-
-
-#: Prose narrower than this reads as a column of fragments: the record view reads better.
-MIN_PROSE_WIDTH = 14
-MIN_LEAD_WIDTH = 20
-#: Columns that name their row, which a table keeps at least MIN_LEAD_WIDTH wide.
-LEADS = frozenset({"statement", "name", "label", "formula", "title"})
-#: Columns whose cells read as one word though they have spaces: a verdict and its mark.
-UNBROKEN = frozenset({"verdict"})
-
-
-class _Column:
-    """How wide a column must be so that no word of it is split, and would like to be."""
-
-    def __init__(self, field: str, cells: Sequence[Text]) -> None:
-        self.field = field
-        self.header = header(field)
-        texts = [cell.plain for cell in cells]
-        words = max(_longest_word(self.header), *(_longest_word(text) for text in texts))
-        longest = max((len(text) for text in texts), default=0)
-        self.widest = max(len(self.header), longest)
-        self.atomic = field in UNBROKEN or not any(" " in text for text in texts)
-        """Ids, numbers, units: as wide as the widest, so never wrapped (the header may be)."""
-        self.least = max(words, longest if self.atomic else min(longest, MIN_PROSE_WIDTH))
-
-    def lead(self) -> None:
-        """The first column names the row (a name, a statement): narrower than this it reads as
-        fragments, and the record view reads better."""
-        if not self.atomic:
-            self.least = max(self.least, min(self.widest, MIN_LEAD_WIDTH))
-
-
-def _widths(columns: Sequence[_Column], room: int) -> list[int] | None:
-    """Each column's width within the room, or None when not even the least widths fit. What
-    is left goes first to the headers of ids and numbers, so that they read on one line, then
-    to prose, in proportion to how much more each would like."""
-    widths = [column.least for column in columns]
-    spare = room - sum(widths)
-    if spare < 0:
-        return None
-    for index, column in enumerate(columns):
-        if column.atomic:
-            grown = min(column.widest - widths[index], spare)
-            widths[index] += grown
-            spare -= grown
-    wants = [max(0, column.widest - width) for column, width in zip(columns, widths, strict=True)]
-    total = sum(wants)
-    if total <= spare:
-        return [width + want for width, want in zip(widths, wants, strict=True)]
-    shares = [want * spare // total for want in wants]
-    left = spare - sum(shares)
-    for index in sorted(range(len(columns)), key=lambda i: wants[i] - shares[i], reverse=True):
-        if left <= 0:
-            break
-        shares[index] += 1
-        left -= 1
-    return [width + share for width, share in zip(widths, shares, strict=True)]
-
-
-def write_listing(
+def write_grouped(
     listing: Listing,
     rows: Sequence[Mapping[str, Any]],
-    store: Store,
-    fields: Sequence[str] | None,
-    wide: bool,
+    group: str,
+    columns: Sequence[str],
+    names: people.Names,
+    caption: str | None,
     streams: Streams,
-    highlight: str | None = None,
 ) -> None:
-    """A listing on a terminal: its short columns (every field with `--wide`, the chosen ones
-    with `--fields`), each cell as a person reads it; grouped under headings in words where the
-    listing says so; the verdicts' legend once, at the foot."""
-    if not rows and listing.empty is not None:
-        return  # the listing has said so on stderr, once
-    names = names_of(store)
+    """Rows under one heading in words for each value of the group's field (`compare`: a
+    quantity and its unit, its id beside it), a table each; the legend once, at the foot."""
     ascii_only = not encodes_unicode(streams.stdout)
-    chosen = fields or (listing.fields if wide else listing.screen or listing.columns)
-    columns = people.present(chosen, rows)
-    caption = people.legend_of(rows, ascii_only) or listing.caption
-    group = listing.group if listing.group and not fields and not wide else None
-    if group is None or not rows:
-        shown = people.person_rows(rows, columns, names, ascii_only)
-        write_table(shown, columns, streams, listing.title, highlight, caption)
-        return
     console = make_console(streams)
     console.print(literal(f"{listing.title} ({len(rows):,})", "bold"))
     groups: dict[object, list[Mapping[str, Any]]] = {}
@@ -198,7 +111,13 @@ def write_listing(
         heading.append(f" ({visible(person_text(key))})", style="cyan")
         console.print(heading)
         shown = people.person_rows(members, columns, names, ascii_only)
-        write_table(shown, columns, streams)
+        lines = table_lines(
+            shown, columns, console.width, color=streams.color, ascii_only=ascii_only
+        )
+        if lines is None:
+            write_table(shown, columns, streams)
+        else:
+            streams.stdout.write("\n".join(lines) + "\n")
     if caption:
         console.print()
         console.print(literal(caption, "dim"))
@@ -235,11 +154,9 @@ def write_table(
             console.print(literal(caption, "dim"))
         return
     cells = [[_highlighted(row.get(column), needle) for column in columns] for row in rows]
-    shape = [_Column(field, [row[i] for row in cells]) for i, field in enumerate(columns)]
-    if columns[0] in LEADS:
-        shape[0].lead()
-    widths = _widths(shape, console.width - (len(columns) - 1))
-    if widths is None:
+    shape = [Column(field, [row[i].plain for row in cells]) for i, field in enumerate(columns)]
+    sizes = widths(shape, console.width - (len(columns) - 1))
+    if sizes is None:
         _write_records(console, rows, columns, counted, needle)
         if caption:
             console.print(literal(caption, "dim"))
@@ -253,7 +170,7 @@ def write_table(
         caption_justify="left",
         padding=0,
     )
-    for column, width in zip(shape, widths, strict=True):
+    for column, width in zip(shape, sizes, strict=True):
         table.add_column(Text(column.header, style="bold"), width=width, overflow="fold")
     for row_cells in cells:
         table.add_row(*row_cells)
@@ -293,7 +210,7 @@ def _write_records(
             value = _highlighted(row.get(column), needle)
             if not value.plain:
                 value = literal(NOT_GIVEN, "dim")
-            if _longest_word(value.plain) <= room:
+            if longest_word(value.plain) <= room:
                 grid.add_row(Text(f"{header(column)}:", style="cyan"), value)
                 continue
             flush()
