@@ -48,6 +48,10 @@ LEADS = frozenset({"statement", "name", "label", "formula", "title"})
 #: Columns whose cells read as one word though they have spaces: a verdict and its mark.
 UNBROKEN = frozenset({"verdict"})
 
+#: Columns of short phrases (a figure, an interval) that get their whole width before the prose
+#: beside them grows, where that is at most a third of the terminal.
+WHOLE_IF_ROOM = frozenset({"figure", "interval", "bounds", "as_stated"})
+
 _BOLD, _DIM, _MARKED, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;7m", "\x1b[0m"
 
 
@@ -85,16 +89,19 @@ class Column:
 def widths(columns: Sequence[Column], room: int) -> list[int] | None:
     """Each column's width within the room, or None when not even the least widths fit. What
     is left goes first to the headers of ids and numbers, so that they read on one line, then
-    to prose, in proportion to how much more each would like."""
+    to figures and intervals, so that they do too where there is room, then to prose, in
+    proportion to how much more each would like."""
     sizes = [column.least for column in columns]
     spare = room - sum(sizes)
     if spare < 0:
         return None
-    for index, column in enumerate(columns):
-        if column.atomic:
-            grown = min(column.widest - sizes[index], spare)
-            sizes[index] += grown
-            spare -= grown
+    for kind in ("atomic", "whole if room"):
+        for index, column in enumerate(columns):
+            whole = column.field in WHOLE_IF_ROOM and column.widest <= room // 3
+            if column.atomic if kind == "atomic" else whole:
+                grown = min(column.widest - sizes[index], spare)
+                sizes[index] += grown
+                spare -= grown
     wants = [max(0, column.widest - size) for column, size in zip(columns, sizes, strict=True)]
     total = sum(wants)
     if total <= spare:
