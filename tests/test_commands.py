@@ -141,7 +141,7 @@ def test_the_citation_styles_are_the_renderers() -> None:
 def test_every_command_has_one_example_in_the_help() -> None:
     commands = [example.command.split()[1] for example in EXAMPLES]
     assert set(commands) == set(APP_COMMANDS)
-    listed = run_cli().stdout
+    listed = run_cli("--help").stdout
     for example in EXAMPLES:
         assert f"  {example.command}" in listed and example.what in listed
 

@@ -26,6 +26,7 @@ from qingpu_cli.library.compare import (
     judged,
     verdicts,
 )
+from qingpu_cli.render import people
 
 
 def stated(
@@ -205,8 +206,12 @@ def test_a_store_of_version_1_still_loads_validates_and_lists(tmp_path: Path) ->
 def test_show_of_a_fact_gives_every_sources_statement_of_its_quantity() -> None:
     described = run_cli("show", "new-city-planned-area", "--json").json()
     assert [item["value"] for item in described["statements"]] == [91.1, 91, 91, 92, 92]
-    shown = run_cli("show", "new-city-planned-area", "--format", "table").stdout
-    assert "92 km2, no period given, plan: agree (shine-2021-11-04, 2021-11-04)" in shown
+    shown = run_cli("show", "new-city-planned-area", "--format", "table", env={"COLUMNS": "200"})
+    (later,) = [item for item in described["statements"] if item["source"] == "shine-2021-11-04"]
+    assert (
+        "92 km\u00b2 (91.5 to 92.5 km\u00b2), no period given, plan:"
+        f" {people.mark(later['verdict'])} (Shanghai Daily (shine.cn), 2021-11-04)"
+    ) in shown.stdout
 
 
 def test_search_finds_the_new_records_by_vetted_chinese_names() -> None:

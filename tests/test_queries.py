@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pypinyin import Style, lazy_pinyin
 
 from qingpu_cli.errors import NotFound
 from qingpu_cli.library import queries
@@ -157,3 +158,36 @@ def test_a_row_has_the_models_fields_in_the_models_order_whatever_the_store(
         assert {key: value for key, value in row.items() if value is not None} == {
             key: value for key, value in record.items() if value is not None
         }
+
+
+def _named_records(store: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(kind, r) for kind, items in store.items() if isinstance(items, list) for r in items]
+
+
+def test_search_ignores_what_separates_words(bundled: dict[str, Any]) -> None:
+    hyphenated = [r for _, r in _named_records(bundled) if "-" in str(r.get("name") or "")]
+    assert hyphenated
+    for record in hyphenated:
+        spaced = record["name"].replace("-", " ")
+        assert record["id"] in [row["id"] for row in queries.search(bundled, spaced)]
+
+
+@pytest.mark.parametrize("style", [Style.NORMAL, Style.TONE, Style.TONE3])
+def test_search_finds_a_chinese_name_by_its_pinyin(bundled: dict[str, Any], style: Style) -> None:
+    named = [
+        (record, alias)
+        for _, record in _named_records(bundled)
+        for alias in record.get("aliases", [])
+        if all("\u4e00" <= char <= "\u9fff" for char in alias)
+    ]
+    assert named
+    for record, alias in named:
+        typed = " ".join(lazy_pinyin(alias, style=style))
+        assert record["id"] in [row["id"] for row in queries.search(bundled, typed)], typed
+
+
+def test_search_ranks_names_and_aliases_first(bundled: dict[str, Any]) -> None:
+    rows = queries.search(bundled, "qingpu")
+    naming = [row["field"].split("[")[0] in ("name", "aliases") for row in rows]
+    assert any(naming) and not all(naming)
+    assert naming == sorted(naming, reverse=True)

@@ -84,7 +84,7 @@ def on_a_terminal(args: list[str]) -> str:
         stdout=follower,
         stderr=follower,
         stdin=subprocess.DEVNULL,
-        env={**os.environ, "COLUMNS": "100"},
+        env={**os.environ, "COLUMNS": "100", "QINGPU_PAGER": "cat"},  # the screen itself
     )
     os.close(follower)
     chunks = []

@@ -26,13 +26,14 @@ from qingpu_cli.cli.commands import (
     DATA,
     EXAMPLES,
     FLAG,
+    NO_PAGER,
     VERSION,
     Argument,
     Command,
     Option,
 )
 from qingpu_cli.cli.handlers import Call, Session, handle
-from qingpu_cli.cli.run import Streams, with_color
+from qingpu_cli.cli.run import Streams, with_color, with_pager
 from qingpu_cli.errors import ExitStatus, QingpuError, UsageError
 
 
@@ -44,26 +45,54 @@ def _columns_of(text: str) -> int:
 
 
 _EXAMPLE_WIDTH = max(_columns_of(example.command) for example in EXAMPLES) + 2
-EPILOG = "\n".join(
-    [
-        "\b",
-        "Examples:",
-        *(
-            f"  {example.command}{' ' * (_EXAMPLE_WIDTH - _columns_of(example.command))}"
-            f"{example.what}"
-            for example in EXAMPLES
-        ),
-        "",
-        "Exit status: 0 success (an empty result too), 1 invalid data or unknown id,"
-        " 2 usage error, 130 interrupted.",
-    ]
+EXIT_STATUS = (
+    "Exit status: 0 success (an empty result too), 1 invalid data or unknown id,"
+    " 2 usage error, 130 interrupted."
 )
+
+
+def examples_text(width: int) -> list[str]:
+    """The examples as lines of at most `width` columns: a command and what it does side by
+    side where both fit, else what it does on the line below, so that no example is split."""
+    lines = ["Examples:"]
+    side_by_side = 2 + _EXAMPLE_WIDTH + max(len(example.what) for example in EXAMPLES) <= width
+    for example in EXAMPLES:
+        if side_by_side:
+            pad = " " * (_EXAMPLE_WIDTH - _columns_of(example.command))
+            lines.append(f"  {example.command}{pad}{example.what}")
+        else:
+            lines.extend((f"  {example.command}", f"      {example.what}"))
+    return lines
+
+
+class QingpuGroup(typer.core.TyperGroup):
+    """The root's help: each command's summary whole (wrapped, never cut with "..."), and the
+    examples laid out for the terminal's width, never split."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        width = formatter.width or 80
+        formatter.write("\n")
+        for line in examples_text(width):
+            formatter.write(f"{line}\n")
+        formatter.write("\n")
+        formatter.write_text(EXIT_STATUS)
+
 
 app = typer.Typer(
     name="qingpu",
     help="Qingpu New City (青浦新城), Shanghai: facts, partners, industries, figures.\n\n"
     "Each traced to its source.",
-    epilog=EPILOG,
+    cls=QingpuGroup,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=True,
@@ -237,6 +266,7 @@ def main_options(
             autocompletion=_choices_completer(COLOR.choices or ()),
         ),
     ] = COLOR.default,
+    no_pager: Annotated[bool, typer.Option(*NO_PAGER.names, help=NO_PAGER.help)] = False,
     version: Annotated[
         bool,
         typer.Option(*VERSION.names, help=VERSION.help, callback=_version, is_eager=True),
@@ -244,10 +274,37 @@ def main_options(
 ) -> None:
     """Facts, partners, industries and figures of Qingpu New City, each traced to its source."""
     given = ctx.obj if isinstance(ctx.obj, Streams) else Streams.of_process()
-    ctx.obj = Session(with_color(given, color), data)
+    ctx.obj = Session(with_pager(with_color(given, color), not no_pager), data)
     if ctx.invoked_subcommand is None:
-        ctx.obj.streams.stdout.write(ctx.get_help() + "\n")
+        ctx.obj.streams.stdout.write(first_screen(ctx))
         raise typer.Exit()
+
+
+def first_screen(ctx: typer.Context) -> str:
+    """What `qingpu` alone prints: one short screen, the usage, the commands by name and where
+    to read more; `qingpu --help` has every option and example."""
+    import shutil
+    import textwrap
+
+    group = ctx.command
+    names = group.list_commands(ctx) if isinstance(group, typer.core.TyperGroup) else []
+    width = min(shutil.get_terminal_size((80, 24)).columns, 80) - 1
+    about = "Qingpu New City (青浦新城), Shanghai: facts, partners, industries, figures."
+    lines = [
+        "Usage: qingpu [OPTIONS] COMMAND [ARGS]...",
+        "",
+        *textwrap.wrap(about, width),
+        "",
+        "Commands:",
+        *textwrap.wrap(" ".join(names), width, initial_indent="  ", subsequent_indent="  "),
+        "",
+        *textwrap.wrap(
+            "Start with 'qingpu overview'. 'qingpu help COMMAND' explains one command;"
+            " 'qingpu --help' gives every option and an example of each command.",
+            width,
+        ),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 for _command in COMMANDS.values():
@@ -271,6 +328,15 @@ def command_help(name: str | None) -> str:
             return found.get_help(context) + "\n"
 
 
+def _command_named(args: Sequence[str], context: object) -> str | None:
+    """The command a usage error belongs to: the failing context's, else the first argument
+    that names a command (an option missing its value fails before its command's context)."""
+    name = getattr(context, "info_name", None)
+    if isinstance(name, str) and name in COMMANDS:
+        return name
+    return next((arg for arg in args if arg in COMMANDS), None)
+
+
 def run_app(args: Sequence[str], streams: Streams) -> int:
     """Run the Typer app on these arguments; its own errors become the project's, for the
     boundary to report."""
@@ -284,9 +350,9 @@ def run_app(args: Sequence[str], streams: Streams) -> int:
         message = error.format_message().replace("\n", " ")
         if error.exit_code != ExitStatus.USAGE:
             raise QingpuError(message) from None
-        context = getattr(error, "ctx", None)
-        command = context.command_path if context is not None else "qingpu"
-        raise UsageError(f"{message} (see '{command} --help')") from None
+        command = _command_named(args, getattr(error, "ctx", None))
+        where = f"qingpu help {command}" if command else "qingpu --help"
+        raise UsageError(f"{message} (see '{where}')") from None
     return result if isinstance(result, int) else int(ExitStatus.OK)
 
 

@@ -15,9 +15,9 @@ model's fields followed by what the query derives, in the order the query writes
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from qingpu_cli.errors import UsageError
 from qingpu_cli.library import queries
@@ -157,6 +157,12 @@ class Listing(NamedTuple):
     """A line under the table that says how to read it."""
     empty: str | None = None
     """Said on stderr when there are no rows, formatted with the arguments."""
+    screen: tuple[str, ...] = ()
+    """The short set of columns a table on a terminal shows, within 80 columns: names rather
+    than ids, figures in words (`render.people` fills the cells it names that are not keys of
+    a row: figure, interval, bounds, source, projects). `--wide` shows every field."""
+    group: str | None = None
+    """On a screen, rows with the same value of this field go under one heading in words."""
     name: str = ""
     """The command's name, filled in from the command that declares it."""
 
@@ -197,6 +203,8 @@ class OutputOptions(NamedTuple):
     sort: str | None = None
     no_header: bool = False
     excel_safe: bool = False
+    wide: bool = False
+    """A table on a terminal with every field, not only the listing's short set."""
 
 
 FORMAT_HELP = "Output format. Default: table on a terminal, tsv otherwise."
@@ -219,6 +227,7 @@ OUTPUT_OPTIONS: tuple[Option, ...] = (
         "csv for spreadsheets: a value starting with = + - or @ gets a leading '.",
         takes=FLAG,
     ),
+    Option("--wide", "Every field, not only the short set a screen shows.", takes=FLAG),
 )
 assert tuple(option.keyword for option in OUTPUT_OPTIONS) == OutputOptions._fields
 
@@ -239,18 +248,25 @@ COLOR = Option(
     COLOR_CHOICES,
     default="auto",
 )
+NO_PAGER = Option(
+    "--no-pager",
+    "Print long screens directly, not through $QINGPU_PAGER or $PAGER.",
+    takes=FLAG,
+)
 VERSION = Option(
     "--version",
     "Print the tool's version, the bundled data's release and schema version.",
     takes=FLAG,
 )
-ROOT_OPTIONS: tuple[Option, ...] = (DATA, COLOR, VERSION)
+ROOT_OPTIONS: tuple[Option, ...] = (DATA, COLOR, NO_PAGER, VERSION)
 
 
 def _ratio_rows(store: Store, source: str | None = None) -> list[Row]:
     from qingpu_cli.library import ratios
 
-    return ratios.ratio_rows(store, source)
+    return ratios.ratio_rows(
+        store, None if source is None else queries.resolve_source(store, source)
+    )
 
 
 def _search(store: Store, text: str) -> list[Row]:
@@ -261,10 +277,16 @@ def _search(store: Store, text: str) -> list[Row]:
 
 
 def _compare(store: Store, quantity: str | None = None) -> list[Row]:
+    """The statements of every quantity, or of one named as `show` names an id, as a series
+    when it is of several periods."""
     from qingpu_cli.library import compare
 
-    rows = compare.compare(store, quantity)
-    return rows if quantity is None else compare.series(rows)
+    if quantity is None:
+        return compare.compare(store)
+    facts = cast("Mapping[str, Any]", store).get("facts", [])
+    known = list(dict.fromkeys(fact["quantity"] for fact in facts if fact.get("quantity")))
+    named = queries.resolve_id(quantity, [("facts", {"id": q}) for q in known], "quantity")
+    return compare.series(compare.compare(store, named))
 
 
 def _cities(store: Store, measure: str | None = None) -> list[Row]:
@@ -293,12 +315,15 @@ def _audit(store: Store) -> list[Row]:
 def _ratio_notes(store: Store, source: str | None = None) -> list[str]:
     from qingpu_cli.library import ratios
 
-    return ratios.ratio_notes(store, source)
+    return ratios.ratio_notes(
+        store, None if source is None else queries.resolve_source(store, source)
+    )
 
 
-def _plain(kind: str, columns: tuple[str, ...], title: str) -> Listing:
+def _plain(kind: str, columns: tuple[str, ...], title: str, screen: tuple[str, ...]) -> Listing:
     """A listing of one kind of record as the store holds it: no filter, no derived field."""
-    return Listing(partial(queries.records_of, kind=kind), (), columns, title, RECORD_FIELDS[kind])
+    query = partial(queries.records_of, kind=kind)
+    return Listing(query, (), columns, title, RECORD_FIELDS[kind], screen=screen)
 
 
 _COMMANDS: tuple[Command, ...] = (
@@ -324,15 +349,21 @@ _COMMANDS: tuple[Command, ...] = (
         listing=Listing(
             queries.facts,
             (
-                Option("--topic", "Only facts on this topic.", TOPICS),
+                Option(
+                    "--topic", f"Only facts on this topic: {', '.join(TOPICS)}.", TOPICS, "TOPIC"
+                ),
                 Option(
                     "--subject",
-                    "Only facts about this record id.",
+                    "Only facts about this record (an id, name or alias).",
                     metavar="ID",
                     complete="subjects",
                 ),
                 Option("--search", "Only facts whose text contains this.", metavar="TEXT"),
-                Option("--source", "Only facts that cite this source id.", metavar="ID"),
+                Option(
+                    "--source",
+                    "Only facts that cite this source (an id or its start).",
+                    metavar="ID",
+                ),
                 Option("--kind", "Only actual figures, targets or plans.", FACT_KINDS),
                 Option(
                     "--period",
@@ -343,6 +374,7 @@ _COMMANDS: tuple[Command, ...] = (
             ("id", "statement", "value", "unit"),
             "Facts",
             (*RECORD_FIELDS["facts"], "sources"),
+            screen=("statement", "figure", "period", "source"),
         ),
     ),
     Command(
@@ -351,13 +383,21 @@ _COMMANDS: tuple[Command, ...] = (
         Example("qingpu partners --sector telecom", "who signed what, with whom"),
         listing=Listing(
             queries.partners_in_sector,
-            (Option("--sector", "Only partners in this sector.", SECTORS),),
+            (
+                Option(
+                    "--sector",
+                    f"Only partners in this sector: {', '.join(SECTORS)}.",
+                    SECTORS,
+                    "SECTOR",
+                ),
+            ),
             ("id", "name", "sector", "agreement_kinds"),
             "Partners",
             (
                 *RECORD_FIELDS["partners"],
                 *("agreements", "agreement_kinds", "counterparts", "launched"),
             ),
+            screen=("name", "sector", "agreement_kinds", "counterparts"),
         ),
     ),
     Command(
@@ -370,6 +410,7 @@ _COMMANDS: tuple[Command, ...] = (
             ("id", "name", "role", "scale_label", "scale_status"),
             "Industries",
             (*RECORD_FIELDS["industries"], "scale_label", "scale_status", "plan_name"),
+            screen=("name", "role", "scale_label", "scale_status"),
         ),
     ),
     Command(
@@ -386,6 +427,7 @@ _COMMANDS: tuple[Command, ...] = (
                 *("projects_signed", "projects_signed_jointly", "projects_fact"),
                 *("signed_jointly_with", "signed_jointly_count"),
             ),
+            screen=("name", "date", "projects"),
         ),
     ),
     Command(
@@ -398,6 +440,7 @@ _COMMANDS: tuple[Command, ...] = (
             ("id", "title", "publisher", "date", "url"),
             "Sources",
             (*RECORD_FIELDS["sources"], "reports"),
+            screen=("id", "publisher", "title", "date"),
         ),
     ),
     Command(
@@ -427,6 +470,7 @@ _COMMANDS: tuple[Command, ...] = (
             ("kind", "id", "name", "field", "matched", "text"),
             argument="text",
             empty="no record matches {text!r}",
+            screen=("kind", "name", "id"),
         ),
     ),
     Command(
@@ -447,32 +491,47 @@ _COMMANDS: tuple[Command, ...] = (
             "Ratios",
             ("id", "label", "formula", "inputs", "value", "low", "high", "unit"),
             notes=_ratio_notes,
-            caption="Low and high: the least and greatest values the inputs' rounding allows.",
+            caption="Bounds: the least and greatest values the inputs' rounding allows.",
+            screen=("label", "figure", "bounds"),
         ),
     ),
     Command(
         "places",
         "Places: the New City, its district, the city, the region.",
         Example("qingpu places", "the places the sources name"),
-        listing=_plain("places", ("id", "name", "kind", "part_of"), "Places"),
+        listing=_plain(
+            "places", ("id", "name", "kind", "part_of"), "Places", ("name", "kind", "part_of")
+        ),
     ),
     Command(
         "agreements",
         "Agreements, with their parties and counterparts.",
         Example("qingpu agreements", "each agreement and its parties"),
-        listing=_plain("agreements", ("id", "kind", "parties", "counterpart"), "Agreements"),
+        listing=_plain(
+            "agreements",
+            ("id", "kind", "parties", "counterpart"),
+            "Agreements",
+            ("kind", "parties", "counterpart", "launched"),
+        ),
     ),
     Command(
         "plans",
         "The plans the sources name, with their year.",
         Example("qingpu plans", "the plans the sources name"),
-        listing=_plain("plans", ("id", "name", "year", "subject"), "Plans"),
+        listing=_plain(
+            "plans", ("id", "name", "year", "subject"), "Plans", ("name", "year", "subject")
+        ),
     ),
     Command(
         "initiatives",
         "Hubs and strategic tasks, and who builds or serves them.",
         Example("qingpu initiatives", "hubs and strategic tasks"),
-        listing=_plain("initiatives", ("id", "name", "kind", "actor"), "Initiatives"),
+        listing=_plain(
+            "initiatives",
+            ("id", "name", "kind", "actor"),
+            "Initiatives",
+            ("name", "kind", "actor", "relation"),
+        ),
     ),
     Command(
         "compare",
@@ -500,9 +559,8 @@ _COMMANDS: tuple[Command, ...] = (
                 *("kind", "bound", "source", "publisher", "date", "verdict", "gap", "coarse"),
             ),
             argument="quantity",
-            caption="Agree: the intervals the statements' precision allows meet; differ: they do"
-            " not; too coarse: they meet only because one is stated to one significant digit;"
-            " not comparable: another period or kind; single source: no other statement.",
+            screen=("as_stated", "interval", "period", "kind", "source", "verdict"),
+            group="quantity",
         ),
     ),
     Command(
@@ -521,10 +579,7 @@ _COMMANDS: tuple[Command, ...] = (
                 *("id", "label", "formula", "inputs", "low", "high", "unit", "against"),
                 *("verdict", "gap", "coarse", "note"),
             ),
-            caption="Holds: the figures can be true together; does not hold: they cannot;"
-            " too coarse: they meet only because one is stated to one significant digit;"
-            " not comparable: of different periods or kinds; cannot tell: an input is missing"
-            " or only a bound.",
+            screen=("formula", "bounds", "against", "gap", "verdict"),
         ),
     ),
     Command(
@@ -537,6 +592,7 @@ _COMMANDS: tuple[Command, ...] = (
             ("city", "measure", "figures"),
             "The five new cities side by side",
             ("city", "city_name", "measure", "measure_name", "subject", "statements", "figures"),
+            screen=("city_name", "measure_name", "figures"),
             caption="Each figure with its period, source and compare's verdict; not given: no"
             " source states it. A district's GDP is its own measure, never the city's.",
         ),
@@ -564,6 +620,7 @@ _COMMANDS: tuple[Command, ...] = (
                 *("when", "period", "record_kind", "record", "subject", "kind", "what"),
                 *("value", "unit", "as_stated", "source", "publisher", "source_date"),
             ),
+            screen=("when", "what", "source"),
             caption="In order of the first day each period is known to start on (its `when`);"
             " things with no year to place them by come last (not with --from or --to).",
         ),

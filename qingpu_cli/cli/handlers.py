@@ -104,7 +104,7 @@ def ratios(call: Call) -> None:
     if call.output() != OutputOptions():
         raise UsageError(
             "--chart draws bars; it does not combine with --format, --json, --fields, --limit,"
-            " --sort or --no-header"
+            " --sort, --no-header, --excel-safe or --wide"
         )
     from qingpu_cli.library import queries
     from qingpu_cli.library import ratios as derived
@@ -143,7 +143,8 @@ def show(call: Call) -> None:
     from qingpu_cli.render.output import output_format, write_record
 
     chosen = output_format(call.output(), call.streams.is_terminal)
-    write_record(described(call.session.store(), call.values["record_id"]), chosen, call.streams)
+    store = call.session.store()
+    write_record(described(store, call.values["record_id"]), chosen, call.streams, store)
 
 
 def cite(call: Call) -> None:
@@ -152,8 +153,17 @@ def cite(call: Call) -> None:
     from qingpu_cli.render.formats import visible_lines
 
     item = cited(call.session.store(), call.values["record_id"])
-    text = RENDERERS[call.values.get("style") or "text"](item)
-    call.streams.stdout.write(visible_lines(text) if call.streams.is_terminal else text)
+    style = call.values.get("style") or "text"
+    text = RENDERERS[style](item)
+    if call.streams.is_terminal:
+        import shutil
+
+        from qingpu_cli.render.formats import wrapped
+
+        text = visible_lines(text)
+        if style in ("text", "markdown"):
+            text = wrapped(text, shutil.get_terminal_size((80, 24)).columns)
+    call.streams.stdout.write(text)
 
 
 def export(call: Call) -> None:

@@ -19,7 +19,16 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from qingpu_cli.cli.commands import COLOR, COMMANDS, FLAG, ROOT_OPTIONS, VERSION, Command, Option
+from qingpu_cli.cli.commands import (
+    COLOR,
+    COMMANDS,
+    FLAG,
+    NO_PAGER,
+    ROOT_OPTIONS,
+    VERSION,
+    Command,
+    Option,
+)
 from qingpu_cli.errors import UsageError
 
 if TYPE_CHECKING:
@@ -126,10 +135,11 @@ def answer(args: Sequence[str], streams: Streams) -> int | None:
     if parsed is None:
         return None
     from qingpu_cli.cli.handlers import Call, Session, handle
-    from qingpu_cli.cli.run import with_color
+    from qingpu_cli.cli.run import with_color, with_pager
 
     color = parsed.root.get(COLOR.keyword) or COLOR.default or "auto"
-    session = Session(with_color(streams, color), parsed.root.get("data"))
+    shown = with_pager(with_color(streams, color), not parsed.root.get(NO_PAGER.keyword))
+    session = Session(shown, parsed.root.get("data"))
     return handle(Call(parsed.command.name, parsed.values, session))
 
 

@@ -39,6 +39,8 @@ class Streams(NamedTuple):
     """None when it is closed: messages are then dropped, never the exit status."""
     is_terminal: bool
     color: bool
+    pager: bool = True
+    """Whether a long screen may go through a pager (`--no-pager` says no)."""
 
     @classmethod
     def of_process(cls, environ: Mapping[str, str] | None = None) -> Streams:
@@ -59,6 +61,11 @@ def with_color(streams: Streams, choice: str) -> Streams:
     if choice == "never":
         return streams._replace(color=False)
     return streams
+
+
+def with_pager(streams: Streams, allowed: bool) -> Streams:
+    """The streams with the pager allowed or not (`--no-pager` says not)."""
+    return streams._replace(pager=streams.pager and allowed)
 
 
 def _isatty(stream: IO[str]) -> bool:

@@ -6,6 +6,12 @@ normalised (NFKC) and case-folded, and where the search text holds Chinese chara
 are also converted to simplified characters by OpenCC, a maintained conversion library, imported
 only then. The highlight on a screen is found by the very same folding, so what is marked is
 what matched.
+
+What separates words does not count: `low altitude` finds `low-altitude`, and `qingpu` finds
+`Qing-pu` (both sides are compared without their spaces, hyphens and punctuation too). A
+Chinese name is also found by its pinyin, with or without tone marks or numbers and spaces
+(`qingpu xincheng`, `Qīngpǔ Xīnchéng` find 青浦新城), through pypinyin, a maintained converter,
+imported only when a Latin search text meets Chinese text.
 """
 
 from __future__ import annotations
@@ -50,6 +56,29 @@ def simplified(text: str) -> str:
     return _to_simplified().convert(text) if _has_chinese(text) else text
 
 
+def compact(text: str) -> str:
+    """Text without what separates its words: only its letters and digits."""
+    return "".join(char for char in text if char.isalnum())
+
+
+def _toneless(text: str) -> str:
+    """Pinyin as typed without tones: marks dropped (`ǔ` is `u`), tone numbers too (`pu3`)."""
+    import unicodedata
+
+    # ü (with or without a tone) is typed v, as pypinyin writes it
+    spelled = unicodedata.normalize("NFD", text).replace("u\u0308", "v").replace("U\u0308", "V")
+    bare = "".join(char for char in spelled if not unicodedata.combining(char))
+    return re.sub("(?<=[a-z])[1-5]", "", bare)
+
+
+@cache
+def pinyin(text: str) -> str:
+    """Chinese text as its pinyin without tones, run together: 青浦新城 is `qingpuxincheng`."""
+    from pypinyin import Style, lazy_pinyin
+
+    return compact("".join(lazy_pinyin(text, style=Style.NORMAL, v_to_u=False))).lower()
+
+
 class Needle:
     """A search text, folded once, matched against many texts."""
 
@@ -57,6 +86,10 @@ class Needle:
         folded = fold(text)
         self.chinese = _has_chinese(folded)
         self.folded = simplified(folded) if self.chinese else folded
+        self.compact = compact(self.folded)
+        spoken = compact(_toneless(self.folded)) if not self.chinese else ""
+        self.pinyin = spoken if spoken.isascii() and spoken.isalpha() else ""
+        """The text as pinyin a Chinese name may be read as; empty: it cannot be pinyin."""
 
     def _prepared(self, text: str) -> str:
         folded = fold(text)
@@ -64,12 +97,57 @@ class Needle:
 
     def is_whole(self, text: str) -> bool:
         """Whether the text, folded alike, is the search text itself, not merely holds it."""
-        return bool(self.folded) and self.folded == self._prepared(text)
+        if not self.folded:
+            return False
+        prepared = self._prepared(text)
+        return self.folded == prepared or (bool(self.compact) and self.compact == compact(prepared))
 
     def found_in(self, text: str) -> bool:
-        return bool(self.folded) and self.folded in self._prepared(text)
+        if not self.folded:
+            return False
+        prepared = self._prepared(text)
+        return self.folded in prepared or (bool(self.compact) and self.compact in compact(prepared))
+
+    def sounds_in(self, text: str) -> bool:
+        """Whether the text holds Chinese whose pinyin holds the search text."""
+        return bool(self.pinyin) and _has_chinese(text) and self.pinyin in pinyin(text)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where in the text (start, end, as indexes of the text itself) the search text is
+        found, for a highlight: where it stands as folded, else (for a match that rests on
+        what separates words) where it stands with the separators left out on both sides."""
+        found = self._folded_spans(text)
+        if found or not self.compact or self.compact == self.folded:
+            return found
+        return self._compact_spans(text)
+
+    def _compact_spans(self, text: str) -> list[tuple[int, int]]:
+        """The spans of the search text without its separators, in the text without its own:
+        folded a cluster at a time, so that each kept character points back to its origin."""
+        import unicodedata
+
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        start = 0
+        for index in range(1, len(text) + 1):
+            if index < len(text) and unicodedata.combining(text[index]):
+                continue
+            piece = compact(self._prepared(text[start:index]))
+            pieces.append(piece)
+            starts.extend([start] * len(piece))
+            ends.extend([index] * len(piece))
+            start = index
+        folded = "".join(pieces)
+        found: list[tuple[int, int]] = []
+        at = folded.find(self.compact)
+        while at >= 0:
+            end = at + len(self.compact)
+            found.append((starts[at], ends[end - 1]))
+            at = folded.find(self.compact, end)
+        return found
+
+    def _folded_spans(self, text: str) -> list[tuple[int, int]]:
         """Where in the text (start, end, as indexes of the text itself) the search text is
         found, for a highlight. The text is folded a cluster at a time (a character and the
         marks that combine with it), so that each folded character points back to its origin;

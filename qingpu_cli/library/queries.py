@@ -61,12 +61,13 @@ def facts(
 ) -> list[Row]:
     """Key figures and statements, optionally narrowed by topic, subject id, text, the source
     they cite, their kind (actual, target, plan) and their period (`2021` takes `2021-05-28`
-    too). A subject or source that is no record's id is an error naming the closest ones, not
-    an empty answer."""
-    if subject is not None and subject not in record_ids(store):
-        raise not_found(subject, fact_subjects(store))
-    if source is not None and source not in {item["id"] for item in _records(store, "sources")}:
-        raise not_found(source, [item["id"] for item in _records(store, "sources")], "source")
+    too). A subject or source is taken as `show` takes an id (any case, a name or vetted alias,
+    a unique start); one that is none is an error naming the closest ones, not an empty
+    answer."""
+    if subject is not None:
+        subject = resolve_id(subject, list(all_records(store)))
+    if source is not None:
+        source = resolve_source(store, source)
     needle = Needle(search) if search is not None else None
     if period is not None:  # a period typed in full-width digits is the same period
         import unicodedata
@@ -253,15 +254,20 @@ def search(
 ) -> list[Row]:
     """Every record with a name, alias, statement or quote that holds the text, folded as
     `folding` says (any case, full-width or composed forms, traditional or simplified
-    characters): one row a record, with the first field that matched. `more` adds records
-    that are not in the store (the ratios)."""
+    characters, what separates words aside; a Chinese name by its pinyin too): one row a
+    record, with the field that names it best, those matched by a name or alias first. `more`
+    adds records that are not in the store (the ratios)."""
     needle = Needle(text)
     rows = []
     for kind, record in (*all_records(store), *more):
         matches = [
             (field, value)
             for field, value in _strings(record, "")
-            if _leaf(field) not in SEARCH_SKIPPED_FIELDS and needle.found_in(value)
+            if _leaf(field) not in SEARCH_SKIPPED_FIELDS
+            and (
+                needle.found_in(value)
+                or (_leaf(field) in _NAMING_FIELDS and needle.sounds_in(value))
+            )
         ]
         if not matches:
             continue
@@ -276,11 +282,15 @@ def search(
                 "text": value,
             }
         )
+    rows.sort(key=lambda row: _SEARCH_RANK.get(_leaf(row["field"]), 5))
     return rows
 
 
-#: Which matching field a search row names: what a person calls the record before its id.
+#: Which matching field a search row names, and where the row stands among the matches: a
+#: record matched by what a person calls it before one matched by a statement or a quote.
 _SEARCH_RANK = {"name": 0, "aliases": 1, "title": 2, "label": 2, "statement": 2, "id": 9}
+#: The fields a Chinese name may be found in by its pinyin.
+_NAMING_FIELDS = ("name", "aliases", "title")
 
 
 def _leaf(field: str) -> str:
@@ -329,7 +339,14 @@ def not_found(record_id: str, known: list[str], what: str = "record") -> NotFoun
     return NotFound(f"no {what} has the id {record_id!r}{hint}")
 
 
-def resolve_id(typed: str, records: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+def resolve_source(store: Store, typed: str) -> str:
+    """A source's id as `resolve_id` finds it among the sources alone."""
+    return resolve_id(typed, [("sources", item) for item in _records(store, "sources")], "source")
+
+
+def resolve_id(
+    typed: str, records: Sequence[tuple[str, Mapping[str, Any]]], what: str = "record"
+) -> str:
     """The id a person means: the id itself, in any case; else the record that had it as a
     former id (a renamed record keeps its old id for `show` and `cite`); else the one record
     whose name or
@@ -372,7 +389,7 @@ def resolve_id(typed: str, records: Sequence[tuple[str, Mapping[str, Any]]]) -> 
             else ""
         )
         raise NotFound(f"{typed!r} could be any of: {shown}{more}; give the whole id")
-    raise not_found(typed, ids)
+    raise not_found(typed, ids, what)
 
 
 def _reference_fields(kind: str) -> list[str]:

@@ -24,6 +24,9 @@ class ChartItem(NamedTuple):
     unit: str
     aimed: bool = False
     """A target or a plan, drawn apart from what was."""
+    stated: bool = False
+    """A figure as a source states it (shown with every digit), not one computed from others
+    (shown to three significant figures)."""
 
 
 def _scale_of(item: ChartItem) -> tuple[str, int]:
@@ -58,6 +61,7 @@ def ratio_chart_groups(
                     float(item["low"]),
                     float(item["high"]),
                     "percent",
+                    stated=True,
                 )
     groups: list[tuple[str, list[ChartItem]]] = []
     if inputs:

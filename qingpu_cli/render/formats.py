@@ -92,6 +92,162 @@ def format_number(value: float, digits: int = 4) -> str:
     return f"{number:.{digits}g}"
 
 
+#: Units as a person reads them on a screen or the fact sheet; the machine formats keep the
+#: store's own (`km2`, `percent`, `count`, `CNY`).
+UNIT_WORDS = {
+    "km2": "km\u00b2",
+    "percent": "%",
+    "CNY": "yuan",
+    "CNY per km2": "yuan per km\u00b2",
+    "count": "",
+    "x": "times",
+}
+
+#: How a figure stated as a bound or a rounding reads before its number.
+BOUND_WORDS = {"lower": "over", "upper": "under", "rounded": "about"}
+
+_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
+
+
+def unit_words(unit: str | None) -> str:
+    return "" if unit is None else UNIT_WORDS.get(unit, unit)
+
+
+def human_number(value: object) -> str:
+    """A stated number as a reader writes it, with every digit it was stated with: 41.3 billion,
+    1.1 trillion, 3.6 million; below a million, or where the scale would need more than three
+    decimals, the number with its thousands separated (550,000; 1,271,424). A computed ratio
+    to three significant figures."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Rational)):
+        return person_text(value)
+    if isinstance(value, Rational) and not isinstance(value, int):
+        return significant(float(value))
+    from decimal import Decimal
+
+    exact = Decimal(repr(value))
+    for size, word in _SCALES:
+        if abs(exact) >= size:
+            shown = (exact / size).normalize()
+            exponent = shown.as_tuple().exponent
+            if isinstance(exponent, int) and exponent >= -3:
+                return f"{shown:f} {word}"
+            break
+    if exact == exact.to_integral_value():
+        return f"{int(exact):,}"
+    return f"{exact:,f}"
+
+
+def significant(number: float, digits: int = 3) -> str:
+    """A computed number to three significant figures, trailing zeros kept (0.690, 5.00), never
+    in exponent form: what the tool computes with, not a false precision."""
+    if number == 0:
+        return "0"
+    if abs(number) >= 10 ** (digits + 1):
+        return format_number(number)
+    return f"{number:#.{digits}g}".removesuffix(".")
+
+
+def count_noun(measure: str | None) -> str:
+    """What a count counts, from its measure, when the measure starts with it (`projects signed`
+    counts projects, `seats in the music hall` seats); otherwise nothing, and the statement
+    beside it says."""
+    words = (measure or "").split()
+    if len(words) > 1 and words[0].endswith("s") and words[1] != "and":
+        return words[0]
+    return words[0] if len(words) == 1 and words[0].endswith("s") else ""
+
+
+def figure_text(
+    value: object, unit: str | None, bound: str | None = None, measure: str | None = None
+) -> str:
+    """A figure with its unit in words and its bound in words: `over 100 billion yuan`,
+    `91.1 km²`, `40%`, `1,700 seats`; a computed ratio `3.08 times`. Empty where no figure is
+    given."""
+    if value is None:
+        return ""
+    number = human_number(value)
+    if unit == "percent":
+        text = f"{number}%"
+    elif unit == "count":
+        text = f"{number} {count_noun(measure)}".strip()
+    else:
+        text = f"{number} {unit_words(unit)}".strip()
+    prefix = BOUND_WORDS.get(bound or "")
+    return f"{prefix} {text}" if prefix else text
+
+
+def _outward(low: float, high: float) -> tuple[str, str]:
+    """A computed interval at three significant figures, or as many more as it takes for it to
+    be at most twice as wide as computed, each end rounded outward so that the interval shown
+    holds the one computed."""
+    from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+    widest = max(abs(low), abs(high)) or 1.0
+    magnitude = Decimal(repr(widest)).adjusted()
+    for digits in range(3, 8):
+        step = Decimal(1).scaleb(magnitude - digits + 1)
+        shown_low = Decimal(repr(low)).quantize(step, rounding=ROUND_FLOOR)
+        shown_high = Decimal(repr(high)).quantize(step, rounding=ROUND_CEILING)
+        if low == high or (shown_high - shown_low) <= 2 * Decimal(repr(high - low)):
+            break
+    exponent = step.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return f"{shown_low:,.{places}f}", f"{shown_high:,.{places}f}"
+
+
+def interval_text(
+    low: object, high: object, unit: str | None = None, computed: bool = False
+) -> str:
+    """The least and greatest values a figure allows, in words: `90.5 to 91.5 km²`, `over 100
+    billion yuan` where there is no upper bound, `under 5%` where there is no lower one. A
+    computed interval is shown as `_outward` rounds it."""
+    words = unit_words(unit) if unit != "x" else ""  # a ratio's unit goes with its figure
+    suffix = "%" if unit == "percent" else (f" {words}" if words else "")
+    if not computed:  # a stated figure's interval: every digit of its bounds
+        low, high = (float(end) if isinstance(end, Rational) else end for end in (low, high))
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f"over {human_number(low)}{suffix}"
+    if low is None:
+        return f"under {human_number(high)}{suffix}"
+    numbers = (int, float, Rational)
+    if computed and isinstance(low, numbers) and isinstance(high, numbers):
+        shown_low, shown_high = _outward(float(low), float(high))
+    else:
+        shown_low, shown_high = human_number(low), human_number(high)
+    if shown_low == shown_high:
+        return f"{shown_low}{suffix}"
+    return f"{shown_low} to {shown_high}{suffix}"
+
+
+def display_width(text: str) -> int:
+    """How many terminal columns text takes: a wide (East Asian) character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def wrapped(text: str, width: int) -> str:
+    """Text for a terminal of this width, each line broken at spaces only, its width counted
+    in terminal columns (a Chinese character takes two): a word or an address longer than a
+    line stands whole on its own line, for the terminal to show and a reader to copy."""
+    room = max(width - 1, 20)
+    lines: list[str] = []
+    for line in text.split("\n"):
+        current: list[str] = []
+        used = 0
+        for word in line.split(" "):
+            size = display_width(word)
+            if current and used + 1 + size > room:
+                lines.append(" ".join(current))
+                current, used = [], 0
+            current.append(word)
+            used += size + (1 if len(current) > 1 else 0)
+        lines.append(" ".join(current))
+    return "\n".join(lines)
+
+
 def _json_default(value: object) -> Any:
     if isinstance(value, Rational):
         return float(value)

@@ -43,6 +43,14 @@ def output_format(options: OutputOptions, is_terminal: bool) -> str:
     return "table" if is_terminal else "tsv"
 
 
+def _closest(typed: str, valid: Sequence[str]) -> str:
+    """` (did you mean period?)`, for the valid name closest to what was typed, if any is."""
+    import difflib
+
+    close = difflib.get_close_matches(typed, list(valid), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
 def chosen_fields(fields: str | None, valid: Sequence[str]) -> list[str] | None:
     """The fields `--fields a,b` names, in that order; an unknown one is a usage error."""
     if fields is None:
@@ -53,7 +61,8 @@ def chosen_fields(fields: str | None, valid: Sequence[str]) -> list[str] | None:
     unknown = [field for field in chosen if field not in valid]
     if unknown:
         raise UsageError(
-            f"unknown field {', '.join(unknown)} for --fields; valid: {', '.join(valid)}"
+            f"unknown field {', '.join(unknown)} for --fields{_closest(unknown[0], valid)};"
+            f" valid: {', '.join(valid)}"
         )
     repeated = [field for field in dict.fromkeys(chosen) if chosen.count(field) > 1]
     if repeated:
@@ -70,7 +79,9 @@ def chosen_order(sort: str | None, valid: Sequence[str]) -> tuple[str, bool] | N
     if not field:
         raise UsageError("--sort - names no field: give -FIELD for descending, such as -id")
     if field not in valid:
-        raise UsageError(f"unknown field {field} for --sort; valid: {', '.join(valid)}")
+        raise UsageError(
+            f"unknown field {field} for --sort{_closest(field, valid)}; valid: {', '.join(valid)}"
+        )
     return field, sort.startswith("-")
 
 
@@ -126,7 +137,14 @@ def emit(
         rows = sorted_rows(rows, *order)
     if options.limit is not None:
         rows = rows[: options.limit]
-    columns = fields or listing.columns
+    if fmt == "table":
+        from qingpu_cli.render.pager import paged
+        from qingpu_cli.render.table import write_listing
+
+        with paged(streams) as screen:
+            write_listing(listing, rows, store, fields, options.wide, screen, highlight)
+        return rows
+    columns = fields or (listing.fields if options.wide else listing.columns)
     write_rows(
         rows,
         fmt,
@@ -175,16 +193,23 @@ def write_rows(
         write_table(rows, columns, streams, title or None, highlight, caption)
 
 
-def write_record(described: Mapping[str, Any], fmt: str, streams: Streams) -> None:
-    """One record in full: a JSON object, a field and its value a row, or a screen for people."""
+def write_record(
+    described: Mapping[str, Any], fmt: str, streams: Streams, store: Store | None = None
+) -> None:
+    """One record in full: a JSON object, a field and its value a row, or a screen for people
+    (which names the records it links to from the store)."""
     if fmt == "json":
         write_json(described, streams.stdout)
     elif fmt == "ndjson":
         write_ndjson([described], streams.stdout)
     elif fmt == "table":
+        from qingpu_cli.render.pager import paged
+        from qingpu_cli.render.people import names_of
         from qingpu_cli.render.screens import write_record as draw_record
 
-        draw_record(described, streams)
+        names = names_of(store) if store is not None else None
+        with paged(streams) as screen:
+            draw_record(described, screen, names)
     else:
         record = {"kind": described["kind"], **described["record"]}
         rows = [{"field": key, "value": value} for key, value in record.items()]
@@ -212,6 +237,7 @@ def write_overview(store: Store, options: OutputOptions, streams: Streams) -> No
     if chosen == "json":
         write_json(summary, streams.stdout)
     else:
+        from qingpu_cli.render.people import names_of
         from qingpu_cli.render.screens import write_overview as draw_overview
 
-        draw_overview(summary, OVERVIEW_HINTS, streams)
+        draw_overview(summary, OVERVIEW_HINTS, streams, names_of(store))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -20,15 +20,32 @@ from rich.text import Text
 
 from qingpu_cli.cli.run import Streams, say
 from qingpu_cli.library.folding import Needle
+from qingpu_cli.render import people
 from qingpu_cli.render.charts import ChartItem, ratio_chart_groups, round_top
 from qingpu_cli.render.formats import (
     encodes_unicode,
+    figure_text,
     format_number,
+    human_number,
+    interval_text,
     person_text,
+    significant,
     visible,
     visible_data,
 )
+from qingpu_cli.render.people import NOT_GIVEN
+from qingpu_cli.render.table import (
+    MAX_TABLE_ROWS,
+    Column,
+    header,
+    longest_word,
+    table_lines,
+    widths,
+)
 from qingpu_cli.store.vocabulary import KIND_SINGULAR, REFERENCES, ascii_whole_number
+
+if TYPE_CHECKING:
+    from qingpu_cli.cli.commands import Listing
 
 
 def _sizes_if_unusable() -> tuple[int | None, int | None]:
@@ -64,20 +81,8 @@ def make_console(streams: Streams) -> Console:
     )
 
 
-#: A table is drawn whole, so more rows than this are shown one record a block, each printed as
-#: it is made: the first lines come at once and no table of 100,000 rows is held in memory.
-MAX_TABLE_ROWS = 1_000
-
 #: The fields that name other records, whose ids a screen gives with their names.
 _REFERENCE_FIELDS = {field for _, field in REFERENCES} | {"subject"}
-
-#: Column headers that are not simply the key in words.
-_HEADERS = {"id": "ID", "url": "URL", "projects_signed": "Projects"}
-
-
-def header(field: str) -> str:
-    """A key as a person reads it: `agreement_kinds` is "Agreement kinds"."""
-    return _HEADERS.get(field) or field.replace("_", " ").capitalize()
 
 
 def literal(value: object, style: str = "") -> Text:
@@ -93,57 +98,39 @@ def _highlighted(value: object, needle: Needle | None) -> Text:
     return text
 
 
-def _longest_word(text: str) -> int:
-    """In terminal columns: a Chinese character takes two."""
-    from rich.cells import cell_len
-
-    return max((cell_len(word) for word in text.split()), default=0)
-
-
-#: Prose narrower than this reads as a column of fragments: the record view reads better.
-MIN_PROSE_WIDTH = 16
-
-
-class _Column:
-    """How wide a column must be so that no word of it is split, and would like to be."""
-
-    def __init__(self, field: str, cells: Sequence[Text]) -> None:
-        self.field = field
-        self.header = header(field)
-        texts = [cell.plain for cell in cells]
-        words = max(_longest_word(self.header), *(_longest_word(text) for text in texts))
-        longest = max((len(text) for text in texts), default=0)
-        self.widest = max(len(self.header), longest)
-        self.atomic = not any(" " in text for text in texts)
-        """Ids, numbers, units: as wide as the widest, so never wrapped (the header may be)."""
-        self.least = max(words, longest if self.atomic else min(longest, MIN_PROSE_WIDTH))
-
-
-def _widths(columns: Sequence[_Column], room: int) -> list[int] | None:
-    """Each column's width within the room, or None when not even the least widths fit. What
-    is left goes first to the headers of ids and numbers, so that they read on one line, then
-    to prose, in proportion to how much more each would like."""
-    widths = [column.least for column in columns]
-    spare = room - sum(widths)
-    if spare < 0:
-        return None
-    for index, column in enumerate(columns):
-        if column.atomic:
-            grown = min(column.widest - widths[index], spare)
-            widths[index] += grown
-            spare -= grown
-    wants = [max(0, column.widest - width) for column, width in zip(columns, widths, strict=True)]
-    total = sum(wants)
-    if total <= spare:
-        return [width + want for width, want in zip(widths, wants, strict=True)]
-    shares = [want * spare // total for want in wants]
-    left = spare - sum(shares)
-    for index in sorted(range(len(columns)), key=lambda i: wants[i] - shares[i], reverse=True):
-        if left <= 0:
-            break
-        shares[index] += 1
-        left -= 1
-    return [width + share for width, share in zip(widths, shares, strict=True)]
+def write_grouped(
+    listing: Listing,
+    rows: Sequence[Mapping[str, Any]],
+    group: str,
+    columns: Sequence[str],
+    names: people.Names,
+    caption: str | None,
+    streams: Streams,
+) -> None:
+    """Rows under one heading in words for each value of the group's field (`compare`: a
+    quantity and its unit, its id beside it), a table each; the legend once, at the foot."""
+    ascii_only = not encodes_unicode(streams.stdout)
+    console = make_console(streams)
+    console.print(literal(f"{listing.title} ({len(rows):,})", "bold"))
+    groups: dict[object, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row.get(group), []).append(row)
+    for key, members in groups.items():
+        console.print()
+        heading = literal(people.heading(members[0], names), "bold")
+        heading.append(f" ({visible(person_text(key))})", style="cyan")
+        console.print(heading)
+        shown = people.person_rows(members, columns, names, ascii_only)
+        lines = table_lines(
+            shown, columns, console.width, color=streams.color, ascii_only=ascii_only
+        )
+        if lines is None:
+            write_table(shown, columns, streams)
+        else:
+            streams.stdout.write("\n".join(lines) + "\n")
+    if caption:
+        console.print()
+        console.print(literal(caption, "dim"))
 
 
 def write_table(
@@ -163,6 +150,8 @@ def write_table(
             console.print(literal(counted, "bold"))
         console.print(literal("(no records)", "dim"))
         return
+    if not title:
+        counted = None
     needle = Needle(highlight) if highlight else None
     many = len(rows) > MAX_TABLE_ROWS
     if many or _has_huge_value(rows, columns):
@@ -176,12 +165,16 @@ def write_table(
 
         system = console.color_system
         write_blocks(rows, columns, streams, counted, needle, console.width, system, header)
+        if caption:
+            console.print(literal(caption, "dim"))
         return
     cells = [[_highlighted(row.get(column), needle) for column in columns] for row in rows]
-    shape = [_Column(field, [row[i] for row in cells]) for i, field in enumerate(columns)]
-    widths = _widths(shape, console.width - (len(columns) - 1))
-    if widths is None:
+    shape = [Column(field, [row[i].plain for row in cells]) for i, field in enumerate(columns)]
+    sizes = widths(shape, console.width - (len(columns) - 1))
+    if sizes is None:
         _write_records(console, rows, columns, counted, needle)
+        if caption:
+            console.print(literal(caption, "dim"))
         return
     table = Table(
         title=literal(counted, "bold") if counted else None,
@@ -192,7 +185,7 @@ def write_table(
         caption_justify="left",
         padding=0,
     )
-    for column, width in zip(shape, widths, strict=True):
+    for column, width in zip(shape, sizes, strict=True):
         table.add_column(Text(column.header, style="bold"), width=width, overflow="fold")
     for row_cells in cells:
         table.add_row(*row_cells)
@@ -224,32 +217,34 @@ def _write_records(
         console.print(literal(title, "bold"))
     label_width = max(max(len(header(column)) for column in columns) + 1, len(f"-- {len(rows)} --"))
     room = max(1, console.width - label_width - 1)
-    blank = Text(" " * (label_width + 1))
-    lines: list[Text] = []
+    grid: Table | None = None
 
     def flush() -> None:
-        if lines:
-            console.print(Text("\n").join(lines), no_wrap=True, crop=False)
-        lines.clear()
-
-    def add(label: Text, value: Text) -> None:
-        """A label and its value wrapped beside it, as a two-column grid lays them out but
-        drawn as plain lines: a grid of many records is several times slower."""
-        label.pad_right(label_width - label.cell_len)
-        for number, part in enumerate(value.wrap(console, room) or [Text("")]):
-            part.pad_right(room - part.cell_len)
-            lines.append(Text.assemble(label if number == 0 else blank[:label_width], " ", part))
+        nonlocal grid
+        if grid is not None:
+            console.print(grid)
+            grid = None
 
     for number, row in enumerate(rows, start=1):
-        add(Text(f"-- {number} --", style="dim"), Text(""))
+        if grid is None:
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True, width=label_width)
+            grid.add_column(width=room)
+        grid.add_row(Text(f"-- {number} --", style="dim"), Text(""))
         for column in columns:
             value = _highlighted(row.get(column), needle)
-            if _longest_word(value.plain) <= room:
-                add(Text(f"{header(column)}:", style="cyan"), value)
+            if not value.plain:
+                value = literal(NOT_GIVEN, "dim")
+            if longest_word(value.plain) <= room:
+                value.overflow = "fold"  # Chinese, which has no spaces, breaks between characters
+                grid.add_row(Text(f"{header(column)}:", style="cyan"), value)
                 continue
             flush()
             console.print(Text(f"{header(column)}:", style="cyan"))
             console.print(Text("  ").append_text(value), soft_wrap=True)
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True, width=label_width)
+            grid.add_column(width=room)
         if number % _RECORDS_PER_PRINT == 0:
             flush()
     flush()
@@ -264,12 +259,17 @@ def _section(console: Console, title: str) -> None:
     console.print(Text(title, style="bold"))
 
 
-def write_record(described: Mapping[str, Any], streams: Streams) -> None:
-    """One record for a person to scan: a heading with its kind, name and id; its fields, with
-    the records they name given by name and id; the records related to it either way; its
-    evidence, grouped by source, each source named once."""
-    console = make_console(streams)
+def write_record(
+    described: Mapping[str, Any], streams: Streams, names: people.Names | None = None
+) -> None:
+    """One record for a person to scan: a heading with its kind, name and id; every field, "not
+    given" where the record gives none, the records it names given by name and id, a figure
+    with its unit and bound in words and a ratio's inputs and bounds in words; the records
+    related to it either way; every source's statement of the same quantity with its verdict
+    and mark; its evidence, grouped by source, each source named once."""
     described = visible_data(described)
+    console = make_console(streams)
+    ascii_only = not encodes_unicode(streams.stdout)
     record = described["record"]
     kind = KIND_SINGULAR.get(described["kind"], described["kind"])
     heading = Text(f"{kind.capitalize()} ", style="bold")
@@ -279,27 +279,51 @@ def write_record(described: Mapping[str, Any], streams: Streams) -> None:
     heading.append(f"({described['id']})", style="cyan")
     console.print(heading)
     related = described.get("related", [])
-    names = {item["id"]: item["name"] for item in related if item["name"]}
+    known = names if names is not None else people.Names({}, {}, {})
+    titles = {item["id"]: item["name"] for item in related if item["name"]}
+
+    def named(target: str) -> str:
+        title = titles.get(target) or known.records.get(target)
+        return f"{title} ({target})" if title and title != target else target
 
     def shown(field: str, value: object) -> Text:
+        if value is None or value == "":
+            return literal(people.NOT_GIVEN, "dim")
+        if value == []:
+            return literal("none", "dim")
         targets = value if isinstance(value, list) else [value]
         if field in _REFERENCE_FIELDS and all(isinstance(item, str) for item in targets):
-            parts = [f"{names[item]} ({item})" if item in names else str(item) for item in targets]
-            return literal("; ".join(parts))
+            return literal("; ".join(named(str(item)) for item in targets))
+        if field == "unit" and isinstance(value, str):
+            return literal(people.unit_words(value) or value)
+        if field == "share_of" and isinstance(value, Mapping):
+            subject = value.get("subject")
+            whose = named(subject) if isinstance(subject, str) else people.NOT_GIVEN
+            return literal(f"{value.get('quantity')} of {whose}")
+        if field == "inputs" and isinstance(value, list):
+            return literal("; ".join(_input_words(item, known) for item in value))
         return literal(value)
 
     console.print()
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="cyan", no_wrap=True)
     fields.add_column(overflow="fold")
-    # A figure shows the interval the tool computes with, in words, not its decimals and bound.
-    stands_for = described.get("interval")
-    hidden = ("id", "evidence", "decimals", "bound") if stands_for else ("id", "evidence")
+    skipped = {"id", "evidence", "low", "high"}
+    if record.get("value") is not None:
+        figure = figure_text(record["value"], record.get("unit"), record.get("bound"))
+        fields.add_row("Figure", literal(figure))
+        skipped |= {"value", "unit"}  # the figure says them, as a reader writes them
+    if described.get("interval"):
+        # What the tool computes with, in words, not the decimals and the bound.
+        fields.add_row("Stands for", literal(str(described["interval"])))
+        skipped |= {"decimals", "bound"}
+    if "low" in record and "high" in record:
+        computed = described["kind"] == "ratios"
+        bounds = interval_text(record["low"], record["high"], record.get("unit"), computed)
+        fields.add_row("Bounds", literal(bounds or people.NOT_GIVEN))
     for field, value in record.items():
-        if field not in hidden and value not in (None, [], ""):
+        if field not in skipped:
             fields.add_row(header(field), shown(field, value))
-        if field == "unit" and stands_for:
-            fields.add_row("Stands for", literal(stands_for))
     console.print(fields)
     partner = described.get("partner")
     if partner and partner["agreements"]:
@@ -315,32 +339,49 @@ def write_record(described: Mapping[str, Any], streams: Streams) -> None:
     if related:
         _section(console, "Related")
         for item in related:
-            line = Text(f"  {item['relation']}: ", style="dim")
-            line.append(item["id"], style="cyan")
-            console.print(line)
+            line = Text(f"{item['relation']}: ", style="dim")
             if item["name"] and item["name"] != item["id"]:
-                console.print(Padding(literal(item["name"]), (0, 0, 0, 4)))
+                line.append(visible(item["name"]) + " ")
+            line.append(f"({item['id']})", style="cyan")
+            console.print(Padding(line, (0, 0, 0, 2)))
     statements = described.get("statements", [])
     if len(statements) > 1:
-        _section(console, f"Every source's statement of {statements[0]['quantity']}")
-        # One print for them all: a quantity may have thousands of statements.
-        every = Text()
+        first = statements[0]
+        about = people.heading(first, known) if names is not None else first["quantity"]
+        _section(console, f"Every source's statement of {about}")
         for item in statements:
             when = item["period"] or "no period given"
-            every.append(f"{person_text(item['value'])} {item['unit']}, {when}, {item['kind']}: ")
-            every.append(item["verdict"], style="bold")
-            every.append(f" ({item['source']}, {item['date'] or 'n.d.'})\n", style="dim")
+            figure = figure_text(item["value"], item["unit"], item.get("bound"))
+            interval = interval_text(item.get("low"), item.get("high"), item["unit"])
+            line = Text(f"{figure} ({interval}), {when}, {item['kind']}: ")
+            line.append(people.mark(item["verdict"], ascii_only), style="bold")
+            source = known.records.get(item["source"], item["source"])
+            line.append(f" ({source}{'' if item['date'] else ', n.d.'})", style="dim")
             if item.get("coarse"):
                 coarse = item["coarse"]
-                said = f"{person_text(coarse['low'])} to {person_text(coarse['high'])}"
-                every.append_text(literal(f"  {coarse['fact']} allows {said}\n", "dim"))
-        every.rstrip()
-        console.print(Padding(every, (0, 0, 0, 2)))
-    _write_evidence(console, described["evidence"])
+                said = interval_text(coarse["low"], coarse["high"], item["unit"])
+                line.append(f"\n  {coarse['fact']} allows {said}", style="dim")
+            console.print(Padding(line, (0, 0, 0, 2)))
+    _write_evidence(console, described["evidence"], known)
 
 
-def _write_evidence(console: Console, evidence: Sequence[Mapping[str, Any]]) -> None:
-    """Quotes grouped by their source, the source named once above its quotes."""
+def _input_words(item: Mapping[str, Any], names: people.Names) -> str:
+    """A ratio's or check's input as a reader says it: what it measures, its figure, the
+    interval its rounding allows, and its source."""
+    fact = item.get("fact")
+    what = names.measures.get(fact, fact) if isinstance(fact, str) else people.NOT_GIVEN
+    figure = figure_text(item.get("value"), item.get("unit")) or people.NOT_GIVEN
+    interval = interval_text(item.get("low"), item.get("high"), item.get("unit"))
+    source = item.get("source")
+    given = names.records.get(source, source) if isinstance(source, str) else people.NOT_GIVEN
+    return f"{what}: {figure} ({interval}), from {given}"
+
+
+def _write_evidence(
+    console: Console, evidence: Sequence[Mapping[str, Any]], names: people.Names
+) -> None:
+    """Quotes grouped by their source, the source named once above its quotes; a ratio's quote
+    says which of its inputs it backs, in words."""
     by_source: dict[str, list[Mapping[str, Any]]] = {}
     for item in evidence:
         by_source.setdefault(item["source"], []).append(item)
@@ -355,7 +396,7 @@ def _write_evidence(console: Console, evidence: Sequence[Mapping[str, Any]]) -> 
         line.append(f"({source})", style="cyan")
         console.print(Padding(line, (0, 0, 0, 2)))
         for item in items:
-            fact = f"{item['fact']}: " if item.get("fact") else ""
+            fact = f"{names.measures.get(item['fact'], item['fact'])}: " if item.get("fact") else ""
             if item["quote"] is None:
                 cited = literal(f"{fact}cited, not quoted: its text is not held here", "dim")
                 console.print(Padding(cited, (0, 0, 0, 4)))
@@ -393,10 +434,12 @@ def _band(item: ChartItem, scale: float, width: int, ascii_only: bool) -> Text:
 
 
 def _shown(item: ChartItem) -> str:
-    value = format_number(item.value)
+    """A bar's figure and bounds in words: a stated figure with every digit, a computed one to
+    three significant figures with its bounds rounded outward."""
+    value = human_number(item.value) if item.stated else significant(item.value)
     if item.low is None or item.high is None:
         return f"{value} (no upper bound)"
-    return f"{value} ({format_number(item.low)}-{format_number(item.high)})"
+    return f"{value} ({interval_text(item.low, item.high, None, computed=not item.stated)})"
 
 
 def write_chart(
@@ -404,8 +447,8 @@ def write_chart(
 ) -> None:
     """Labelled bars in groups, each group on one axis of its own, from 0 to a round top (for
     shares, percentages end at 100; a rate over time ends where its own values do)."""
-    console = make_console(streams)
     groups = [(visible(title), items) for title, items in groups]
+    console = make_console(streams)
     ascii_only = not encodes_unicode(streams.stdout)
     width = max(20, min(console.width, 80))
     solid, band = ("#", "=") if ascii_only else ("\u2588", "\u2592")
@@ -427,6 +470,15 @@ def write_chart(
             console.print(Text("  ").append_text(_band(item, scale, bar_width, ascii_only)))
 
 
+def write_ratio_chart(
+    rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str], streams: Streams
+) -> None:
+    if not rows:
+        streams.stdout.write("(no ratios: the store lacks their inputs)\n")
+        return
+    write_chart(ratio_chart_groups(rows, labels), streams)
+
+
 def write_series_chart(rows: Sequence[Mapping[str, Any]], streams: Streams) -> None:
     """A quantity's values over time, one axis a unit; targets and plans say so in their
     label and are drawn in a bar of their own shade."""
@@ -438,15 +490,6 @@ def write_series_chart(rows: Sequence[Mapping[str, Any]], streams: Streams) -> N
     write_chart(series_chart_groups(rows), streams, shares=False)
 
 
-def write_ratio_chart(
-    rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str], streams: Streams
-) -> None:
-    if not rows:
-        streams.stdout.write("(no ratios: the store lacks their inputs)\n")
-        return
-    write_chart(ratio_chart_groups(rows, labels), streams)
-
-
 def _counted(values: Iterable[str]) -> str:
     """`focus 1, coordinated 2`: how many of each value, in the order they first come."""
     counts: dict[str, int] = {}
@@ -456,7 +499,8 @@ def _counted(values: Iterable[str]) -> str:
 
 
 def _data_lines(sources: Sequence[Mapping[str, Any]], disputed: Sequence[str]) -> list[str]:
-    """Where the data comes from, in a line; the key figures other sources dispute, in one."""
+    """Where the data comes from, in a line (the figures other sources dispute are marked where
+    they are shown)."""
     held = [source for source in sources if source.get("file")]
     dates = sorted(source["date"] for source in sources if source["date"])
     if held and len(sources) == 1:
@@ -468,8 +512,6 @@ def _data_lines(sources: Sequence[Mapping[str, Any]], disputed: Sequence[str]) -
         others = f"{len(sources) - len(held)} more sources"
         span = f", {dates[0]} to {dates[-1]}" if dates else ""
         lines = [f"Data: article ({article}); {others}{span}"]
-    if disputed:
-        lines.append(f"Disputed: {', '.join(disputed)} (qingpu compare)")
     return lines
 
 
@@ -483,12 +525,21 @@ def _dated(source: Mapping[str, Any]) -> str:
     return f"signing {reports['date']}"
 
 
-def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: Streams) -> None:
+def write_overview(
+    summary: Mapping[str, Any],
+    hints: Sequence[str],
+    streams: Streams,
+    names: people.Names | None = None,
+) -> None:
     """The newcomer's first screen, within 80 by 24: the place and where the data comes from,
-    the key figures with their ids, the shares as bars on a 0-100% scale, one line each for
-    events, partners and industries, and where to go next."""
-    console = make_console(streams)
+    the key figures in words, what each measures, and whether other sources dispute it, the
+    shares as bars on a 0-100% scale, one line each for events, partners and industries, and
+    where to go next."""
     summary = visible_data(summary)
+    known = names if names is not None else people.Names({}, {}, {})
+    disputed = set(summary.get("disputed", []))
+    mark = people.mark("differ", not encodes_unicode(streams.stdout)).split()[0]
+    console = make_console(streams)
     ascii_only = not encodes_unicode(streams.stdout)
     width = min(console.width, 80)
 
@@ -504,28 +555,28 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
             heading.append(f", in {place['part_of']}")
         say_line(heading)
     for data_line in _data_lines(summary.get("sources", []), summary.get("disputed", [])):
-        say_line(literal(data_line, "dim"))
+        say_line(literal(data_line.replace("\u2717", mark), "dim"))
     shares = summary["shares"]
     shared = {share["fact"] for share in shares}
     figures = [figure for figure in summary["key_figures"] if figure["id"] not in shared]
     if figures:
         console.print()
-        line = Text("Key figures ", style="bold")
-        for number, figure in enumerate(figures):
-            line.append(" \u00b7 " if number else " ")
-            line.append(f"{person_text(figure['value'])} {figure['unit']} ")
-            line.append(figure["id"], style="cyan")
-        say_line(line)
+        heading = Text("Key figures", style="bold")
+        if disputed:
+            heading.append(f"  {mark} disputed: other sources differ (qingpu compare)", "dim")
+        say_line(heading)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
         for figure in figures:
-            newest = figure.get("newest")
-            if newest:
-                said = f"{person_text(newest['value'])} {newest['unit']} ({newest['source']})"
-                say_line(
-                    literal(
-                        f"  newest elsewhere: {said}; other sources: {figure['other_sources']}",
-                        "dim",
-                    )
-                )
+            about = known.measures.get(figure["id"], "")
+            measure = about.split(", ", 1)[-1] if about else None
+            shown = figure_text(figure["value"], figure["unit"], None, measure)
+            what = literal(about or figure["statement"])
+            if figure["id"] in disputed:
+                what.append(f" {mark} disputed", style="bold")
+            grid.add_row(literal(shown), what)
+        console.print(Padding(grid, (0, 0, 0, 2)), width=width)
     if shares:
         console.print()
         first = shares[0]
@@ -534,9 +585,9 @@ def write_overview(summary: Mapping[str, Any], hints: Sequence[str], streams: St
         half = bar_width // 2
         say_line(Text("  0%" + "50%".rjust(half - 1) + "100%".rjust(bar_width - half + 1), "dim"))
         for share in shares:
-            label = Text(f"{share['quantity']} (")
-            label.append(share["fact"], style="cyan")
-            label.append(")")
+            label = literal(share["quantity"])
+            if share["fact"] in disputed:
+                label.append(f" {mark} disputed", style="bold")
             console.print(Padding(label, (0, 0, 0, 2)), width=width)
             line = Text("  ")
             line.append(bar(share["value"] / 100, bar_width, ascii_only), style="green")

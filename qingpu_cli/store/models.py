@@ -448,6 +448,8 @@ def _fact_problems(fact: dict[str, Any]) -> list[Problem]:
         return []
     if isinstance(value, float) and not math.isfinite(value):
         return []  # not a finite number: the schema's one problem
+    if not isinstance(unit, str):
+        return []  # a unit that is no text: the schema's one problem
     found: list[Problem] = []
     if isinstance(decimals, int) and round(value, decimals) != value:
         found.append((".value", f"{value} has more decimals than the {decimals} stated"))
