@@ -19,7 +19,7 @@ from qingpu_cli.errors import NotFound, QingpuError, StoreInvalid, StorePathErro
 if TYPE_CHECKING:
     from qingpu_cli.library.api import FactStore, open_store
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "FactStore",

@@ -572,9 +572,19 @@ def write_overview(
             about = known.measures.get(figure["id"], "")
             measure = about.split(", ", 1)[-1] if about else None
             shown = figure_text(figure["value"], figure["unit"], None, measure)
-            what = literal(about or figure["statement"])
+            place = summary.get("place") or {}
+            # the place the screen is about goes without saying: its figure's measure alone
+            own = about.startswith(f"{place.get('name')}, ") and measure is not None
+            what = literal(measure if own and measure else about or figure["statement"])
             if figure["id"] in disputed:
                 what.append(f" {mark} disputed", style="bold")
+            newest = figure.get("newest")
+            if newest:  # the newest dated statement of the quantity by another source
+                said = figure_text(newest["value"], newest["unit"], None, measure)
+                when = newest.get("date") or newest.get("period") or "n.d."
+                others = figure.get("other_sources", 0)
+                sources = f"{others} other source{'' if others == 1 else 's'}"
+                what.append(f"; newest {said} ({when}), {sources}", style="dim")
             grid.add_row(literal(shown), what)
         console.print(Padding(grid, (0, 0, 0, 2)), width=width)
     if shares:
