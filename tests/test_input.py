@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from conftest import BUNDLED
-from qingpu_cli.library.queries import MAX_SUGGESTIONS
+from qingpu_cli.library.lookup import MAX_SUGGESTIONS
 from qingpu_cli.render.formats import FORMULA_STARTS
 
 QINGPU = str(Path(sys.executable).with_name("qingpu"))

@@ -259,7 +259,7 @@ def source_resource(answers: Answers, source_id: str, text_directory: Path) -> s
         None,
     )
     if found is None:
-        from qingpu_cli.library.queries import not_found
+        from qingpu_cli.library.lookup import not_found
 
         known = [str(row["id"]) for row in answers.store.sources()]
         raise ResourceError(not_found(source_id, known, "source").message)

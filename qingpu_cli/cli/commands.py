@@ -20,7 +20,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from qingpu_cli.errors import UsageError
-from qingpu_cli.library import queries
+from qingpu_cli.library import lookup, queries
 from qingpu_cli.store.vocabulary import (
     CITATION_STYLES,
     CITY_MEASURES,
@@ -285,7 +285,7 @@ def _compare(store: Store, quantity: str | None = None) -> list[Row]:
         return compare.compare(store)
     facts = cast("Mapping[str, Any]", store).get("facts", [])
     known = list(dict.fromkeys(fact["quantity"] for fact in facts if fact.get("quantity")))
-    named = queries.resolve_id(quantity, [("facts", {"id": q}) for q in known], "quantity")
+    named = lookup.resolve_id(quantity, [("facts", {"id": q}) for q in known], "quantity")
     return compare.series(compare.compare(store, named))
 
 

@@ -81,7 +81,7 @@ def exact_number(value: float) -> Fraction:
 
 
 @lru_cache(maxsize=64)
-def _half_unit(decimals: int) -> Fraction:
+def half_unit(decimals: int) -> Fraction:
     """Half a unit of the last stated digit: 0.05 for one decimal, 5,000 for ten thousands."""
     return Fraction(1, 2) * Fraction(10) ** -decimals
 
@@ -112,7 +112,7 @@ def _interval(stated: float, decimals: int | None, bound: str) -> Interval:
         return Interval(None, value)
     if bound == "exact" or decimals is None:
         return Interval(value, value)
-    half = _half_unit(decimals)
+    half = half_unit(decimals)
     return Interval(value - half, value + half)
 
 

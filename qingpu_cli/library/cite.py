@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from qingpu_cli.library import queries
+from qingpu_cli.library import lookup, queries
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
@@ -87,7 +87,7 @@ class Citer:
         from qingpu_cli.library import ratios
 
         store, sources, facts, quantities = self.store, self.sources, self.facts, self.quantities
-        found = typed if typed in self.ids else queries.resolve_id(typed, self.every)
+        found = typed if typed in self.ids else lookup.resolve_id(typed, self.every)
         if found in quantities and (found not in facts or len(quantities[found]) > 1):
             statements = quantities[found]
             subject = self._name(statements[0]["subject"]) or statements[0]["subject"]

@@ -20,7 +20,7 @@ from qingpu_cli.library.agreement import (
     judge,
     store_version,
 )
-from qingpu_cli.library.queries import not_found
+from qingpu_cli.library.lookup import not_found
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store

@@ -167,8 +167,10 @@ class Measured(NamedTuple):
 
 
 def measured(value: float, decimals: int, is_share: bool = False) -> Measured:
-    exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-    half = Fraction(1, 2) * Fraction(10) ** -decimals
+    from qingpu_cli.library.agreement import exact_number, half_unit
+
+    exact = exact_number(value)
+    half = half_unit(decimals)
     low, high = exact - half, exact + half
     if is_share:
         low, high = max(low, Fraction(0)), min(high, HUNDRED)
@@ -255,7 +257,7 @@ def _inputs(store: Store, source: str | None = None) -> dict[str, Mapping[str, A
     sources = cast("Mapping[str, Any]", store).get("sources", [])
     held = {item["id"] for item in sources if item.get("file")}
     if source is not None and source not in {item["id"] for item in sources}:
-        from qingpu_cli.library.queries import not_found
+        from qingpu_cli.library.lookup import not_found
 
         raise not_found(source, [item["id"] for item in sources], "source")
     chosen: dict[str, Mapping[str, Any]] = {}
@@ -303,7 +305,7 @@ def ratio_notes(store: Store, source: str | None = None) -> list[str]:
 
 def describe_ratio(store: Store, ratio_id: str) -> Row:
     """One ratio, how it is computed, and the evidence for each of its inputs."""
-    from qingpu_cli.library.queries import not_found
+    from qingpu_cli.library.lookup import not_found
 
     rows, notes = derived_ratios(store)
     for row in rows:

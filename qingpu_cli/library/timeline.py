@@ -72,7 +72,8 @@ def timeline(
     low = None if from_year is None else year_of(from_year, "--from")
     high = None if to_year is None else year_of(to_year, "--to")
     if subject is not None:
-        from qingpu_cli.library.queries import not_found, record_ids
+        from qingpu_cli.library.lookup import not_found
+        from qingpu_cli.library.queries import record_ids
 
         if subject not in record_ids(store):
             raise not_found(subject, record_ids(store))

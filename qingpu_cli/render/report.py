@@ -86,6 +86,15 @@ def _bars(items: Sequence[ChartItem], scale: float) -> tuple[list[dict[str, Any]
     return bars, y
 
 
+def _rounding(share: Mapping[str, Any]) -> tuple[float, float]:
+    """The band a share's rounding allows, by the one rule every figure is read by."""
+    from qingpu_cli.library.agreement import interval
+
+    span = interval({"value": share["value"], "decimals": share["decimals"], "bound": "rounded"})
+    assert span.low is not None and span.high is not None
+    return float(span.low), float(span.high)
+
+
 def _chart(
     number: int, title: str, description: str, items: Sequence[ChartItem], scale: float
 ) -> Row:
@@ -119,8 +128,7 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         ChartItem(
             f"{share['quantity']} ({share['fact']})",
             float(share["value"]),
-            float(share["value"]) - 0.5 * 10 ** -share["decimals"],
-            float(share["value"]) + 0.5 * 10 ** -share["decimals"],
+            *_rounding(share),
             "percent",
         )
         for share in summary["shares"]
