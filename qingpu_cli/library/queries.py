@@ -7,7 +7,7 @@ writes, so their keys are the JSON contract documented in the README.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from qingpu_cli.library.folding import Needle
@@ -258,15 +258,31 @@ def search(
     record, with the field that names it best, those matched by a name or alias first. `more`
     adds records that are not in the store (the ratios)."""
     needle = Needle(text)
+    records = [*all_records(store), *more]
+    rows = _matching_rows(records, needle.found_in)
+    if not rows:
+        # Only where nothing holds the text itself is a Chinese name read aloud: the pinyin
+        # converter's dictionaries take longer to load than a whole search.
+        rows = _matching_rows(records, lambda value: False, needle.sounds_in)
+    rows.sort(key=lambda row: _SEARCH_RANK.get(_leaf(row["field"]), 5))
+    return rows
+
+
+def _matching_rows(
+    records: Sequence[tuple[str, Mapping[str, Any]]],
+    holds: Callable[[str], bool],
+    sounds: Callable[[str], bool] | None = None,
+) -> list[Row]:
+    """One row a record with a field the text is in (`holds`), or whose name sounds like it."""
     rows = []
-    for kind, record in (*all_records(store), *more):
+    for kind, record in records:
         matches = [
             (field, value)
             for field, value in _strings(record, "")
             if _leaf(field) not in SEARCH_SKIPPED_FIELDS
             and (
-                needle.found_in(value)
-                or (_leaf(field) in _NAMING_FIELDS and needle.sounds_in(value))
+                holds(value)
+                or (sounds is not None and _leaf(field) in _NAMING_FIELDS and sounds(value))
             )
         ]
         if not matches:
@@ -282,7 +298,6 @@ def search(
                 "text": value,
             }
         )
-    rows.sort(key=lambda row: _SEARCH_RANK.get(_leaf(row["field"]), 5))
     return rows
 
 

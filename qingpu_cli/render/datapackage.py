@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import typing_extensions
 
 from qingpu_cli.errors import QingpuError, UsageError
-from qingpu_cli.render.output import write_beside
+from qingpu_cli.render.files import write_beside
 from qingpu_cli.store.vocabulary import REFERENCES
 
 if TYPE_CHECKING:

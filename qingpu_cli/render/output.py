@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from qingpu_cli.cli.commands import Listing, OutputOptions
 from qingpu_cli.cli.run import Streams, say
 from qingpu_cli.errors import UsageError
-from qingpu_cli.render.files import write_beside as write_beside
 from qingpu_cli.render.formats import (
     cell_text,
     select_fields,
