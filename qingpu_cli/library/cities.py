@@ -11,7 +11,7 @@ cell keeps its source, period and `compare` verdict; nothing is averaged or pick
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 if TYPE_CHECKING:
@@ -98,12 +98,15 @@ def _figure(statement: Row) -> str:
     return f"{said} ({when}; {statement['source']}{verdict})"
 
 
-def cities(store: Store, measure: str | None = None) -> list[Row]:
+def cities(
+    store: Store, measure: str | None = None, compared: Sequence[Row] | None = None
+) -> list[Row]:
     """For each new city, each measure (or the one asked for): every statement the sources give,
-    or `not given`."""
+    or `not given`. `compared`: the store's `compare` rows, where the caller has them already."""
     from qingpu_cli.library.compare import compare
 
-    verdict_of = {row["fact"]: row["verdict"] for row in compare(store)}
+    rows_compared = compare(store) if compared is None else compared
+    verdict_of = {row["fact"]: row["verdict"] for row in rows_compared}
     sources = {source["id"]: source for source in _records(store, "sources")}
     places = _records(store, "places")
     chosen = [item for item in MEASURES if measure is None or item.id == measure]

@@ -461,13 +461,14 @@ def overview(store: Store) -> Row:
         if fact["value"] is not None and any(item["source"] in held for item in fact["evidence"])
     ]
     names = {record["id"]: record.get("name", record["id"]) for _, record in all_records(store)}
+    elsewhere = statements_elsewhere(store, held)
     new_city = next(
         (place for place in _records(store, "places") if place["kind"] == "new city"), None
     )
     return {
         "key_figures": [
             {key: fact[key] for key in ("id", "statement", "value", "unit")}
-            | newest_elsewhere(store, fact, held)
+            | newest_elsewhere(store, fact, elsewhere)
             for fact in figures
         ],
         "shares": [
@@ -515,21 +516,26 @@ def overview(store: Store) -> Row:
     }
 
 
-def newest_elsewhere(store: Store, figure: Mapping[str, Any], held: set[str]) -> Row:
+def statements_elsewhere(store: Store, held: set[str]) -> dict[str, list[Row]]:
+    """Each quantity's figures by sources other than these, gathered once for every key figure
+    (gathering them for each would be quadratic in the facts)."""
+    found: dict[str, list[Row]] = {}
+    for fact in _records(store, "facts"):
+        if fact.get("quantity") and fact["value"] is not None and not set(source_ids(fact)) & held:
+            found.setdefault(fact["quantity"], []).append(fact)
+    return found
+
+
+def newest_elsewhere(
+    store: Store, figure: Mapping[str, Any], elsewhere: dict[str, list[Row]]
+) -> Row:
     """Beside a key figure of the article: the newest dated statement of its quantity by
     another source (newest by the source's date, then by the period it is of), and how many
     other sources state it. A statement with neither date nor period is counted, not chosen."""
     from qingpu_cli.library.timeline import period_start
 
     dates = {source["id"]: source.get("date") for source in _records(store, "sources")}
-    others = [
-        fact
-        for fact in _records(store, "facts")
-        if figure.get("quantity")
-        and fact.get("quantity") == figure["quantity"]
-        and fact["value"] is not None
-        and not set(source_ids(fact)) & held
-    ]
+    others = elsewhere.get(figure.get("quantity") or "", [])
     dated = [
         (dates.get(source_ids(fact)[0]) or "", period_start(fact.get("period")) or "", fact)
         for fact in others

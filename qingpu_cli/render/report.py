@@ -143,8 +143,10 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         ratio_charts.append(_chart(number, title, description, items, scale))
     series_charts: list[Row] = []
     statements = compare.compare(store)
-    for quantity in dict.fromkeys(row["quantity"] for row in statements):
-        rows_of = [row for row in statements if row["quantity"] == quantity]
+    by_quantity: dict[str, list[Row]] = {}
+    for row in statements:
+        by_quantity.setdefault(row["quantity"], []).append(row)
+    for rows_of in by_quantity.values():
         if len({row["period"] for row in rows_of if row["period"]}) < SERIES_PERIODS:
             continue
         for title, items in series_chart_groups(compare.series(rows_of)):
@@ -202,10 +204,10 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         else None,
         "ratio_charts": ratio_charts,
         "series_charts": series_charts,
-        "cities": cities.cities(store),
+        "cities": cities.cities(store, compared=statements),
         "timeline": timeline_rows,
         "ratios": rows,
-        "compare": compare.compare(store),
+        "compare": statements,
         "audit": audit.audit(store),
         "partners": queries.partners_in_sector(store),
         "events": queries.events(store),
