@@ -217,3 +217,25 @@ def test_show_of_a_fact_gives_every_sources_statement_of_its_quantity() -> None:
 def test_search_finds_the_new_records_by_vetted_chinese_names() -> None:
     rows = run_cli("search", "\u590d\u65e6", "--json").json()
     assert ("partner", "fudan-university") in {(row["kind"], row["id"]) for row in rows}
+
+
+def test_statements_in_different_units_are_not_comparable(bundled: dict[str, Any]) -> None:
+    """No conversion is a fact of a source: 160 ha is never held against 1.6 million m²."""
+    rows = compare(bundled)
+    units: dict[str, set[str]] = {}
+    for row in rows:
+        units.setdefault(row["quantity"], set()).add(row["unit"])
+    mixed = {quantity for quantity, found in units.items() if len(found) > 1}
+    assert mixed, "the bundled store states some quantity in two units"
+    for quantity in mixed:
+        statements = [row for row in rows if row["quantity"] == quantity]
+        for row in statements:
+            same = [
+                other
+                for other in statements
+                if other is not row
+                and (other["unit"], other["period"], other["kind"])
+                == (row["unit"], row["period"], row["kind"])
+            ]
+            if not same:
+                assert row["verdict"] in ("not comparable", "single source"), row

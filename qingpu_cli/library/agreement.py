@@ -131,10 +131,11 @@ def _single_digit(value: float, decimals: int) -> bool:
     return bool(digits.denominator == 1 and 1 <= digits <= 9)
 
 
-def comparison_key(fact: Mapping[str, Any]) -> tuple[Any, Any]:
-    """Figures with the same key are of the same period and kind: the only ones held against
-    each other."""
-    return fact.get("period"), fact.get("kind")
+def comparison_key(fact: Mapping[str, Any]) -> tuple[Any, Any, Any]:
+    """Figures with the same key are of the same period, kind and unit: the only ones held
+    against each other (160 ha and 1.6 million m² are never converted into each other: no
+    conversion is a fact of a source)."""
+    return fact.get("period"), fact.get("kind"), fact.get("unit")
 
 
 def comparable(one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
@@ -205,7 +206,7 @@ def judge(
     spans = [interval(fact, version) for fact in statements]
     values = [exact_number(fact["value"]) for fact in statements]
     coarse = [is_coarse(fact, version) for fact in statements]
-    groups: dict[tuple[Any, Any], list[int]] = {}
+    groups: dict[tuple[Any, Any, Any], list[int]] = {}
     for index, fact in enumerate(statements):
         groups.setdefault(comparison_key(fact), []).append(index)
     judged: list[Judged | None] = [None] * len(statements)
