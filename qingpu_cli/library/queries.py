@@ -461,14 +461,14 @@ def overview(store: Store) -> Row:
         if fact["value"] is not None and any(item["source"] in held for item in fact["evidence"])
     ]
     names = {record["id"]: record.get("name", record["id"]) for _, record in all_records(store)}
-    elsewhere = statements_elsewhere(store, held)
+    elsewhere = newest_elsewhere(store, held)
     new_city = next(
         (place for place in _records(store, "places") if place["kind"] == "new city"), None
     )
     return {
         "key_figures": [
             {key: fact[key] for key in ("id", "statement", "value", "unit")}
-            | newest_elsewhere(store, fact, elsewhere)
+            | elsewhere.get(fact.get("quantity") or "", NOTHING_ELSEWHERE)
             for fact in figures
         ],
         "shares": [
@@ -516,45 +516,46 @@ def overview(store: Store) -> Row:
     }
 
 
-def statements_elsewhere(store: Store, held: set[str]) -> dict[str, list[Row]]:
-    """Each quantity's figures by sources other than these, gathered once for every key figure
-    (gathering them for each would be quadratic in the facts)."""
-    found: dict[str, list[Row]] = {}
-    for fact in _records(store, "facts"):
-        if fact.get("quantity") and fact["value"] is not None and not set(source_ids(fact)) & held:
-            found.setdefault(fact["quantity"], []).append(fact)
-    return found
+#: Beside a key figure no other source states.
+NOTHING_ELSEWHERE: Row = {"newest": None, "other_sources": 0}
 
 
-def newest_elsewhere(
-    store: Store, figure: Mapping[str, Any], elsewhere: dict[str, list[Row]]
-) -> Row:
-    """Beside a key figure of the article: the newest dated statement of its quantity by
-    another source (newest by the source's date, then by the period it is of), and how many
-    other sources state it. A statement with neither date nor period is counted, not chosen."""
+def newest_elsewhere(store: Store, held: set[str]) -> dict[str, Row]:
+    """For each quantity, what stands beside a key figure of the article: the newest dated
+    statement of it by another source (newest by the source's date, then by the period it is
+    of), and how many other sources state it. A statement with neither date nor period is
+    counted, not chosen. Worked out once a quantity, whatever the number of key figures."""
     from qingpu_cli.library.timeline import period_start
 
     dates = {source["id"]: source.get("date") for source in _records(store, "sources")}
-    others = elsewhere.get(figure.get("quantity") or "", [])
-    dated = [
-        (dates.get(source_ids(fact)[0]) or "", period_start(fact.get("period")) or "", fact)
-        for fact in others
-    ]
-    dated = [item for item in dated if item[0] or item[1]]
-    newest = max(dated, key=lambda item: item[:2])[2] if dated else None
-    return {
-        "newest": None
-        if newest is None
-        else {
-            "fact": newest["id"],
-            "value": newest["value"],
-            "unit": newest["unit"],
-            "period": newest.get("period"),
-            "source": source_ids(newest)[0],
-            "date": dates.get(source_ids(newest)[0]),
-        },
-        "other_sources": len({source_ids(fact)[0] for fact in others}),
-    }
+    newest: dict[str, tuple[tuple[str, str], Row]] = {}
+    sources_of: dict[str, set[str]] = {}
+    for fact in _records(store, "facts"):
+        quantity = fact.get("quantity")
+        cited = source_ids(fact)
+        if not quantity or fact["value"] is None or not cited or set(cited) & held:
+            continue
+        sources_of.setdefault(quantity, set()).add(cited[0])
+        when = (dates.get(cited[0]) or "", period_start(fact.get("period")) or "")
+        if (when[0] or when[1]) and (quantity not in newest or when > newest[quantity][0]):
+            newest[quantity] = (when, fact)
+    found: dict[str, Row] = {}
+    for quantity, sources in sources_of.items():
+        chosen = newest[quantity][1] if quantity in newest else None
+        found[quantity] = {
+            "newest": None
+            if chosen is None
+            else {
+                "fact": chosen["id"],
+                "value": chosen["value"],
+                "unit": chosen["unit"],
+                "period": chosen.get("period"),
+                "source": source_ids(chosen)[0],
+                "date": dates.get(source_ids(chosen)[0]),
+            },
+            "other_sources": len(sources),
+        }
+    return found
 
 
 def version_lines(store: Store) -> list[str]:
