@@ -35,16 +35,9 @@ from qingpu_cli.cli.commands import (
 from qingpu_cli.cli.handlers import Call, Session, handle
 from qingpu_cli.cli.run import Streams, with_color, with_pager
 from qingpu_cli.errors import ExitStatus, QingpuError, UsageError
+from qingpu_cli.render.formats import display_width
 
-
-def _columns_of(text: str) -> int:
-    """How many terminal columns text takes: a wide (East Asian) character takes two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
-_EXAMPLE_WIDTH = max(_columns_of(example.command) for example in EXAMPLES) + 2
+_EXAMPLE_WIDTH = max(display_width(example.command) for example in EXAMPLES) + 2
 EXIT_STATUS = (
     "Exit status: 0 success (an empty result too), 1 invalid data or unknown id,"
     " 2 usage error, 130 interrupted."
@@ -58,7 +51,7 @@ def examples_text(width: int) -> list[str]:
     side_by_side = 2 + _EXAMPLE_WIDTH + max(len(example.what) for example in EXAMPLES) <= width
     for example in EXAMPLES:
         if side_by_side:
-            pad = " " * (_EXAMPLE_WIDTH - _columns_of(example.command))
+            pad = " " * (_EXAMPLE_WIDTH - display_width(example.command))
             lines.append(f"  {example.command}{pad}{example.what}")
         else:
             lines.extend((f"  {example.command}", f"      {example.what}"))

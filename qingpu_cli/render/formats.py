@@ -223,6 +223,8 @@ def interval_text(
 
 def display_width(text: str) -> int:
     """How many terminal columns text takes: a wide (East Asian) character takes two."""
+    if text.isascii():
+        return len(text)
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from qingpu_cli.cli.run import Streams
 from qingpu_cli.render import people
-from qingpu_cli.render.formats import encodes_unicode, person_text, visible
+from qingpu_cli.render.formats import display_width, encodes_unicode, person_text, visible
 
 if TYPE_CHECKING:
     from qingpu_cli.cli.commands import Listing
@@ -94,9 +94,9 @@ class Column:
         self.field = field
         self.header = header(field)
         words = max(longest_word(self.header), *(longest_word(text) for text in texts))
-        longest = max((cells(text) for text in texts), default=0)
+        longest = max((display_width(text) for text in texts), default=0)
         self.widest = max(len(self.header), longest)
-        breakable = (" " in text or longest_word(text) < cells(text) for text in texts)
+        breakable = (" " in text or longest_word(text) < display_width(text) for text in texts)
         self.atomic = field in UNBROKEN or not any(breakable)
         """Ids, numbers, units: as wide as the widest, so never wrapped (the header may be)."""
         self.least = max(words, longest if self.atomic else min(longest, MIN_PROSE_WIDTH))
@@ -135,19 +135,12 @@ def widths(columns: Sequence[Column], room: int) -> list[int] | None:
     return [size + share for size, share in zip(sizes, shares, strict=True)]
 
 
-def cells(text: str) -> int:
-    """How many terminal columns text takes: a wide (East Asian) character takes two."""
-    if text.isascii():
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 def _fold(word: str, width: int) -> tuple[str, str]:
     """The longest start of a word that fits the width, and the rest (Chinese breaks between
     any two characters)."""
     taken = 0
     for index, char in enumerate(word):
-        taken += cells(char)
+        taken += display_width(char)
         if taken > width:
             cut = word.rfind("-", 0, index) + 1 if word.isascii() else 0
             at = cut if cut > 0 else max(index, 1)
@@ -161,7 +154,7 @@ def wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     line = ""
     for word in text.split():
-        while cells(word) > width:
+        while display_width(word) > width:
             if line:
                 lines.append(line)
                 line = ""
@@ -171,7 +164,7 @@ def wrap(text: str, width: int) -> list[str]:
             continue
         if not line:
             line = word
-        elif cells(line) + 1 + cells(word) <= width:
+        elif display_width(line) + 1 + display_width(word) <= width:
             line = f"{line} {word}"
         else:
             lines.append(line)
@@ -222,7 +215,7 @@ def table_lines(
             parts = []
             for lines, size in zip(cells_of_row, sizes, strict=True):
                 text = lines[number] if number < len(lines) else ""
-                pad = " " * (size - cells(text))
+                pad = " " * (size - display_width(text))
                 shown = marked(text) if mark else styled(text, style)
                 parts.append(shown + pad)
             out.append(" ".join(parts).rstrip())
