@@ -199,10 +199,41 @@ def judge(
     version: int = EXACT_IS_A_POINT_FROM,
 ) -> list[Judged]:
     """Each statement's verdict among statements of one quantity, in `words` (agree, differ,
-    single source): `not comparable` where no other is of its period and kind."""
+    single source): `not comparable` where no other is of its period and kind.
+
+    Statements stated alike (one value, precision and bound, of one period, kind and unit)
+    allow one interval and meet each other, so each such set is judged once: a store that
+    repeats its figures release after release pays for its distinct figures, not its rows."""
     agree, differ, single = words
     if len(statements) == 1:
         return [Judged(single, interval(statements[0], version), None, None)]
+    slot_of: dict[tuple[Any, ...], int] = {}
+    distinct: list[Mapping[str, Any]] = []
+    repeated: list[bool] = []
+    slots: list[int] = []
+    for fact in statements:
+        key = (*comparison_key(fact), fact["value"], fact.get("decimals"), _bound(fact, version))
+        slot = slot_of.get(key)
+        if slot is None:
+            slot = slot_of[key] = len(distinct)
+            distinct.append(fact)
+            repeated.append(False)
+        else:
+            repeated[slot] = True
+        slots.append(slot)
+    once = _judge_distinct(distinct, repeated, (agree, differ), version)
+    return [once[slot] for slot in slots]
+
+
+def _judge_distinct(
+    statements: Sequence[Mapping[str, Any]],
+    repeated: Sequence[bool],
+    words: tuple[str, str],
+    version: int,
+) -> list[Judged]:
+    """The verdicts of distinct statements, each of which may stand for several stated alike
+    (`repeated`): one that another states alike agrees with it."""
+    agree, differ = words
     spans = [interval(fact, version) for fact in statements]
     values = [exact_number(fact["value"]) for fact in statements]
     coarse = [is_coarse(fact, version) for fact in statements]
@@ -211,7 +242,7 @@ def judge(
         groups.setdefault(comparison_key(fact), []).append(index)
     judged: list[Judged | None] = [None] * len(statements)
     for members in groups.values():
-        if len(members) == 1:
+        if len(members) == 1 and not repeated[members[0]]:
             judged[members[0]] = Judged(NOT_COMPARABLE, spans[members[0]], None, None)
             continue
         met = _met(spans, members)
@@ -233,8 +264,10 @@ def judge(
             # A coarse figure meeting one of its own stated value rests on no coarseness: each
             # such pair meets at the value itself, so the first one found settles it.
             alike = (every_at if coarse[index] else coarse_at).get(values[index], [])
-            robust = index in fine or any(
-                other != index and spans[index].meets(spans[other]) for other in alike
+            robust = (
+                repeated[index]
+                or index in fine
+                or any(other != index and spans[index].meets(spans[other]) for other in alike)
             )
             if robust:
                 judged[index] = Judged(agree, spans[index], gap, None)

@@ -110,6 +110,10 @@ def cities(
     sources = {source["id"]: source for source in _records(store, "sources")}
     places = _records(store, "places")
     chosen = [item for item in MEASURES if measure is None or item.id == measure]
+    by_subject: dict[str, list[Mapping[str, Any]]] = {}
+    for fact in _records(store, "facts"):
+        if fact.get("quantity"):
+            by_subject.setdefault(fact["subject"], []).append(fact)
     rows: list[Row] = []
     for city in (place for place in places if place["kind"] == "new city"):
         district = next(
@@ -123,11 +127,8 @@ def cities(
         for item in chosen:
             subject = district if item.of_district else city["id"]
             statements = []
-            for fact in _records(store, "facts"):
-                quantity = fact.get("quantity")
-                if subject is None or fact["subject"] != subject or not quantity:
-                    continue
-                if _stem(quantity, subject) != item.stem:
+            for fact in by_subject.get(subject, []) if subject is not None else []:
+                if _stem(fact["quantity"], subject) != item.stem:
                     continue
                 if item.kind is not None and fact.get("kind") != item.kind:
                     continue
