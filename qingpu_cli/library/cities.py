@@ -127,8 +127,8 @@ def cities(
         for item in chosen:
             subject = district if item.of_district else city["id"]
             statements = []
-            for fact in by_subject.get(subject, []) if subject is not None else []:
-                if _stem(fact["quantity"], subject) != item.stem:
+            for fact in by_subject.get(subject or "", []) if subject else []:
+                if _stem(fact["quantity"], fact["subject"]) != item.stem:
                     continue
                 if item.kind is not None and fact.get("kind") != item.kind:
                     continue
