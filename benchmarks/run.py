@@ -10,8 +10,9 @@ starting `qingpu mcp` to its first answers (`--sections mcp` measures that alone
 `sqlite-utils insert` of the same 100,000 facts as a JSON array into a new database. It times
 `qingpu diff` of two 100,000-fact stores (one figure in a hundred changed, a thousand facts
 removed and a thousand added, every list reversed) against reading both (`qingpu validate` of
-each), both validating in full. `--sections` runs some of the measures alone; their figures
-replace those of the same measures in the results, and the others are kept.
+each), both validating in full. It runs every declared command on stores of 10,000 and
+100,000 facts beside jq reading the larger. `--sections` runs some of the measures alone; their
+figures replace those of the same measures in the results, and the others are kept.
 """
 
 from __future__ import annotations
@@ -278,6 +279,64 @@ def large_results(
     return figures
 
 
+#: The words of a command's example that name a file or a record the synthetic stores lack,
+#: replaced for the measure; `{store}` and `{work}` are filled in. The server waits on its
+#: standard input, and is timed in its own section.
+COMMAND_WORDS: dict[str, tuple[str, ...]] = {
+    "show": ("show", "huawei"),
+    "cite": ("cite", "huawei"),
+    "export": ("export", "--sqlite", "{work}/every-command.db", "--replace"),
+    "report": ("report", "--html", "-"),
+    "validate": ("validate", "{store}"),
+    "diff": ("diff", "{store}", "{store}"),
+}
+NOT_IN_EVERY_COMMAND = ("mcp",)
+
+
+def declared_commands() -> dict[str, tuple[str, ...]]:
+    """Every command the command line declares, with the words of its example."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from qingpu_cli.cli.commands import COMMANDS
+
+    return {
+        name: COMMAND_WORDS.get(name, tuple(command.example.command.split()[1:]))
+        for name, command in COMMANDS.items()
+        if name not in NOT_IN_EVERY_COMMAND
+    }
+
+
+def every_command(
+    qingpu: str, jq: str | None, work: Path, rounds: int, env: dict[str, str]
+) -> dict[str, Any]:
+    """Every declared command on stores of 10,000 and 100,000 facts (proven valid), beside jq
+    reading the larger: each should grow about linearly and take at most 2x jq's time."""
+    stores = {size: synthetic_store(size, work) for size in (10_000, 100_000)}
+    commands: dict[str, list[str]] = {}
+    for name, words in declared_commands().items():
+        for size, path in stores.items():
+            filled = [word.format(store=path, work=work) for word in words]
+            commands[f"{name} {size}"] = [qingpu, "--data", str(path), *filled]
+    if jq:
+        commands["jq 100000"] = [jq, ".facts", str(stores[100_000])]
+    timed = compare(commands, rounds, env)
+    found: dict[str, Any] = {"jq_100000": timed.get("jq 100000")}
+    jq_ms = timed["jq 100000"]["median_ms"] if jq else None
+    for name in declared_commands():
+        small, large = timed[f"{name} 10000"], timed[f"{name} 100000"]
+        entry = {"10000": small, "100000": large, "growth": large["median_ms"] / small["median_ms"]}
+        line = (
+            f"  {name:12} {small['median_ms']:7.0f} ms at 10,000, {large['median_ms']:7.0f} ms"
+            f" at 100,000 ({entry['growth']:4.1f}x, at most 12x)"
+        )
+        if jq_ms:
+            entry["time_x_jq"] = large["median_ms"] / jq_ms
+            line += f", {entry['time_x_jq']:.2f}x jq's time (at most 2x)"
+        found[name] = entry
+        print(line)
+    return found
+
+
 def measured_copy(qingpu: str) -> str:
     """Where the package behind the `qingpu` on PATH lives: an editable checkout or an install."""
     with open(qingpu, "rb") as script:
@@ -296,7 +355,17 @@ def measured_copy(qingpu: str) -> str:
     return f"{kind}: {package}"
 
 
-SECTIONS = ("startup", "scale", "agreement", "joins", "export", "diff", "large", "mcp")
+SECTIONS = (
+    "startup",
+    "scale",
+    "agreement",
+    "joins",
+    "export",
+    "diff",
+    "large",
+    "commands",
+    "mcp",
+)
 
 
 #: The tool calls timed in-process: what an assistant asks most, a good and a bad answer.
@@ -629,6 +698,13 @@ def main() -> None:
             options.scale_rounds,
             hundred_thousand if hundred_thousand.exists() else None,
         )
+
+    if "commands" in sections:
+        print(
+            f"\nevery command, median of {options.scale_rounds} interleaved runs, store proven"
+            f" valid, jq reading the larger ({jq or 'jq not found'}):"
+        )
+        scale["commands"] = every_command(qingpu, jq, work, options.scale_rounds, env)
 
     mcp = measure_mcp(qingpu, options.rounds, env) if "mcp" in sections and _has_mcp() else None
     results: dict[str, Any] = {
