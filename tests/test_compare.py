@@ -239,3 +239,13 @@ def test_statements_in_different_units_are_not_comparable(bundled: dict[str, Any
             ]
             if not same:
                 assert row["verdict"] in ("not comparable", "single source"), row
+
+
+def test_a_wider_definition_is_its_own_quantity(bundled: dict[str, Any]) -> None:
+    """Jiading's three clusters of 2013 (270 km²) include its main urban area (122 km²): two
+    figures of two things, never one differing from the other."""
+    rows = {row["fact"]: row for row in compare(bundled)}
+    wider = rows["xinmin-2013-06-28-planned-area-three-clusters"]
+    narrower = rows["xinmin-2013-06-28-planned-area-main-urban-area"]
+    assert wider["quantity"] != narrower["quantity"]
+    assert DIFFER not in (wider["verdict"], narrower["verdict"])

@@ -106,7 +106,7 @@ def test_jiadings_areas_are_checked_against_each_other(bundled: dict[str, Any]) 
     areas = {
         fact["id"]
         for fact in bundled["facts"]
-        if fact["quantity"] == "jiading-new-city-planned-area"
+        if (fact["quantity"] or "").startswith("jiading-new-city-planned-area")
     }
     named = {
         name
