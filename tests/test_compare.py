@@ -241,11 +241,13 @@ def test_statements_in_different_units_are_not_comparable(bundled: dict[str, Any
                 assert row["verdict"] in ("not comparable", "single source"), row
 
 
-def test_a_wider_definition_is_its_own_quantity(bundled: dict[str, Any]) -> None:
-    """Jiading's three clusters of 2013 (270 km²) include its main urban area (122 km²): two
-    figures of two things, never one differing from the other."""
+@pytest.mark.parametrize("measure", ["planned-area", "planned-population"])
+def test_a_wider_definition_is_its_own_quantity(bundled: dict[str, Any], measure: str) -> None:
+    """Jiading's three clusters of 2013 (270 km², 800,000 people or more) include its main
+    urban area (122 km², about 500,000): figures of two things, never one differing from the
+    other."""
     rows = {row["fact"]: row for row in compare(bundled)}
-    wider = rows["xinmin-2013-06-28-planned-area-three-clusters"]
-    narrower = rows["xinmin-2013-06-28-planned-area-main-urban-area"]
+    wider = rows[f"xinmin-2013-06-28-{measure}-three-clusters"]
+    narrower = rows[f"xinmin-2013-06-28-{measure}-main-urban-area"]
     assert wider["quantity"] != narrower["quantity"]
     assert DIFFER not in (wider["verdict"], narrower["verdict"])
