@@ -147,11 +147,19 @@ def legend_of(rows: Sequence[Row], ascii_only: bool = False) -> str | None:
     return legend(AUDIT_LEGEND if checks else COMPARE_LEGEND, ascii_only)
 
 
-def heading(row: Row, names: Names) -> str:
-    """What a statement of `compare` measures, in words: `Qingpu New City, planned area, km²`."""
-    fact = row.get("fact")
-    measure = names.measures.get(fact, str(row.get("quantity"))) if isinstance(fact, str) else ""
-    words = unit_words(row.get("unit"))
+def heading(rows: Sequence[Row], names: Names) -> str:
+    """What the statements of one quantity in `compare` measure, in words: `Qingpu New City,
+    planned area, km²`. Sources word one measure differently ("planned area after its
+    enlargement"); the heading takes the words most of them use, the fewest where they tie
+    (the most general), so that it never names one statement's narrower sense for all."""
+    said: dict[str, int] = {}
+    for row in rows:
+        fact = row.get("fact")
+        if isinstance(fact, str):
+            measure = names.measures.get(fact, str(row.get("quantity")))
+            said[measure] = said.get(measure, 0) + 1
+    measure = min(said, key=lambda words: (-said[words], len(words))) if said else ""
+    words = unit_words(rows[0].get("unit")) if rows else ""
     return f"{measure}, {words}" if words else measure
 
 

@@ -117,7 +117,7 @@ def write_grouped(
         groups.setdefault(row.get(group), []).append(row)
     for key, members in groups.items():
         console.print()
-        heading = literal(people.heading(members[0], names), "bold")
+        heading = literal(people.heading(members, names), "bold")
         heading.append(f" ({visible(person_text(key))})", style="cyan")
         console.print(heading)
         shown = people.person_rows(members, columns, names, ascii_only)
@@ -346,8 +346,9 @@ def write_record(
             console.print(Padding(line, (0, 0, 0, 2)))
     statements = described.get("statements", [])
     if len(statements) > 1:
-        first = statements[0]
-        about = people.heading(first, known) if names is not None else first["quantity"]
+        about = (
+            people.heading(statements, known) if names is not None else statements[0]["quantity"]
+        )
         _section(console, f"Every source's statement of {about}")
         for item in statements:
             when = item["period"] or "no period given"
