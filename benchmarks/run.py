@@ -182,6 +182,7 @@ def agreement_scale(qingpu: str, work: Path, rounds: int, env: dict[str, str]) -
         "compare": ["compare", "--json"],
         "show": ["show", "new-city-planned-area", "--json"],
         "overview": ["overview"],
+        "report": ["report", "--html", "-"],
     }.items():
         commands = {
             str(size): [qingpu, "--data", str(path), *args] for size, path in stores.items()

@@ -278,6 +278,31 @@ def test_the_overview_and_the_chart_stay_within_the_terminal_and_80_columns(
             assert line.startswith("  "), f"a bar broken across lines: {line!r}"
 
 
+def test_the_overview_stays_one_screen_however_many_facts_cite_the_article(
+    cli: Cli, bundled: dict[str, Any], write_store: Callable[[object], Path]
+) -> None:
+    """A store whose every figure is repeated cites the article thousands of times: the
+    screen shows the first key figures and shares and counts the rest, with where to list them."""
+    from qingpu_cli.render.screens import KEY_FIGURES_SHOWN, SHARES_SHOWN
+
+    held = next(source["id"] for source in bundled["sources"] if source.get("file"))
+    cited = [fact for fact in bundled["facts"] if fact["evidence"][0]["source"] == held]
+    copies = 10 * (KEY_FIGURES_SHOWN + SHARES_SHOWN)
+    store = dict(bundled)
+    store["facts"] = bundled["facts"] + [
+        {**fact, "id": f"{fact['id']}-copy-{number}"} for number in range(copies) for fact in cited
+    ]
+    summary = cli("--data", str(write_store(store)), "overview", "--json").json()
+    shares = len(summary["shares"])
+    figures = len(summary["key_figures"]) - shares
+    shown = cli(
+        "--data", str(write_store(store)), "overview", "--format", "table", env={"COLUMNS": "80"}
+    ).stdout
+    assert len(shown.splitlines()) <= 24
+    hidden = figures - KEY_FIGURES_SHOWN + shares - SHARES_SHOWN
+    assert f"\u2026 {hidden:,} more: qingpu facts --source {held}" in shown
+
+
 def help_screen(columns: str, *args: str) -> str:
     """Help as a terminal of this width gets it: in a process of its own, since the test
     runner fixes the width of help to 80 columns."""

@@ -526,6 +526,17 @@ def _dated(source: Mapping[str, Any]) -> str:
     return f"signing {reports['date']}"
 
 
+#: At most so many key figures and shares on the overview (as many as the bundled store
+#: has), so that it stays one screen however many facts cite the held article; the rest are
+#: counted on one line, with where to list them.
+KEY_FIGURES_SHOWN, SHARES_SHOWN = 2, 3
+
+
+def _more(count: int, held: str | None) -> Text:
+    where = f"qingpu facts --source {held}" if held else "qingpu overview --json"
+    return literal(f"  \u2026 {count:,} more: {where}", "dim")
+
+
 def write_overview(
     summary: Mapping[str, Any],
     hints: Sequence[str],
@@ -557,9 +568,11 @@ def write_overview(
         say_line(heading)
     for data_line in _data_lines(summary.get("sources", []), summary.get("disputed", [])):
         say_line(literal(data_line.replace("\u2717", mark), "dim"))
-    shares = summary["shares"]
-    shared = {share["fact"] for share in shares}
-    figures = [figure for figure in summary["key_figures"] if figure["id"] not in shared]
+    held = next((item["id"] for item in summary.get("sources", []) if item.get("file")), None)
+    every_share = summary["shares"]
+    shared = {share["fact"] for share in every_share}
+    every_figure = [figure for figure in summary["key_figures"] if figure["id"] not in shared]
+    figures, shares = every_figure[:KEY_FIGURES_SHOWN], every_share[:SHARES_SHOWN]
     if figures:
         console.print()
         heading = Text("Key figures", style="bold")
@@ -604,6 +617,9 @@ def write_overview(
             line.append(bar(share["value"] / 100, bar_width, ascii_only), style="green")
             line.append(f" {person_text(share['value']):>3}%")
             say_line(line)
+    hidden = len(every_figure) - len(figures) + len(every_share) - len(shares)
+    if hidden:
+        say_line(_more(hidden, held))
     console.print()
     events = summary["events"]
     if events:
