@@ -110,10 +110,11 @@ def cities(
     sources = {source["id"]: source for source in _records(store, "sources")}
     places = _records(store, "places")
     chosen = [item for item in MEASURES if measure is None or item.id == measure]
-    by_subject: dict[str, list[Mapping[str, Any]]] = {}
+    by_stem: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     for fact in _records(store, "facts"):
         if fact.get("quantity"):
-            by_subject.setdefault(fact["subject"], []).append(fact)
+            stem = _stem(fact["quantity"], fact["subject"])
+            by_stem.setdefault((fact["subject"], stem), []).append(fact)
     rows: list[Row] = []
     for city in (place for place in places if place["kind"] == "new city"):
         district = next(
@@ -127,9 +128,7 @@ def cities(
         for item in chosen:
             subject = district if item.of_district else city["id"]
             statements = []
-            for fact in by_subject.get(subject or "", []) if subject else []:
-                if _stem(fact["quantity"], fact["subject"]) != item.stem:
-                    continue
+            for fact in by_stem.get((subject, item.stem), []) if subject else []:
                 if item.kind is not None and fact.get("kind") != item.kind:
                     continue
                 if item.period is not None and fact.get("period") != item.period:
