@@ -194,3 +194,15 @@ def test_search_ranks_names_and_aliases_first(bundled: dict[str, Any]) -> None:
     naming = [row["field"].split("[")[0] in ("name", "aliases") for row in rows]
     assert any(naming) and not all(naming)
     assert naming == sorted(naming, reverse=True)
+
+
+def test_compact_keeps_exactly_the_letters_and_digits_of_every_character() -> None:
+    """Words are compared without what separates them: every code point `str.isalnum` calls a
+    letter or digit is kept, in order, and no other."""
+    import sys
+
+    from qingpu_cli.library.folding import compact
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert compact(every) == "".join(filter(str.isalnum, every))
+    assert compact("low-altitude_économie 2035") == "lowaltitudeéconomie2035"
