@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from conftest import Run, run_cli
-from qingpu_cli.library.agreement import NOT_COMPARABLE, TOO_COARSE
+from qingpu_cli.library.agreement import NOT_COMPARABLE, TOO_COARSE, exact_number
 from qingpu_cli.library.audit import CHECKS, FAILS, HOLDS, UNKNOWN, audit, failing
+from qingpu_cli.library.ratios import DEFINITIONS, Measured, bounded
 
 
 def _named(row: dict[str, Any]) -> list[str]:
@@ -41,6 +42,31 @@ def test_the_bundled_sources_audited(bundled: dict[str, Any]) -> None:
         "jiading-area-three-clusters-2013-against-2021": NOT_COMPARABLE,
         "gdp-2019-against-share-and-district-gdp": UNKNOWN,
     }
+
+
+def test_a_checks_interval_is_its_computed_ratios_bounds(bundled: dict[str, Any]) -> None:
+    """A check's computed figure is a ratio: the interval `audit` gives is the one the ratio's
+    rule bounds it by, over its inputs' intervals; its id, label and unit are the ratio's, and
+    its formula is the ratio's with the figure it is held against."""
+    rows = {row["id"]: row for row in audit(bundled)}
+    bounded_rows = 0
+    for check in CHECKS:
+        row = rows[check.id]
+        ratio = check.computed
+        assert (row["id"], row["label"], row["unit"]) == (ratio.id, ratio.label, ratio.unit)
+        assert row["formula"] == f"{ratio.formula}, against {check.against}"
+        assert all(name in ratio.formula for name in ratio.inputs), check.id
+        if row["inputs"] and all(item["low"] is not None for item in row["inputs"]):
+            assert [item["fact"] for item in row["inputs"]] == list(ratio.inputs)
+            measures = [
+                Measured(exact_number(item["value"]), item["low"], item["high"])
+                for item in row["inputs"]
+            ]
+            _, low, high = bounded(ratio, measures)
+            assert (row["low"], row["high"]) == (low, high), check.id
+            bounded_rows += row["low"] is not None
+    assert bounded_rows > 0
+    assert not {check.id for check in CHECKS} & {ratio.id for ratio in DEFINITIONS}
 
 
 def test_a_check_gives_its_formula_inputs_sources_and_exact_interval(

@@ -154,7 +154,7 @@ def test_the_gdp_share_is_one_verdict_everywhere(cli: Cli) -> None:
 def test_disputed_is_what_compare_calls_differ(bundled: dict[str, Any]) -> None:
     """The overview's disputed figures, by compare's own verdicts: never a figure of another
     period or kind."""
-    from qingpu_cli.library.queries import overview
+    from qingpu_cli.library.overview import overview
 
     verdicts = {row["fact"]: row["verdict"] for row in compare(bundled)}
     store = bundled

@@ -181,13 +181,13 @@ def test_ctrl_c_in_the_app_is_one_line_and_status_130(
 ) -> None:
     """Typer turns a KeyboardInterrupt into a silent status 130; the boundary's own signal
     handler reaches past it."""
-    import qingpu_cli.library.queries as queries
+    import qingpu_cli.library.show as shown
 
     def interrupted(*_: object, **__: object) -> None:
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(5)  # the handler runs at the next instruction, well before this ends
 
-    monkeypatch.setattr(queries, "describe_record", interrupted)
+    monkeypatch.setattr(shown, "describe_record", interrupted)
     result = cli("show", "huawei")
     assert (result.status, result.stderr) == (130, "qingpu: interrupted\n")
 

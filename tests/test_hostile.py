@@ -372,13 +372,13 @@ def test_a_table_of_very_many_rows_is_shown_a_record_a_block(
 
 def test_the_joins_are_those_of_the_naive_listing(bundled: dict[str, Any]) -> None:
     """Partners and events are joined through indexes; the answer is the scan's answer."""
-    from qingpu_cli.library import queries
+    from qingpu_cli.library import listings
 
-    for partner in queries.partners_in_sector(bundled):
+    for partner in listings.partners_in_sector(bundled):
         scanned = [
             a["id"]
             for a in bundled["agreements"]
             if partner["id"] in a["parties"] or partner["id"] == a["counterpart"]
         ]
         assert partner["agreements"] == scanned
-    assert run_cli("partners", "--json").json() == queries.partners_in_sector(bundled)
+    assert run_cli("partners", "--json").json() == listings.partners_in_sector(bundled)

@@ -8,8 +8,11 @@ import pytest
 from pypinyin import Style, lazy_pinyin
 
 from qingpu_cli.errors import NotFound
-from qingpu_cli.library import queries
+from qingpu_cli.library import listings, records
 from qingpu_cli.library.folding import Needle
+from qingpu_cli.library.overview import overview
+from qingpu_cli.library.search import field_in_words, search
+from qingpu_cli.library.show import describe_record
 
 
 def ids(rows: list[dict[str, Any]]) -> list[str]:
@@ -17,29 +20,29 @@ def ids(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def test_facts_keep_store_order_and_add_their_sources(bundled: dict[str, Any]) -> None:
-    rows = queries.facts(bundled)
+    rows = listings.facts(bundled)
     assert ids(rows) == ids(bundled["facts"])
-    assert all(row["sources"] == queries.source_ids(row) for row in rows)
+    assert all(row["sources"] == records.source_ids(row) for row in rows)
     assert rows[0]["sources"] == ["qingpu-new-city-signing"]
 
 
 def test_facts_by_topic_subject_and_text(bundled: dict[str, Any]) -> None:
-    assert ids(queries.facts(bundled, topic="ECONOMY"))[:2] == [
+    assert ids(listings.facts(bundled, topic="ECONOMY"))[:2] == [
         "new-city-gdp-share",
         "new-city-industrial-output-share",
     ]
-    assert {row["topic"] for row in queries.facts(bundled, topic="economy")} == {"economy"}
+    assert {row["topic"] for row in listings.facts(bundled, topic="economy")} == {"economy"}
     about_plan = [f for f in bundled["facts"] if f["subject"] == "development-action-plan-2025"]
-    assert len(queries.facts(bundled, subject="development-action-plan-2025")) == len(about_plan)
-    assert ids(queries.facts(bundled, search="gdp"))[0] == "new-city-gdp-share"
-    assert ids(queries.facts(bundled, search="规模以上工业总产值")) == [
+    assert len(listings.facts(bundled, subject="development-action-plan-2025")) == len(about_plan)
+    assert ids(listings.facts(bundled, search="gdp"))[0] == "new-city-gdp-share"
+    assert ids(listings.facts(bundled, search="规模以上工业总产值")) == [
         "new-city-industrial-output-share"
     ]
-    assert queries.facts(bundled, topic="land", search="gdp") == []
+    assert listings.facts(bundled, topic="land", search="gdp") == []
 
 
 def test_partners_in_sector_telecom_is_china_telecom_alone(bundled: dict[str, Any]) -> None:
-    (row,) = queries.partners_in_sector(bundled, "Telecom")
+    (row,) = listings.partners_in_sector(bundled, "Telecom")
     assert row["name"] == "China Telecom Shanghai Company"
     assert row["agreement_kinds"] == ["strategic cooperation framework agreement"]
     assert row["counterparts"] == ["Qingpu District Government"]
@@ -47,12 +50,12 @@ def test_partners_in_sector_telecom_is_china_telecom_alone(bundled: dict[str, An
 
 
 def test_huawei_launched_the_joint_innovation_center(bundled: dict[str, Any]) -> None:
-    (row,) = queries.partners_in_sector(bundled, "technology")
+    (row,) = listings.partners_in_sector(bundled, "technology")
     assert row["launched"] == ["Yangtze River Delta AI+ Joint Innovation Center"]
 
 
 def test_the_government_is_counterpart_to_every_partner(bundled: dict[str, Any]) -> None:
-    (row,) = queries.partners_in_sector(bundled, "government")
+    (row,) = listings.partners_in_sector(bundled, "government")
     assert row["counterparts"] == [
         "University of Shanghai for Science and Technology",
         "China Telecom Shanghai Company",
@@ -62,10 +65,10 @@ def test_the_government_is_counterpart_to_every_partner(bundled: dict[str, Any])
 
 
 def test_industries_by_role(bundled: dict[str, Any]) -> None:
-    (focus,) = queries.industries(bundled, "focus")
+    (focus,) = listings.industries(bundled, "focus")
     assert focus["scale_label"] == "100 billion-level industrial cluster"
     assert focus["plan_name"] == "2025 Qingpu New Town Development Action Plan"
-    assert ids(queries.industries(bundled, "coordinated")) == [
+    assert ids(listings.industries(bundled, "coordinated")) == [
         "high-end-equipment-manufacturing",
         "modern-logistics",
     ]
@@ -74,7 +77,7 @@ def test_industries_by_role(bundled: dict[str, Any]) -> None:
 def test_each_occasion_counts_its_own_projects(bundled: dict[str, Any]) -> None:
     """The article's conference and series are one occasion, which signed its 40 projects; the
     2021 signing is another occasion with its own 43: no count is shared between events."""
-    rows = queries.events(bundled)
+    rows = listings.events(bundled)
     counted = {fact["id"]: fact["value"] for fact in bundled["facts"]}
     assert [row["projects_signed"] for row in rows] == [counted[r["projects_fact"]] for r in rows]
     assert [row["projects_signed_jointly"] for row in rows] == [None] * len(rows)
@@ -96,42 +99,42 @@ def test_each_occasion_counts_its_own_projects(bundled: dict[str, Any]) -> None:
 def test_search_finds_names_aliases_and_quotes(
     bundled: dict[str, Any], text: str, kind: str, record_id: str
 ) -> None:
-    hits = queries.search(bundled, text)
+    hits = search(bundled, text)
     assert (kind, record_id) in {(hit["kind"], hit["id"]) for hit in hits}
     assert all(Needle(text).found_in(hit["text"]) for hit in hits)
     assert len({hit["id"] for hit in hits}) == len(hits), "one row a record"
 
 
 def test_search_skips_references_to_other_records(bundled: dict[str, Any]) -> None:
-    hits = queries.search(bundled, "qingpu-new-city-signing")
+    hits = search(bundled, "qingpu-new-city-signing")
     assert [hit["id"] for hit in hits] == ["qingpu-new-city-signing"]
     assert hits[0]["field"] in ("id", "file")
 
 
 def test_search_names_the_field_a_person_knows_in_words(bundled: dict[str, Any]) -> None:
-    (hit,) = [row for row in queries.search(bundled, "\u534e\u4e3a") if row["kind"] == "partner"]
+    (hit,) = [row for row in search(bundled, "\u534e\u4e3a") if row["kind"] == "partner"]
     assert (hit["kind"], hit["name"], hit["field"], hit["matched"]) == (
         "partner",
         "Huawei",
         "aliases[0]",
         "alias",
     )
-    assert queries.field_in_words("evidence[1].quote") == "evidence quote"
+    assert field_in_words("evidence[1].quote") == "evidence quote"
 
 
 def test_show_finds_any_record_with_its_evidence(bundled: dict[str, Any]) -> None:
-    described = queries.describe_record(bundled, "huawei")
+    described = describe_record(bundled, "huawei")
     assert described["kind"] == "partners"
     assert described["evidence"][0]["source_title"].startswith("Shanghai Qingpu New Town")
 
 
 def test_unknown_id_suggests_the_closest(bundled: dict[str, Any]) -> None:
     with pytest.raises(NotFound, match="did you mean: huawei"):
-        queries.describe_record(bundled, "huawai")
+        describe_record(bundled, "huawai")
 
 
 def test_overview_holds_the_shares(bundled: dict[str, Any]) -> None:
-    summary = queries.overview(bundled)
+    summary = overview(bundled)
     assert [(s["quantity"], s["value"]) for s in summary["shares"]] == [
         ("total area", 13),
         ("GDP", 40),
@@ -153,7 +156,7 @@ def test_a_row_has_the_models_fields_in_the_models_order_whatever_the_store(
     reordered = dict(reversed(list(fact.items())))
     older = {key: value for key, value in fact.items() if key not in ("quantity", "note")}
     for record in (fact, reordered, older):
-        row = queries._own(record, "facts")
+        row = records.own_fields(record, "facts")
         assert tuple(row) == tuple(fact)
         assert {key: value for key, value in row.items() if value is not None} == {
             key: value for key, value in record.items() if value is not None
@@ -169,7 +172,7 @@ def test_search_ignores_what_separates_words(bundled: dict[str, Any]) -> None:
     assert hyphenated
     for record in hyphenated:
         spaced = record["name"].replace("-", " ")
-        assert record["id"] in [row["id"] for row in queries.search(bundled, spaced)]
+        assert record["id"] in [row["id"] for row in search(bundled, spaced)]
 
 
 @pytest.mark.parametrize("style", [Style.NORMAL, Style.TONE, Style.TONE3])
@@ -183,11 +186,23 @@ def test_search_finds_a_chinese_name_by_its_pinyin(bundled: dict[str, Any], styl
     assert named
     for record, alias in named:
         typed = " ".join(lazy_pinyin(alias, style=style))
-        assert record["id"] in [row["id"] for row in queries.search(bundled, typed)], typed
+        assert record["id"] in [row["id"] for row in search(bundled, typed)], typed
 
 
 def test_search_ranks_names_and_aliases_first(bundled: dict[str, Any]) -> None:
-    rows = queries.search(bundled, "qingpu")
+    rows = search(bundled, "qingpu")
     naming = [row["field"].split("[")[0] in ("name", "aliases") for row in rows]
     assert any(naming) and not all(naming)
     assert naming == sorted(naming, reverse=True)
+
+
+def test_compact_keeps_exactly_the_letters_and_digits_of_every_character() -> None:
+    """Words are compared without what separates them: every code point `str.isalnum` calls a
+    letter or digit is kept, in order, and no other."""
+    import sys
+
+    from qingpu_cli.library.folding import compact
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert compact(every) == "".join(filter(str.isalnum, every))
+    assert compact("low-altitude_économie 2035") == "lowaltitudeéconomie2035"

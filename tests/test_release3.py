@@ -13,7 +13,7 @@ from test_data import needs_sources, tsv
 from conftest import SOURCES
 from qingpu_cli.library.api import open_store
 from qingpu_cli.library.cite import cited
-from qingpu_cli.library.queries import search
+from qingpu_cli.library.search import search
 from qingpu_cli.store.models import UNIT_LIMITS
 
 RELEASE_SOURCES = SOURCES / "sources-r3.tsv"

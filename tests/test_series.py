@@ -11,7 +11,7 @@ import html5lib
 from conftest import Run
 from qingpu_cli.library.audit import CHECKS, VERDICTS, audit
 from qingpu_cli.library.compare import compare, series
-from qingpu_cli.library.queries import overview
+from qingpu_cli.library.overview import overview
 from qingpu_cli.library.timeline import period_start
 from qingpu_cli.render.report import SERIES_PERIODS, render, report_data
 

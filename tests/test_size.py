@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from qingpu_cli.library.queries import MAX_JOINT_EVENTS
+from qingpu_cli.library.listings import MAX_JOINT_EVENTS
 
 QINGPU = str(Path(sys.executable).with_name("qingpu"))
 EVENTS = 2_000

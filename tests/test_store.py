@@ -16,10 +16,12 @@ import pytest
 from conftest import BUNDLED, BUNDLED_SCHEMA_VERSION, Run
 from qingpu_cli.errors import StoreInvalid, StorePathError, UsageError
 from qingpu_cli.store.reader import (
+    SMALL_STORE_BYTES,
     StoreLocation,
     StoreReader,
     locate_store,
     read_store_bytes,
+    sha256_digest,
 )
 
 
@@ -296,3 +298,15 @@ def test_a_proof_left_by_another_version_is_not_trusted(
     (cache / f"valid-0.1.0-{digest}").write_text(digest, encoding="ascii")
     result = cli("--data", str(path), "ratios", "--json", env={"QINGPU_CACHE_DIR": str(cache)})
     assert result.status == 1 and "facts[0].decimals" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "size", [0, 1, SMALL_STORE_BYTES - 1, SMALL_STORE_BYTES, SMALL_STORE_BYTES + 1]
+)
+def test_a_store_is_named_by_its_sha256_whichever_module_hashes_it(size: int) -> None:
+    """Small stores are hashed by the interpreter's own module, large ones by OpenSSL's: a
+    proof left by one is found by the other."""
+    import hashlib
+
+    data = os.urandom(size)
+    assert sha256_digest(data) == hashlib.sha256(data).hexdigest()

@@ -118,19 +118,20 @@ def _store_for_completion(ctx: typer.Context) -> Any:
 
 
 def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
-    from qingpu_cli.library import queries, ratios
+    from qingpu_cli.library import ratios
+    from qingpu_cli.library.records import record_ids
 
     store = _store_for_completion(ctx)
-    known = [*queries.record_ids(store), *ratios.RATIO_IDS] if store is not None else []
+    known = [*record_ids(store), *ratios.RATIO_IDS] if store is not None else []
     return [record_id for record_id in known if record_id.startswith(incomplete)]
 
 
 def _complete_subjects(ctx: typer.Context, incomplete: str) -> list[str]:
     """The subjects some fact is about: the only ids `facts --subject` can match."""
-    from qingpu_cli.library import queries
+    from qingpu_cli.library.records import fact_subjects
 
     store = _store_for_completion(ctx)
-    subjects = queries.fact_subjects(store) if store is not None else []
+    subjects = fact_subjects(store) if store is not None else []
     return [subject for subject in subjects if subject.startswith(incomplete)]
 
 
@@ -234,7 +235,7 @@ def _typer_function(command: Command) -> Callable[..., None]:
 def _version(ctx: typer.Context, value: bool) -> None:
     """The tool's version, then the bundled data's release and schema version, one a line."""
     if value:
-        from qingpu_cli.library.queries import version_lines
+        from qingpu_cli.library.records import version_lines
         from qingpu_cli.store.reader import bundled_store
 
         lines = [f"qingpu {__version__}", *version_lines(bundled_store())]

@@ -20,7 +20,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from qingpu_cli.errors import UsageError
-from qingpu_cli.library import lookup, queries
+from qingpu_cli.library import listings, lookup
+from qingpu_cli.library.records import resolve_source
 from qingpu_cli.store.vocabulary import (
     CITATION_STYLES,
     CITY_MEASURES,
@@ -264,16 +265,15 @@ ROOT_OPTIONS: tuple[Option, ...] = (DATA, COLOR, NO_PAGER, VERSION)
 def _ratio_rows(store: Store, source: str | None = None) -> list[Row]:
     from qingpu_cli.library import ratios
 
-    return ratios.ratio_rows(
-        store, None if source is None else queries.resolve_source(store, source)
-    )
+    return ratios.ratio_rows(store, None if source is None else resolve_source(store, source))
 
 
 def _search(store: Store, text: str) -> list[Row]:
     """Search the store and the ratios derived from it."""
     from qingpu_cli.library import ratios
+    from qingpu_cli.library.search import search
 
-    return queries.search(store, text, ratios.ratios_as_records())
+    return search(store, text, ratios.ratios_as_records())
 
 
 def _compare(store: Store, quantity: str | None = None) -> list[Row]:
@@ -315,14 +315,12 @@ def _audit(store: Store) -> list[Row]:
 def _ratio_notes(store: Store, source: str | None = None) -> list[str]:
     from qingpu_cli.library import ratios
 
-    return ratios.ratio_notes(
-        store, None if source is None else queries.resolve_source(store, source)
-    )
+    return ratios.ratio_notes(store, None if source is None else resolve_source(store, source))
 
 
 def _plain(kind: str, columns: tuple[str, ...], title: str, screen: tuple[str, ...]) -> Listing:
     """A listing of one kind of record as the store holds it: no filter, no derived field."""
-    query = partial(queries.records_of, kind=kind)
+    query = partial(listings.records_of, kind=kind)
     return Listing(query, (), columns, title, RECORD_FIELDS[kind], screen=screen)
 
 
@@ -347,7 +345,7 @@ _COMMANDS: tuple[Command, ...] = (
         "Key figures and statements, each with its sources.",
         Example("qingpu facts --topic economy", "key figures and statements"),
         listing=Listing(
-            queries.facts,
+            listings.facts,
             (
                 Option(
                     "--topic", f"Only facts on this topic: {', '.join(TOPICS)}.", TOPICS, "TOPIC"
@@ -382,7 +380,7 @@ _COMMANDS: tuple[Command, ...] = (
         "Who signed or launched a cooperation, and with whom.",
         Example("qingpu partners --sector telecom", "who signed what, with whom"),
         listing=Listing(
-            queries.partners_in_sector,
+            listings.partners_in_sector,
             (
                 Option(
                     "--sector",
@@ -405,7 +403,7 @@ _COMMANDS: tuple[Command, ...] = (
         "Industries and clusters: role, scale and plan.",
         Example("qingpu industries --role focus", "industries and clusters"),
         listing=Listing(
-            queries.industries,
+            listings.industries,
             (Option("--role", "Only industries with this role.", ROLES),),
             ("id", "name", "role", "scale_label", "scale_status"),
             "Industries",
@@ -418,7 +416,7 @@ _COMMANDS: tuple[Command, ...] = (
         "The signing events and the projects signed there.",
         Example("qingpu events", "signing events and projects signed"),
         listing=Listing(
-            queries.events,
+            listings.events,
             (),
             ("id", "name", "date", "projects_signed"),
             "Events",
@@ -435,7 +433,7 @@ _COMMANDS: tuple[Command, ...] = (
         "Where the data comes from, and what is not known about it.",
         Example("qingpu sources", "where the data comes from"),
         listing=Listing(
-            queries.sources,
+            listings.sources,
             (),
             ("id", "title", "publisher", "date", "url"),
             "Sources",

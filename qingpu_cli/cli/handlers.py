@@ -106,15 +106,15 @@ def ratios(call: Call) -> None:
             "--chart draws bars; it does not combine with --format, --json, --fields, --limit,"
             " --sort, --no-header, --excel-safe or --wide"
         )
-    from qingpu_cli.library import queries
     from qingpu_cli.library import ratios as derived
+    from qingpu_cli.library.records import share_labels
     from qingpu_cli.render.screens import write_ratio_chart
 
     store = call.session.store()
     source = call.values.get("source")
     for note in derived.ratio_notes(store, source):
         say(call.streams, f"note: {note}")
-    write_ratio_chart(derived.ratio_rows(store, source), queries.share_labels(store), call.streams)
+    write_ratio_chart(derived.ratio_rows(store, source), share_labels(store), call.streams)
 
 
 def compare(call: Call) -> None:
@@ -139,7 +139,7 @@ def overview(call: Call) -> None:
 
 
 def show(call: Call) -> None:
-    from qingpu_cli.library.queries import show as described
+    from qingpu_cli.library.show import show as described
     from qingpu_cli.render.output import output_format, write_record
 
     chosen = output_format(call.output(), call.streams.is_terminal)

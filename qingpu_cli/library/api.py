@@ -159,7 +159,7 @@ class FactStore:
     def show(self, record_id: str) -> Row:
         """`qingpu show ID --json`: any id in any case, a name, a vetted alias or the start of
         an id; an unknown one is NotFound naming the closest ids."""
-        from qingpu_cli.library.queries import show
+        from qingpu_cli.library.show import show
 
         return cast("Row", json_values(show(self.data, _given(record_id))))
 
@@ -190,7 +190,7 @@ class FactStore:
 
     def overview(self) -> Row:
         """`qingpu overview --json`."""
-        from qingpu_cli.library.queries import overview
+        from qingpu_cli.library.overview import overview
 
         return cast("Row", json_values(overview(self.data)))
 

@@ -10,7 +10,7 @@ only a bound.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -41,16 +41,35 @@ HUNDRED = Fraction(100)
 
 
 class Check(NamedTuple):
-    id: str
-    label: str
-    formula: str
-    inputs: tuple[str, ...]
-    """The facts the figure is computed from, in the order `compute` takes them."""
-    compute: Callable[[Sequence[Fraction]], Fraction]
-    denominators: Callable[[Sequence[Fraction]], Sequence[Fraction]]
+    """A figure computed from others, held against a figure a source states. The computed
+    figure is a ratio, declared as `ratios` declares one (inputs, computation, denominators,
+    unit), so that a check's bounds and a ratio's are worked out by the one rule."""
+
+    computed: RatioDefinition
     against: str
     """The stated figure the computed one is held against."""
-    unit: str
+
+    @property
+    def id(self) -> str:
+        return self.computed.id
+
+    @property
+    def label(self) -> str:
+        return self.computed.label
+
+    @property
+    def formula(self) -> str:
+        """The computation, and the figure it is held against."""
+        return f"{self.computed.formula}, against {self.against}"
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The facts the figure is computed from, in the order its computation takes them."""
+        return self.computed.inputs
+
+    @property
+    def unit(self) -> str:
+        return self.computed.unit
 
 
 def _share(values: Sequence[Fraction]) -> Fraction:
@@ -61,40 +80,53 @@ def _identity(values: Sequence[Fraction]) -> Fraction:
     return values[0]
 
 
+def _share_of(check_id: str, label: str, part: str, whole: str) -> RatioDefinition:
+    """A part over a whole, in percent: its formula names the two facts it is computed from."""
+    return RatioDefinition(
+        check_id, label, f"{part} / {whole} * 100", (part, whole), _share, "percent", _whole
+    )
+
+
+def _whole(values: Sequence[Fraction]) -> Sequence[Fraction]:
+    return (values[1],)
+
+
+def _as_given(check_id: str, label: str, given: str, unit: str) -> RatioDefinition:
+    """One figure as its source states it, to hold against another."""
+    return RatioDefinition(check_id, label, given, (given,), _identity, unit, _no_denominator)
+
+
+def _no_denominator(values: Sequence[Fraction]) -> Sequence[Fraction]:
+    return ()
+
+
+def _land_share_check(name: str, label: str, district_area: str) -> Check:
+    """The article's land share, against its planned area over one source's district area."""
+    return Check(
+        _share_of(f"land-share-from-{name}", label, "new-city-planned-area", district_area),
+        "new-city-land-share",
+    )
+
+
 CHECKS: tuple[Check, ...] = (
-    Check(
-        "land-share-from-english-encyclopedia-area",
+    _land_share_check(
+        "english-encyclopedia-area",
         "The article's 13% share of the district's area, against its planned area over the"
         " district's total area as the English encyclopedia gives it",
-        "new-city-planned-area / wikipedia-en-qingpu-area * 100, against new-city-land-share",
-        ("new-city-planned-area", "wikipedia-en-qingpu-area"),
-        _share,
-        lambda v: (v[1],),
-        "new-city-land-share",
-        "percent",
+        "wikipedia-en-qingpu-area",
     ),
-    Check(
-        "land-share-from-german-encyclopedia-area",
+    _land_share_check(
+        "german-encyclopedia-area",
         "The article's 13% share of the district's area, against its planned area over the"
         " district's total area as the German encyclopedia gives it (read through a mirror)",
-        "new-city-planned-area / wikipedia-de-qingpu-area * 100, against new-city-land-share",
-        ("new-city-planned-area", "wikipedia-de-qingpu-area"),
-        _share,
-        lambda v: (v[1],),
-        "new-city-land-share",
-        "percent",
+        "wikipedia-de-qingpu-area",
     ),
     *(
-        Check(
-            f"land-share-from-{name}",
+        _land_share_check(
+            name,
             f"The article's 13% share of the district's area, against its planned area over the"
             f" district's {what}",
-            f"new-city-planned-area / {fact} * 100, against new-city-land-share",
-            ("new-city-planned-area", fact),
-            _share,
-            lambda v: (v[1],),
-            "new-city-land-share",
-            "percent",
+            fact,
         )
         for name, what, fact in (
             (
@@ -120,27 +152,22 @@ CHECKS: tuple[Check, ...] = (
         )
     ),
     Check(
-        "district-land-and-water-against-total",
-        "The Chinese encyclopedia's land and water areas of the district added up, against the"
-        " total area it gives",
-        "wikipedia-zh-qingpu-land-area + wikipedia-zh-qingpu-water-area, against"
-        " wikipedia-zh-qingpu-area",
-        ("wikipedia-zh-qingpu-land-area", "wikipedia-zh-qingpu-water-area"),
-        lambda v: v[0] + v[1],
-        lambda v: (),
+        RatioDefinition(
+            "district-land-and-water-against-total",
+            "The Chinese encyclopedia's land and water areas of the district added up, against"
+            " the total area it gives",
+            "wikipedia-zh-qingpu-land-area + wikipedia-zh-qingpu-water-area",
+            ("wikipedia-zh-qingpu-land-area", "wikipedia-zh-qingpu-water-area"),
+            lambda v: v[0] + v[1],
+            "km2",
+            _no_denominator,
+        ),
         "wikipedia-zh-qingpu-area",
-        "km2",
     ),
     *(
         Check(
-            f"jiading-area-{name}",
-            f"Jiading New City's {what}",
-            f"{given}, against {against}",
-            (given,),
-            _identity,
-            lambda v: (),
+            _as_given(f"jiading-area-{name}", f"Jiading New City's {what}", given, "km2"),
             against,
-            "km2",
         )
         for name, what, given, against in (
             (
@@ -173,35 +200,32 @@ CHECKS: tuple[Check, ...] = (
         )
     ),
     Check(
-        "gdp-share-against-2019",
-        "The article's GDP share (no year given), against the planning bureau's share for 2019",
-        "ghzyj-2021-04-01-gdp-share, against new-city-gdp-share",
-        ("ghzyj-2021-04-01-gdp-share",),
-        _identity,
-        lambda v: (),
+        _as_given(
+            "gdp-share-against-2019",
+            "The article's GDP share (no year given), against the planning bureau's share for 2019",
+            "ghzyj-2021-04-01-gdp-share",
+            "percent",
+        ),
         "new-city-gdp-share",
-        "percent",
     ),
     Check(
-        "population-target-2035-against-the-city",
-        "The New City's 2035 target of permanent residents, against the city's guideline of"
-        " around a million for each new city",
-        "shio-2021-04-02-residents-2035, against shine-2021-03-02-each-residents-2035",
-        ("shio-2021-04-02-residents-2035",),
-        _identity,
-        lambda v: (),
+        _as_given(
+            "population-target-2035-against-the-city",
+            "The New City's 2035 target of permanent residents, against the city's guideline of"
+            " around a million for each new city",
+            "shio-2021-04-02-residents-2035",
+            "count",
+        ),
         "shine-2021-03-02-each-residents-2035",
-        "count",
     ),
     Check(
-        "gdp-2019-against-share-and-district-gdp",
-        "The New City's 2019 GDP over the district's 2019 GDP, against its 2019 share",
-        "ghzyj-2021-04-01-gdp / district-gdp-2019 * 100, against ghzyj-2021-04-01-gdp-share",
-        ("ghzyj-2021-04-01-gdp", "district-gdp-2019"),
-        _share,
-        lambda v: (v[1],),
+        _share_of(
+            "gdp-2019-against-share-and-district-gdp",
+            "The New City's 2019 GDP over the district's 2019 GDP, against its 2019 share",
+            "ghzyj-2021-04-01-gdp",
+            "district-gdp-2019",
+        ),
         "ghzyj-2021-04-01-gdp-share",
-        "percent",
     ),
 )
 
@@ -287,16 +311,7 @@ def audit(store: Store) -> list[Row]:
             row["note"] = "an input is only a bound"
             rows.append(row)
             continue
-        definition = RatioDefinition(
-            check.id,
-            check.label,
-            check.formula,
-            check.inputs,
-            check.compute,
-            check.unit,
-            check.denominators,
-        )
-        value, low, high = bounded(definition, known)
+        value, low, high = bounded(check.computed, known)
         row["low"], row["high"] = low, high
         stated_value = exact_number(target["value"])
         if value is not None:

@@ -8,9 +8,10 @@ written (text, Markdown, BibTeX, CSL-JSON) is `render.citations`' job.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from qingpu_cli.library import lookup, queries
+from qingpu_cli.library import listings, lookup
+from qingpu_cli.library.records import all_records, find_record, record_name, records_in
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
@@ -28,10 +29,6 @@ class Cited(NamedTuple):
     id: str
     heading: str
     citations: list[Citation]
-
-
-def _records(store: Store, kind: str) -> list[Mapping[str, Any]]:
-    return cast("list[Mapping[str, Any]]", cast("Mapping[str, Any]", store).get(kind, []))
 
 
 def _backing(
@@ -59,15 +56,15 @@ class Citer:
         from qingpu_cli.library import audit, ratios
 
         self.store = store
-        self.sources = {source["id"]: source for source in queries.sources(store)}
-        self.facts = {fact["id"]: fact for fact in _records(store, "facts")}
+        self.sources = {source["id"]: source for source in listings.sources(store)}
+        self.facts = {fact["id"]: fact for fact in records_in(store, "facts")}
         self.quantities: dict[str, list[Mapping[str, Any]]] = {}
         for fact in self.facts.values():
             if fact.get("quantity"):
                 self.quantities.setdefault(fact["quantity"], []).append(fact)
         self.checks = {check.id: check for check in audit.CHECKS}
         self.every = [
-            *queries.all_records(store),
+            *all_records(store),
             *ratios.ratios_as_records(),
             *(("checks", {"id": check.id, "name": check.label}) for check in audit.CHECKS),
             *(("quantities", {"id": name}) for name in self.quantities if name not in self.facts),
@@ -78,8 +75,7 @@ class Citer:
     def _name(self, record_id: str) -> str | None:
         if self._names is None:
             self._names = {
-                record["id"]: queries.record_name(record)
-                for _, record in queries.all_records(self.store)
+                record["id"]: record_name(record) for _, record in all_records(self.store)
             }
         return self._names.get(record_id)
 
@@ -106,11 +102,9 @@ class Citer:
             named = [facts[name] for name in (*check.inputs, check.against) if name in facts]
             heading = f"{check.label}: {check.formula}"
             return Cited(found, heading, [c for f in named for c in _backing(f, sources)])
-        kind, record = queries.find_record(store, found)
+        kind, record = find_record(store, found)
         if kind == "sources":
             source = sources.get(found, record)
-            return Cited(
-                found, queries.record_name(record) or found, [Citation(None, source, None)]
-            )
-        heading = queries.record_name(record) or found
+            return Cited(found, record_name(record) or found, [Citation(None, source, None)])
+        heading = record_name(record) or found
         return Cited(found, heading, _backing(record, sources, statement=False))

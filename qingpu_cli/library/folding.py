@@ -56,9 +56,15 @@ def simplified(text: str) -> str:
     return _to_simplified().convert(text) if _has_chinese(text) else text
 
 
+#: What separates words: every character that is not a letter or digit (`str.isalnum`, which
+#: is what `\w` matches, but for the underscore).
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
 def compact(text: str) -> str:
-    """Text without what separates its words: only its letters and digits."""
-    return "".join(char for char in text if char.isalnum())
+    """Text without what separates its words: only its letters and digits. A search compares
+    every field of the store this way, so it is one pass of a compiled pattern."""
+    return _SEPARATORS.sub("", text)
 
 
 def _toneless(text: str) -> str:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from qingpu_cli.store.models import Store
 
 Row = dict[str, Any]
@@ -24,7 +25,9 @@ LAND_SHARE = "new-city-land-share"
 GDP_SHARE = "new-city-gdp-share"
 OUTPUT_SHARE = "new-city-industrial-output-share"
 PLANNED_AREA = "new-city-planned-area"
-HUNDRED = Fraction(100)
+#: A whole number, so that naming the ratios (for `search` and `show`) imports no fractions: the
+#: formulas take exact fractions, and with them it gives exact fractions.
+HUNDRED = 100
 
 
 class RatioDefinition(NamedTuple):
@@ -167,13 +170,15 @@ class Measured(NamedTuple):
 
 
 def measured(value: float, decimals: int, is_share: bool = False) -> Measured:
+    from fractions import Fraction
+
     from qingpu_cli.library.agreement import exact_number, half_unit
 
     exact = exact_number(value)
     half = half_unit(decimals)
     low, high = exact - half, exact + half
     if is_share:
-        low, high = max(low, Fraction(0)), min(high, HUNDRED)
+        low, high = max(low, Fraction(0)), min(high, Fraction(HUNDRED))
     return Measured(exact, low, high)
 
 

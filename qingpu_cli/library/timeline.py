@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from qingpu_cli.errors import UsageError
+from qingpu_cli.library.records import record_ids, records_in
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
@@ -57,10 +58,6 @@ def year_of(text: str, option: str) -> int:
     return int(text)
 
 
-def _records(store: Store, kind: str) -> list[Mapping[str, Any]]:
-    return cast("list[Mapping[str, Any]]", cast("Mapping[str, Any]", store).get(kind, []))
-
-
 def timeline(
     store: Store,
     from_year: str | None = None,
@@ -73,11 +70,10 @@ def timeline(
     high = None if to_year is None else year_of(to_year, "--to")
     if subject is not None:
         from qingpu_cli.library.lookup import not_found
-        from qingpu_cli.library.queries import record_ids
 
         if subject not in record_ids(store):
             raise not_found(subject, record_ids(store))
-    sources = {source["id"]: source for source in _records(store, "sources")}
+    sources = {source["id"]: source for source in records_in(store, "sources")}
     rows: list[Row] = []
 
     def add(record_kind: str, record: Mapping[str, Any], **values: Any) -> None:
@@ -99,9 +95,9 @@ def timeline(
         }
         rows.append(row)
 
-    for event in _records(store, "events"):
+    for event in records_in(store, "events"):
         add("event", event, period=event["date"], subject=None, kind="actual", what=event["name"])
-    for plan in _records(store, "plans"):
+    for plan in records_in(store, "plans"):
         year = plan["year"]
         add(
             "plan",
@@ -111,7 +107,7 @@ def timeline(
             kind="plan",
             what=plan["name"],
         )
-    for fact in _records(store, "facts"):
+    for fact in records_in(store, "facts"):
         if not fact.get("period"):
             continue
         add(
@@ -127,7 +123,7 @@ def timeline(
         )
     if subject is not None:
         related = {
-            fact["id"] for fact in _records(store, "facts") if subject in fact.get("related", [])
+            fact["id"] for fact in records_in(store, "facts") if subject in fact.get("related", [])
         }
         rows = [row for row in rows if row["subject"] == subject or row["record"] in related]
     dated = sorted((row for row in rows if row["when"] is not None), key=lambda row: row["when"])

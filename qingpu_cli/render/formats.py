@@ -8,7 +8,6 @@ visible escapes wherever a terminal could act on them.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -392,6 +391,8 @@ def write_csv(
 ) -> None:
     """Values as they are, so that csv round-trips like every format; with `excel_safe`, a copy
     for spreadsheets, where a value starting with = + - or @ would be run as a formula."""
+    import csv
+
     writer = csv.writer(stream, lineterminator="\n")
     cell = _spreadsheet_cell if excel_safe else _safe_cell
     if header:

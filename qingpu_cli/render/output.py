@@ -229,7 +229,7 @@ OVERVIEW_HINTS = (
 
 def write_overview(store: Store, options: OutputOptions, streams: Streams) -> None:
     """The newcomer's screen, drawn even into a pipe (it is for people), or one JSON object."""
-    from qingpu_cli.library.queries import overview
+    from qingpu_cli.library.overview import overview
 
     chosen = output_format(options, is_terminal=True)
     summary = overview(store)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from qingpu_cli.library.queries import all_records, record_name
+from qingpu_cli.library.records import all_records, record_name
 from qingpu_cli.render.formats import (
     figure_text,
     interval_text,

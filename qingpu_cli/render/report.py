@@ -118,11 +118,13 @@ def _chart(
 
 def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
     """Everything the sheet shows, computed before any of it is written."""
-    from qingpu_cli.library import audit, cite, cities, compare, queries, ratios, timeline
+    from qingpu_cli.library import audit, cite, cities, compare, listings, ratios, timeline
+    from qingpu_cli.library.overview import overview
+    from qingpu_cli.library.records import share_labels
     from qingpu_cli.render import citations
 
-    summary = queries.overview(store)
-    sources = queries.sources(store)
+    summary = overview(store)
+    sources = listings.sources(store)
     dates = sorted(source["date"] for source in sources if source["date"])
     shares = [
         ChartItem(
@@ -134,7 +136,7 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         for share in summary["shares"]
     ]
     rows, _ = ratios.derived_ratios(store)
-    groups = ratio_chart_groups(rows, queries.share_labels(store))
+    groups = ratio_chart_groups(rows, share_labels(store))
     ratio_charts = []
     for number, (title, items) in enumerate(groups, start=2):
         top = max((item.high if item.high is not None else item.value) for item in items)
@@ -162,7 +164,7 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         for row in timeline.timeline(store)
         if row["when"] is not None and (row["record_kind"] != "fact" or row["value"] is None)
     ]
-    sources_of = {fact["id"]: fact["sources"] for fact in queries.facts(store)}
+    sources_of = {fact["id"]: fact["sources"] for fact in listings.facts(store)}
     figures = []
     citer = cite.Citer(store)
     for figure in summary["key_figures"]:
@@ -209,9 +211,9 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         "ratios": rows,
         "compare": statements,
         "audit": audit.audit(store),
-        "partners": queries.partners_in_sector(store),
-        "events": queries.events(store),
-        "industries": queries.industries(store),
+        "partners": listings.partners_in_sector(store),
+        "events": listings.events(store),
+        "industries": listings.industries(store),
         "sources": sources,
         "disputed": summary.get("disputed", []),
         "article_reports": next(

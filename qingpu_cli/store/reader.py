@@ -15,7 +15,6 @@ can be read only once, and a large file need not be read and hashed twice.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import json
 import os
@@ -263,7 +262,7 @@ def _position(text: str, offset: int) -> str:
 
 #: A `\\u` escape of half of a UTF-16 pair with no other half beside it (an even number of
 #: backslashes before it: an odd one would make the escape itself text).
-_LONE_SURROGATE = re.compile(
+_LONE_SURROGATE = (
     r"(?<!\\)(?:\\\\)*(\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
     r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})"
 )
@@ -280,19 +279,20 @@ def _lone_surrogates(text: str) -> list[tuple[str, str]]:
             f"{_position(text, found.start(1))}: {found.group(1)} is half of a UTF-16 pair"
             " (a lone surrogate), not a character",
         )
-        for found in _LONE_SURROGATE.finditer(text)
+        for found in re.finditer(_LONE_SURROGATE, text)
     ][:20]
 
 
-#: A number whose exponent or leading zeros could make it too small for a float.
-_SMALL_NUMBER = re.compile(r"[0-9][eE]-[0-9]{3}|\.0{300}")
+#: A number whose exponent or leading zeros could make it too small for a float. The patterns
+#: are compiled where they are needed, on validating: a store proven valid needs neither.
+_SMALL_NUMBER = r"[0-9][eE]-[0-9]{3}|\.0{300}"
 
 
 def _vanishing_numbers(text: str) -> list[tuple[str, str]]:
     """A number that is not zero as written but too small for a float, which would read as 0:
     named with the place it stands in the store. The text is parsed a second time only when
     it has a number written that small."""
-    if _SMALL_NUMBER.search(text) is None:
+    if re.search(_SMALL_NUMBER, text) is None:
         return []
     found: list[tuple[str, str]] = []
 
@@ -463,6 +463,26 @@ def _remember_valid(directory: str | os.PathLike[str] | None, digest: str) -> No
             os.unlink(partial)
 
 
+#: A store smaller than this is hashed by the interpreter's own SHA-256 module, which loads at
+#: once; a larger one by OpenSSL's, through hashlib, which hashes several times faster but takes
+#: longer to load than hashing a small store takes. Both give the same digest.
+SMALL_STORE_BYTES = 1 << 19
+
+
+def sha256_digest(data: bytes) -> str:
+    """The SHA-256 of a store's bytes, in hexadecimal: what a proof of validity is named by."""
+    if len(data) < SMALL_STORE_BYTES:
+        for name in ("_sha2", "_sha256"):  # Python 3.12 and later; 3.10 and 3.11
+            try:
+                module = __import__(name)
+            except ImportError:
+                continue
+            return str(module.sha256(data).hexdigest())
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
 class StoreReader:
     """The active store of one run: located once, its bytes read once and hashed once, then
     let go once decoded; what it loads, it keeps for the rest of the run."""
@@ -484,7 +504,7 @@ class StoreReader:
             except StorePathError as error:
                 self._failed = error
                 raise
-            self._digest = hashlib.sha256(self._raw).hexdigest()
+            self._digest = sha256_digest(self._raw)
         return self._raw, self._digest
 
     def _text(self) -> str:
