@@ -13,6 +13,9 @@ from qingpu_cli.library.audit import CHECKS, VERDICTS, audit
 from qingpu_cli.library.compare import compare, series
 from qingpu_cli.library.overview import overview
 from qingpu_cli.library.timeline import period_start
+from qingpu_cli.render import people
+from qingpu_cli.render.formats import human_number, interval_text
+from qingpu_cli.render.people import names_of
 from qingpu_cli.render.report import SERIES_PERIODS, render, report_data
 
 Cli = Callable[..., Run]
@@ -55,11 +58,18 @@ def test_the_chart_draws_one_axis_a_unit_targets_marked(cli: Cli, bundled: dict[
         rows = compare(bundled, quantity)
         drawn = cli("compare", quantity, "--chart", env={"COLUMNS": "80"})
         assert drawn.status == 0, drawn.stderr
-        for unit in {row["unit"] for row in rows}:
-            assert f"{quantity}, {unit}" in drawn.stdout
+        known = names_of(bundled)
         words = " ".join(drawn.stdout.split())  # a long label wraps at a space on a screen
-        for row in rows:
-            assert f"{row['period'] or 'no period'} [{row['kind']}] {row['source']}" in words
+        for unit in {row["unit"] for row in rows}:  # one axis a unit, headed in words
+            heading = people.heading([row for row in rows if row["unit"] == unit], known)
+            assert " ".join(heading.split()) in words
+        for row in rows:  # each statement in words: period, kind, source, verdict, figure
+            source = known.records[row["source"]]
+            said = f"{row['period'] or 'no period'} [{row['kind']}] {source}"
+            interval = interval_text(row["low"], row["high"])
+            said += f" \u00b7 {people.mark(row['verdict'])}: {human_number(row['value'])}"
+            assert said in words, said
+            assert interval in words, said
     assert cli("compare", "--chart").status == 2
     assert cli("compare", "district-gdp", "--chart", "--json").status == 2
 
@@ -136,3 +146,15 @@ def test_the_fact_sheet_has_the_cities_the_dates_and_the_series(bundled: dict[st
         assert f"{quantity}, " in page
     assert 'class="solid aimed"' in page
     assert "other sources: " in page
+
+
+def test_a_figure_with_no_least_value_is_drawn_with_no_solid_part() -> None:
+    """'Nearly 30,000' allows anything under 30,000: its bar is all band, from 0 up to it; 'over
+    30,000' is solid up to it and a band from there on."""
+    from qingpu_cli.render.charts import ChartItem
+    from qingpu_cli.render.screens import _band
+
+    under = _band(ChartItem("under", 30, None, 30, "count", stated=True), 60, 60, False).plain
+    over = _band(ChartItem("over", 30, 30, None, "count", stated=True), 60, 60, False).plain
+    assert under == "\u2592" * 30 + "\u00b7" * 30
+    assert over == "\u2588" * 30 + "\u2592" * 30

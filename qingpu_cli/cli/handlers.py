@@ -122,14 +122,21 @@ def compare(call: Call) -> None:
         _emit(call)
         return
     quantity = call.values.get("quantity")
-    if not quantity or call.output() != OutputOptions():
+    if not quantity:
         raise UsageError(
-            "--chart draws one QUANTITY; it does not combine with --format, --json, --fields,"
-            " --limit, --sort or --no-header"
+            "--chart draws one quantity: name it, as in 'qingpu compare QUANTITY --chart'"
         )
+    if call.output() != OutputOptions():
+        raise UsageError(
+            "--chart is a picture for a person; it does not combine with --format, --json,"
+            " --fields, --limit, --sort, --no-header or --wide"
+        )
+    from qingpu_cli.render.people import names_of
     from qingpu_cli.render.screens import write_series_chart
 
-    write_series_chart(LISTINGS["compare"].query(call.session.store(), quantity), call.streams)
+    store = call.session.store()
+    rows = LISTINGS["compare"].query(store, quantity)
+    write_series_chart(rows, call.streams, names_of(store))
 
 
 def overview(call: Call) -> None:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qingpu_cli.render.formats import format_number
+
+if TYPE_CHECKING:
+    from qingpu_cli.render.people import Names
 
 
 class ChartItem(NamedTuple):
@@ -85,24 +88,36 @@ def ratio_chart_groups(
     return groups
 
 
-def series_chart_groups(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[ChartItem]]]:
+def series_chart_groups(
+    rows: Sequence[Mapping[str, Any]], names: Names | None = None
+) -> list[tuple[str, list[ChartItem]]]:
     """A quantity's statements over time (`compare`'s rows, in the series' order), one axis a
-    unit; each bar is labelled with its period, whether it is a target or plan or what was,
-    and its source."""
-    groups: dict[str, list[ChartItem]] = {}
+    unit; each bar is a statement as its source gives it, labelled with its period, whether it
+    is a target or plan or what was, its source and its verdict. With the store's `names`, the
+    title and the sources are in words."""
+    from qingpu_cli.render.people import heading, mark
+
+    groups: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
-        aimed = row["kind"] in ("target", "plan")
-        label = (
-            f"{row['period'] or 'no period'} [{row['kind'] or 'kind not given'}] {row['source']}"
-        )
-        groups.setdefault(row["unit"], []).append(
-            ChartItem(
-                label,
-                float(row["value"]),
-                None if row["low"] is None else float(row["low"]),
-                None if row["high"] is None else float(row["high"]),
-                row["unit"],
-                aimed,
+        groups.setdefault(row["unit"], []).append(row)
+    found: list[tuple[str, list[ChartItem]]] = []
+    for unit, members in groups.items():
+        items = []
+        for row in members:
+            source = names.records.get(row["source"], row["source"]) if names else row["source"]
+            verdict = f" \u00b7 {mark(row['verdict'])}" if row.get("verdict") else ""
+            label = f"{row['period'] or 'no period'} [{row['kind'] or 'kind not given'}] {source}"
+            items.append(
+                ChartItem(
+                    label + verdict,
+                    float(row["value"]),
+                    None if row["low"] is None else float(row["low"]),
+                    None if row["high"] is None else float(row["high"]),
+                    row["unit"],
+                    aimed=row["kind"] in ("target", "plan"),
+                    stated=True,
+                )
             )
-        )
-    return [(f"{rows[0]['quantity']}, {unit}", items) for unit, items in groups.items()]
+        title = heading(members, names) if names else f"{members[0]['quantity']}, {unit}"
+        found.append((title, items))
+    return found

@@ -25,7 +25,6 @@ from qingpu_cli.render.charts import ChartItem, ratio_chart_groups, round_top
 from qingpu_cli.render.formats import (
     encodes_unicode,
     figure_text,
-    format_number,
     human_number,
     interval_text,
     person_text,
@@ -422,7 +421,8 @@ def _band(item: ChartItem, scale: float, width: int, ascii_only: bool) -> Text:
     """A solid bar up to the least value the inputs allow, a band up to the greatest, then
     the empty rest of the axis: the band is the rounding, not a glitch."""
     solid, band, rest = ("#", "=", ".") if ascii_only else ("\u2588", "\u2592", "\u00b7")
-    low = item.low if item.low is not None else item.value
+    # No least value ("under X"): nothing is solid; no greatest ("over X"): the band runs on.
+    low = item.low if item.low is not None else 0.0 if item.high is not None else item.value
     high = item.high if item.high is not None else scale
     start = min(width, max(0, round(low / scale * width)))
     end = min(width, max(start, round(high / scale * width)))
@@ -438,9 +438,8 @@ def _shown(item: ChartItem) -> str:
     """A bar's figure and bounds in words: a stated figure with every digit, a computed one to
     three significant figures with its bounds rounded outward."""
     value = human_number(item.value) if item.stated else significant(item.value)
-    if item.low is None or item.high is None:
-        return f"{value} (no upper bound)"
-    return f"{value} ({interval_text(item.low, item.high, None, computed=not item.stated)})"
+    bounds = interval_text(item.low, item.high, None, computed=not item.stated)
+    return f"{value} ({bounds})" if bounds and bounds != value else value
 
 
 def write_chart(
@@ -463,8 +462,8 @@ def write_chart(
         scale = 100.0 if shares and items[0].unit == "percent" else round_top(top)
         console.print()
         console.print(Text(title, style="bold"), width=width)
-        axis = f"0{format_number(scale / 2).rjust(bar_width // 2)}"
-        console.print(Text(f"  {axis}{format_number(scale).rjust(bar_width - len(axis))}", "dim"))
+        axis = f"0{human_number(scale / 2).rjust(bar_width // 2)}"
+        console.print(Text(f"  {axis}{human_number(scale).rjust(bar_width - len(axis))}", "dim"))
         for item in items:
             label = Padding(literal(f"{item.label}: {_shown(item)}"), (0, 0, 0, 2))
             console.print(label, width=width)
@@ -480,7 +479,9 @@ def write_ratio_chart(
     write_chart(ratio_chart_groups(rows, labels), streams)
 
 
-def write_series_chart(rows: Sequence[Mapping[str, Any]], streams: Streams) -> None:
+def write_series_chart(
+    rows: Sequence[Mapping[str, Any]], streams: Streams, names: people.Names | None = None
+) -> None:
     """A quantity's values over time, one axis a unit; targets and plans say so in their
     label and are drawn in a bar of their own shade."""
     if not rows:
@@ -488,7 +489,7 @@ def write_series_chart(rows: Sequence[Mapping[str, Any]], streams: Streams) -> N
         return
     from qingpu_cli.render.charts import series_chart_groups
 
-    write_chart(series_chart_groups(rows), streams, shares=False)
+    write_chart(series_chart_groups(rows, names), streams, shares=False)
 
 
 def _counted(values: Iterable[str]) -> str:
