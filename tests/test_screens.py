@@ -506,12 +506,28 @@ def test_no_pager_is_a_root_option(cli: Cli) -> None:
         (1_271_424, "count", None, "1,271,424"),
         (91.1, "km2", None, "91.1 km\u00b2"),
         (40, "percent", None, "40%"),
+        (2028, "year", "exact", "2028"),
     ],
 )
 def test_a_figure_reads_as_a_person_writes_it(
     value: float, unit: str, bound: str | None, words: str
 ) -> None:
     assert figure_text(value, unit, bound) == words
+
+
+def test_a_year_is_named_not_counted(cli: Cli, bundled: dict[str, Any]) -> None:
+    """A figure in years reads as the year on every screen: never with a thousands separator."""
+    from qingpu_cli.library.agreement import interval_words
+
+    years = [fact for fact in bundled["facts"] if fact["unit"] == "year"]
+    assert years
+    for fact in years:
+        year = str(int(fact["value"]))
+        assert interval_words(fact) == f"the year {year}"
+        assert interval_text(fact["value"], fact["value"], "year") == year
+        for args in (("show", fact["id"]), ("compare", fact["quantity"]), ("facts",)):
+            shown = screen(cli, "100", *args, "--format", "table")
+            assert f"{year[0]},{year[1:]}" not in shown, args
 
 
 @given(st.integers(min_value=0, max_value=10**15))

@@ -284,6 +284,8 @@ def interval_words(fact: Mapping[str, Any], version: int = EXACT_IS_A_POINT_FROM
     """What a figure stands for, in words: `rounded: 545,000 to 555,000`, `over 100 billion
     yuan`, `exactly 40`."""
     span = interval(fact, version)
+    if fact.get("unit") == "year" and span.is_point and span.low is not None:
+        return f"the year {span.low}"  # a year is named, not counted: never "2,028 year"
     unit = UNIT_WORDS.get(fact.get("unit") or "", fact.get("unit") or "")
     after = f" {unit}" if unit and unit != "%" else unit
     if span.low is None and span.high is not None:

@@ -156,6 +156,13 @@ def count_noun(measure: str | None) -> str:
     return words[0] if len(words) == 1 and words[0].endswith("s") else ""
 
 
+def year_text(value: object) -> str:
+    """A year as it is written: its digits alone."""
+    if isinstance(value, Rational) or (isinstance(value, float) and value.is_integer()):
+        return str(int(value))  # type: ignore[arg-type]
+    return person_text(value)
+
+
 def figure_text(
     value: object, unit: str | None, bound: str | None = None, measure: str | None = None
 ) -> str:
@@ -164,6 +171,8 @@ def figure_text(
     given."""
     if value is None:
         return ""
+    if unit == "year":  # a year is named, not counted: 2028, never "2,028 year"
+        return f"{BOUND_WORDS.get(bound or '', '')} {year_text(value)}".strip()
     number = human_number(value)
     if unit == "percent":
         text = f"{number}%"
@@ -206,6 +215,8 @@ def interval_text(
         low, high = (float(end) if isinstance(end, Rational) else end for end in (low, high))
     if low is None and high is None:
         return ""
+    if unit == "year":
+        return _years(low, high)
     if high is None:
         return f"over {human_number(low)}{suffix}"
     if low is None:
@@ -218,6 +229,16 @@ def interval_text(
     if shown_low == shown_high:
         return f"{shown_low}{suffix}"
     return f"{shown_low} to {shown_high}{suffix}"
+
+
+def _years(low: object, high: object) -> str:
+    if high is None:
+        return f"after {year_text(low)}"
+    if low is None:
+        return f"before {year_text(high)}"
+    if low == high:
+        return year_text(low)
+    return f"{year_text(low)} to {year_text(high)}"
 
 
 def display_width(text: str) -> int:

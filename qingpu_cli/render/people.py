@@ -215,8 +215,11 @@ def _figure(row: Row, names: Names) -> str:
 #: The cells a screen computes from a row rather than reads from one key of it.
 CELLS: dict[str, Callable[[Row, Names], str]] = {
     "figure": _figure,
-    # the unit is said once, in the heading a screen gives the statements of one quantity
-    "interval": lambda row, _: interval_text(row.get("low"), row.get("high")),
+    # the unit is said once, in the heading a screen gives the statements of one quantity (a
+    # year's is needed to write it as a year)
+    "interval": lambda row, _: interval_text(
+        row.get("low"), row.get("high"), "year" if row.get("unit") == "year" else None
+    ),
     "bounds": lambda row, _: interval_text(
         row.get("low"), row.get("high"), row.get("unit"), computed=True
     ),
