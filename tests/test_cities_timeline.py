@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from conftest import Run
 from qingpu_cli.library.cities import MEASURES, NOT_GIVEN, cities
 from qingpu_cli.library.timeline import period_start, timeline
+from qingpu_cli.render.people import mark, names_of, statements_in_words
 from qingpu_cli.store.vocabulary import CITY_MEASURES
 
 Cli = Callable[..., Run]
@@ -132,3 +133,18 @@ def test_a_day_is_placed_on_that_day(day: datetime.date) -> None:
     assert period_start(day.isoformat()) == day.isoformat()
     assert period_start(f"{day.day} {day.strftime('%B')} (no year printed)") is None
     assert period_start(f"{day.year}-{day.year + 4}") == str(day.year)
+
+
+def test_a_cell_of_the_five_city_table_is_in_words(bundled: dict[str, Any]) -> None:
+    """On a screen each statement names its source and carries its verdict's mark, as every
+    other screen does; the JSON keeps the ids."""
+    known = names_of(bundled)
+    for row in cities(bundled):
+        said = statements_in_words(row, known)
+        if not row["statements"]:
+            assert said == NOT_GIVEN
+        for item in row["statements"]:
+            assert known.records[item["source"]] in said
+            assert f"({item['source']}" not in said and f"; {item['source']})" not in said
+            if item["verdict"] is not None:  # a statement with no figure has no verdict
+                assert mark(item["verdict"]) in said

@@ -4,6 +4,7 @@ within the terminal, whatever the width."""
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import shutil
@@ -123,7 +124,12 @@ def test_every_listing_is_a_table_of_its_declared_columns_at_80(
     assert "-- 1 --" not in shown, f"{name} fell back to one record a block at 80 columns"
     headers = [header(column) for column in screen_columns(name, rows_of(name, bundled))]
     first = headers[0].split()
-    header_lines = [line for line in shown.splitlines() if line.split()[: len(first)] == first]
+    lines = shown.splitlines()
+    header_lines = [  # a header is the line above a table's rule
+        line
+        for line, below in itertools.pairwise(lines)
+        if line.split()[: len(first)] == first and set(below.strip()) <= {"\u2500", "-"}
+    ]
     assert header_lines, shown
     for line in header_lines:
         assert line.split() == " ".join(headers).split(), line

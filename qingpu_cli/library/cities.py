@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from qingpu_cli.store.vocabulary import BOUND_WORDS
+
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
 
@@ -70,8 +72,6 @@ def _stem(quantity: str, subject: str) -> str:
     return quantity
 
 
-#: How a cell marks a figure's bound: at least, at most or about it.
-BOUND_MARKS = {"lower": "at least ", "upper": "at most ", "rounded": "about "}
 _SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
 
 
@@ -90,7 +90,8 @@ def _figure(statement: Row) -> str:
     if statement["value"] is None:
         said = statement["what"]
     else:
-        mark = BOUND_MARKS.get(statement["bound"] or "", "")
+        words = BOUND_WORDS.get(statement["bound"] or "")
+        mark = f"{words} " if words else ""
         unit = "" if statement["unit"] == "count" else f" {statement['unit']}"
         said = f"{mark}{amount(statement['value'])}{unit}"
     when = statement["period"] or "no period given"

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Rational
 from typing import IO, Any
 
+from qingpu_cli.store.vocabulary import BOUND_WORDS
+
 #: C0 and C1 controls, DEL, and the bidirectional overrides and isolates.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _CELL_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -103,7 +105,6 @@ UNIT_WORDS = {
 }
 
 #: How a figure stated as a bound or a rounding reads before its number.
-BOUND_WORDS = {"lower": "over", "upper": "under", "rounded": "about"}
 
 _SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
 

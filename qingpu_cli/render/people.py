@@ -235,12 +235,35 @@ CELLS: dict[str, Callable[[Row, Names], str]] = {
 _EMPTY = {"date": "n.d.", "title": NOT_GIVEN, "publisher": "not named"}
 
 
+def statements_in_words(row: Row, names: Names, ascii_only: bool = False) -> str:
+    """A cell of the five-city table: each statement's figure in words, with its period, its
+    source by name and its verdict's mark."""
+    statements = row.get("statements")
+    if not isinstance(statements, list):
+        return person_text(row.get("figures"))
+    said = []
+    for item in statements:
+        if item.get("value") is None:
+            figure = person_text(item.get("what"))
+        else:
+            figure = figure_text(item["value"], item.get("unit"), item.get("bound"))
+        about = [str(item["period"])] if item.get("period") else []
+        if item.get("source"):
+            about.append(names.records.get(item["source"], str(item["source"])))
+        if isinstance(item.get("verdict"), str):
+            about.append(mark(item["verdict"], ascii_only))
+        said.append(f"{figure} ({'; '.join(about)})" if about else figure)
+    return "; ".join(said) or NOT_GIVEN
+
+
 def cell(column: str, row: Row, names: Names, ascii_only: bool = False) -> str:
     """One cell as a person reads it: empty where the row gives nothing, but a date "n.d.", a
     publisher "not named" and a title "not given", as the citations and the sheet say."""
     if column == "verdict":
         verdict = row.get("verdict")
         return mark(verdict, ascii_only) if isinstance(verdict, str) else ""
+    if column == "figures" and "statements" in row:
+        return statements_in_words(row, names, ascii_only)
     if column in CELLS:
         return CELLS[column](row, names)
     value = row.get(column)

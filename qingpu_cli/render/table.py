@@ -38,6 +38,8 @@ _HEADERS = {
     "formula": "Check",
     "against": "Held against",
     "relative_gap": "Gap",
+    "city_name": "City",
+    "measure_name": "Measure",
 }
 
 #: Prose narrower than this reads as a column of fragments: the record view reads better.

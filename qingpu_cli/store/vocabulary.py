@@ -189,3 +189,8 @@ KNOWN_LICENCES: dict[str, tuple[str, str]] = {
         "https://creativecommons.org/licenses/by-sa/4.0/",
     ),
 }
+
+
+#: A figure's bound in words before it, as the README's precision rules say it ("over X"
+#: excludes X); an exact figure needs none.
+BOUND_WORDS = {"lower": "over", "upper": "under", "rounded": "about"}
