@@ -587,3 +587,13 @@ def test_cite_on_a_terminal_wraps_at_spaces(
     assert out.getvalue().split() == piped.split()
     for line in out.getvalue().splitlines():
         assert display_columns(line) < int(columns) or len(line.split()) == 1, line
+
+
+def test_a_source_is_named_with_its_parentheses_whole(bundled: dict[str, Any]) -> None:
+    """A publisher is named without its page or site after a comma, but a comma inside its
+    parentheses ("Evertiq (trade press, evertiq.com)") never cuts it in two."""
+    for source in bundled["sources"]:
+        label = people.source_label(source)
+        assert label.count("(") == label.count(")"), (source["id"], label)
+        if source.get("publisher"):
+            assert source["publisher"].startswith(label.split(" (")[0]), (source["id"], label)

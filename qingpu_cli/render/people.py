@@ -85,12 +85,23 @@ class Names(NamedTuple):
 _DESCRIBED = re.compile(r" \((?:[^() ]+ ){2,}[^() ]+\)")
 
 
+def _before_its_page(publisher: str) -> str:
+    """A publisher without what follows its first comma outside parentheses (its site, page
+    or kind): `Evertiq (trade press, English), ...` keeps its parentheses whole."""
+    depth = 0
+    for index, char in enumerate(publisher):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and publisher.startswith(", ", index):
+            return publisher[:index]
+    return publisher
+
+
 def source_label(source: Row) -> str:
     """A source as a reader names it in a column: its publisher (without the page's kind), else
     the site its address is on, else its title or id."""
     publisher = source.get("publisher")
     if isinstance(publisher, str) and publisher:
-        return _DESCRIBED.sub("", publisher.split(", ")[0])
+        return _DESCRIBED.sub("", _before_its_page(publisher))
     url = source.get("url")
     if isinstance(url, str) and "//" in url:
         host = url.split("//", 1)[1].split("/", 1)[0].split("@")[-1].split(":")[0].lower()
