@@ -320,8 +320,12 @@ def write_record(
         computed = described["kind"] == "ratios"
         bounds = interval_text(record["low"], record["high"], record.get("unit"), computed)
         fields.add_row("Bounds", literal(bounds or people.NOT_GIVEN))
+    # A link to another record is said once: in the Related section, where there is one.
+    listed = {item["id"] for item in related}
     for field, value in record.items():
-        if field not in skipped:
+        targets = value if isinstance(value, list) else [value]
+        linked = field in _REFERENCE_FIELDS and all(target in listed for target in targets)
+        if field not in skipped and not (related and linked):
             fields.add_row(header(field), shown(field, value))
     console.print(fields)
     partner = described.get("partner")
