@@ -1,6 +1,7 @@
 """Exit statuses and the project's errors: raised in the core, turned into messages in one place
-(`boundary.run`)."""
+(`cli/run.py`); and the one rule for the valid names a message suggests."""
 
+from collections.abc import Iterable
 from enum import IntEnum
 
 
@@ -90,3 +91,19 @@ class MissingExtra(QingpuError, ImportError):
             f" pip install 'qingpu[{extra}]'"
         )
         self.extra = extra
+
+
+def closest(typed: str, valid: Iterable[str], count: int = 1) -> list[str]:
+    """The valid names nearest what was typed, in any case: the same rule for a mistyped
+    command, choice, field or id, so that each gets the suggestion the others would."""
+    import difflib
+
+    folded = {name.casefold(): name for name in valid}
+    near = difflib.get_close_matches(typed.casefold(), list(folded), n=count, cutoff=0.5)
+    return [folded[name] for name in near]
+
+
+def did_you_mean(typed: str, valid: Iterable[str]) -> str:
+    """` (did you mean telecom?)`, or nothing where no valid name is near."""
+    near = closest(typed, valid)
+    return f" (did you mean {near[0]}?)" if near else ""

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from conftest import Run
 from qingpu_cli.cli.app import app, main
-from qingpu_cli.cli.commands import EXAMPLES, LISTINGS
+from qingpu_cli.cli.commands import COMMANDS, EXAMPLES, LISTINGS, ROOT_OPTIONS
 from qingpu_cli.cli.run import Streams
 from qingpu_cli.render import people
 from qingpu_cli.render.formats import (
@@ -410,6 +410,22 @@ def test_an_unknown_source_or_quantity_gets_the_closest_ones(
     quantity = bundled["facts"][0]["quantity"]
     result = cli("compare", quantity[:-1] + "x")
     assert result.status == 1 and f"did you mean: {quantity}" in result.stderr
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_help_of_a_mistyped_command_gets_the_closest_one(cli: Cli, name: str) -> None:
+    result = cli("help", name + "q")
+    assert result.status == 2 and f"(did you mean {name}?)" in result.stderr
+
+
+@pytest.mark.parametrize("option", [spelling for item in ROOT_OPTIONS for spelling in item.names])
+def test_an_option_of_qingpu_given_after_the_command_says_where_it_goes(
+    cli: Cli, option: str
+) -> None:
+    result = cli("facts", option)
+    assert result.status == 2
+    assert f"{option} is an option of qingpu itself: it goes before the command" in result.stderr
+    assert f"'qingpu {option}" in result.stderr and " facts ...'" in result.stderr
 
 
 @pytest.mark.parametrize("option", ["--fields", "--sort"])

@@ -27,6 +27,7 @@ from qingpu_cli.cli.commands import (
     EXAMPLES,
     FLAG,
     NO_PAGER,
+    ROOT_OPTIONS,
     VERSION,
     Argument,
     Command,
@@ -34,7 +35,7 @@ from qingpu_cli.cli.commands import (
 )
 from qingpu_cli.cli.handlers import Call, Session, handle
 from qingpu_cli.cli.run import Streams, with_color, with_pager
-from qingpu_cli.errors import ExitStatus, QingpuError, UsageError
+from qingpu_cli.errors import ExitStatus, QingpuError, UsageError, did_you_mean
 from qingpu_cli.render.formats import display_width
 
 _EXAMPLE_WIDTH = max(display_width(example.command) for example in EXAMPLES) + 2
@@ -316,8 +317,10 @@ def command_help(name: str | None) -> str:
         assert isinstance(group, typer.core.TyperGroup)
         found = group.get_command(root, name)
         if found is None:
-            names = ", ".join(group.list_commands(root))
-            raise UsageError(f"no command {name!r}; the commands: {names}")
+            names = group.list_commands(root)
+            raise UsageError(
+                f"no command {name!r}{did_you_mean(name, names)}; the commands: {', '.join(names)}"
+            )
         with typer.Context(found, info_name=name, parent=root) as context:
             return found.get_help(context) + "\n"
 
@@ -329,6 +332,15 @@ def _command_named(args: Sequence[str], context: object) -> str | None:
     if isinstance(name, str) and name in COMMANDS:
         return name
     return next((arg for arg in args if arg in COMMANDS), None)
+
+
+#: qingpu's own options by how they are spelled, with what follows each (its value's name),
+#: for a run that gives one after its command.
+_ROOT_SPELLINGS = {
+    spelling: "" if option.takes == FLAG else f" {option.metavar or option.keyword.upper()}"
+    for option in ROOT_OPTIONS
+    for spelling in option.names
+}
 
 
 def run_app(args: Sequence[str], streams: Streams) -> int:
@@ -345,6 +357,12 @@ def run_app(args: Sequence[str], streams: Streams) -> int:
         if error.exit_code != ExitStatus.USAGE:
             raise QingpuError(message) from None
         command = _command_named(args, getattr(error, "ctx", None))
+        typed = getattr(error, "option_name", None)
+        if command and typed in _ROOT_SPELLINGS:
+            raise UsageError(
+                f"{typed} is an option of qingpu itself: it goes before the command"
+                f" ('qingpu {typed}{_ROOT_SPELLINGS[typed]} {command} ...')"
+            ) from None
         where = f"qingpu help {command}" if command else "qingpu --help"
         raise UsageError(f"{message} (see '{where}')") from None
     return result if isinstance(result, int) else int(ExitStatus.OK)

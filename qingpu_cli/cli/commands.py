@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from qingpu_cli.errors import UsageError
+from qingpu_cli.errors import UsageError, did_you_mean
 from qingpu_cli.library import listings, lookup
 from qingpu_cli.library.records import resolve_source
 from qingpu_cli.store.vocabulary import (
@@ -44,14 +44,6 @@ Row = dict[str, Any]
 
 #: What a value of an option or argument is.
 TEXT, CHOICE, COUNT, FLAG = "text", "choice", "count", "flag"
-
-
-def _closest(value: str, choices: tuple[str, ...]) -> str:
-    import difflib
-
-    folded = {choice.casefold(): choice for choice in choices}
-    close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.5)
-    return f" (did you mean {folded[close[0]]}?)" if close else ""
 
 
 class Option(NamedTuple):
@@ -103,7 +95,7 @@ class Option(NamedTuple):
         if self.choices is not None:
             if value.casefold() in {choice.casefold() for choice in self.choices}:
                 return None
-            return f"takes one of {', '.join(self.choices)}, not {value!r}" + _closest(
+            return f"takes one of {', '.join(self.choices)}, not {value!r}" + did_you_mean(
                 value, self.choices
             )
         if self.takes == COUNT:

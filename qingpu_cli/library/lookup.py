@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from qingpu_cli.errors import NotFound
+from qingpu_cli.errors import NotFound, closest
 from qingpu_cli.library.folding import Needle, fold
 
 #: The most ids a message names: a handful to choose from, never the whole store.
@@ -18,9 +18,7 @@ MAX_SUGGESTIONS = 5
 
 def not_found(record_id: str, known: list[str], what: str = "record") -> NotFound:
     """An unknown id, with the closest known ones."""
-    import difflib
-
-    close = difflib.get_close_matches(record_id, known, n=3, cutoff=0.5)
+    close = closest(record_id, known, count=3)
     hint = f"; did you mean: {', '.join(close)}?" if close else "; `qingpu search TEXT` finds ids"
     return NotFound(f"no {what} has the id {record_id!r}{hint}")
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from qingpu_cli.cli.commands import Listing, OutputOptions
 from qingpu_cli.cli.run import Streams, say
-from qingpu_cli.errors import UsageError
+from qingpu_cli.errors import UsageError, did_you_mean
 from qingpu_cli.render.formats import (
     cell_text,
     select_fields,
@@ -42,14 +42,6 @@ def output_format(options: OutputOptions, is_terminal: bool) -> str:
     return "table" if is_terminal else "tsv"
 
 
-def _closest(typed: str, valid: Sequence[str]) -> str:
-    """` (did you mean period?)`, for the valid name closest to what was typed, if any is."""
-    import difflib
-
-    close = difflib.get_close_matches(typed, list(valid), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
-
-
 def chosen_fields(fields: str | None, valid: Sequence[str]) -> list[str] | None:
     """The fields `--fields a,b` names, in that order; an unknown one is a usage error."""
     if fields is None:
@@ -60,7 +52,7 @@ def chosen_fields(fields: str | None, valid: Sequence[str]) -> list[str] | None:
     unknown = [field for field in chosen if field not in valid]
     if unknown:
         raise UsageError(
-            f"unknown field {', '.join(unknown)} for --fields{_closest(unknown[0], valid)};"
+            f"unknown field {', '.join(unknown)} for --fields{did_you_mean(unknown[0], valid)};"
             f" valid: {', '.join(valid)}"
         )
     repeated = [field for field in dict.fromkeys(chosen) if chosen.count(field) > 1]
@@ -79,7 +71,8 @@ def chosen_order(sort: str | None, valid: Sequence[str]) -> tuple[str, bool] | N
         raise UsageError("--sort - names no field: give -FIELD for descending, such as -id")
     if field not in valid:
         raise UsageError(
-            f"unknown field {field} for --sort{_closest(field, valid)}; valid: {', '.join(valid)}"
+            f"unknown field {field} for --sort{did_you_mean(field, valid)};"
+            f" valid: {', '.join(valid)}"
         )
     return field, sort.startswith("-")
 
