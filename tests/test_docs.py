@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -66,3 +67,30 @@ def test_the_map_names_every_module() -> None:
     for module in sorted(package.glob("*/*.py")):
         if module.name != "__init__.py":
             assert f"`{module.name}`" in section, module
+
+
+#: Commands that only read the store: the README's examples of them can be run as they stand.
+_READING = frozenset(LISTINGS) | {"show", "search", "cite", "overview", "help"}
+
+
+def _readme_examples() -> list[list[str]]:
+    """Every inline `qingpu COMMAND ARGS` of the README for a command that only reads, with
+    no placeholder (ID, TEXT, ...) or alternatives in it."""
+    import re
+    import shlex
+
+    found = []
+    for span in sorted(set(re.findall(r"`(qingpu [^`]+)`", README))):
+        words = shlex.split(span)[1:]
+        if not words or words[0] not in _READING or (len(words) == 1 and words[0] not in LISTINGS):
+            continue
+        if any(word.isupper() or "|" in word or "..." in word or "[" in word for word in words):
+            continue
+        found.append(words)
+    return found
+
+
+@pytest.mark.parametrize("words", _readme_examples(), ids=" ".join)
+def test_each_example_in_the_readme_runs(cli: Any, words: list[str]) -> None:
+    result = cli(*words)
+    assert result.status == 0, result.stderr
