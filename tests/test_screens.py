@@ -36,7 +36,7 @@ from qingpu_cli.render.formats import (
 )
 from qingpu_cli.render.pager import DEFAULT_PAGER, paged, pager_command
 from qingpu_cli.render.people import Names, names_of
-from qingpu_cli.render.table import header
+from qingpu_cli.render.table import header, wrap
 from qingpu_cli.store.reader import StoreLocation, StoreReader
 
 Cli = Callable[..., Run]
@@ -618,3 +618,25 @@ def test_a_source_is_named_with_its_parentheses_whole(bundled: dict[str, Any]) -
         assert label.count("(") == label.count(")"), (source["id"], label)
         if source.get("publisher"):
             assert source["publisher"].startswith(label.split(" (")[0]), (source["id"], label)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="青浦新城规划面积平方公里", min_size=1, max_size=6),
+            st.from_regex(r"[0-9]{1,4}(\.[0-9]{1,2})?", fullmatch=True),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(min_value=8, max_value=20),
+)
+def test_chinese_breaks_between_characters_but_never_inside_a_number(
+    parts: list[tuple[str, str]], width: int
+) -> None:
+    text = "".join(words + number for words, number in parts)
+    lines = wrap(text, width)
+    assert "".join(lines) == text
+    for number in re.findall(r"[0-9]+(?:\.[0-9]+)?", text):
+        if len(number) <= width:
+            assert any(number in line for line in lines), (number, lines)
