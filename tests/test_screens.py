@@ -640,3 +640,15 @@ def test_chinese_breaks_between_characters_but_never_inside_a_number(
     for number in re.findall(r"[0-9]+(?:\.[0-9]+)?", text):
         if len(number) <= width:
             assert any(number in line for line in lines), (number, lines)
+
+
+@pytest.mark.parametrize("name", ["audit", "compare"])
+def test_a_gap_reads_as_a_percentage(cli: Cli, name: str) -> None:
+    """The relative gap a screen shows is a percentage to one decimal, as the library computes
+    it exactly."""
+    rows = cli(name, "--json").json()
+    shown = " ".join(screen(cli, "120", name, "--wide", "--format", "table").split())
+    gaps = [row["gap"] for row in rows if row.get("gap") is not None]
+    assert gaps
+    for gap in gaps:
+        assert f"{gap:+.1f}%" in shown, gap

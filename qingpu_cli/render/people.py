@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from numbers import Rational
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qingpu_cli.library.records import all_records, record_name
@@ -286,7 +287,7 @@ def cell(column: str, row: Row, names: Names, ascii_only: bool = False) -> str:
         return named(value, names)
     if column == "unit" and isinstance(value, str):
         return unit_words(value) or "count"
-    if column == "gap" and isinstance(value, (int, float)):
+    if column == "gap" and isinstance(value, (int, float, Rational)):
         return f"{float(value):+.1f}%"  # the relative gap between the stated values
     return person_text(value)
 
