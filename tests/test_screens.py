@@ -652,3 +652,13 @@ def test_a_gap_reads_as_a_percentage(cli: Cli, name: str) -> None:
     assert gaps
     for gap in gaps:
         assert f"{gap:+.1f}%" in shown, gap
+
+
+@pytest.mark.parametrize("name", list(LISTINGS))
+def test_a_wide_screen_says_nested_records_in_words(cli: Cli, name: str) -> None:
+    """Evidence, a share, a ratio's inputs, a scale and what a source reports read as words,
+    never as the `key=value` pairs of a machine."""
+    shown = screen(cli, "100", name, *ARGUMENTS.get(name, []), "--wide", "--format", "table")
+    said = "\n".join(line for line in shown.splitlines() if "://" not in line)  # not an address
+    assert not re.search(r"\b[a-z_]{3,}=", said), re.search(r".*\b[a-z_]{3,}=.*", said)
+    assert "Translation: true" not in shown and "Translation: false" not in shown

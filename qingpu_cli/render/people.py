@@ -253,19 +253,80 @@ def statements_in_words(row: Row, names: Names, ascii_only: bool = False) -> str
     statements = row.get("statements")
     if not isinstance(statements, list):
         return person_text(row.get("figures"))
-    said = []
-    for item in statements:
-        if item.get("value") is None:
-            figure = person_text(item.get("what"))
+    return "; ".join(_statement_words(item, names, ascii_only) for item in statements) or NOT_GIVEN
+
+
+def _statement_words(item: Mapping[str, Any], names: Names, ascii_only: bool = False) -> str:
+    if item.get("value") is None:
+        figure = person_text(item.get("what"))
+    else:
+        figure = figure_text(item["value"], item.get("unit"), item.get("bound"))
+    about = [str(item["period"])] if item.get("period") else []
+    if item.get("source"):
+        about.append(names.records.get(item["source"], str(item["source"])))
+    if isinstance(item.get("verdict"), str):
+        about.append(mark(item["verdict"], ascii_only))
+    return f"{figure} ({'; '.join(about)})" if about else figure
+
+
+def input_words(item: Mapping[str, Any], names: Names) -> str:
+    """A ratio's or check's input as a reader says it: what it measures, its figure, the
+    interval its rounding allows, and its source."""
+    fact = item.get("fact")
+    what = names.measures.get(fact, fact) if isinstance(fact, str) else NOT_GIVEN
+    figure = figure_text(item.get("value"), item.get("unit")) or NOT_GIVEN
+    interval = interval_text(item.get("low"), item.get("high"), item.get("unit"))
+    source = item.get("source")
+    given = names.records.get(source, source) if isinstance(source, str) else NOT_GIVEN
+    return f"{what}: {figure} ({interval}), from {given}"
+
+
+def _evidence_words(item: Mapping[str, Any], names: Names) -> str:
+    source = str(item.get("source"))
+    name = names.records.get(source, source)
+    quote = item.get("quote")
+    return f"{name}: \u201c{quote}\u201d" if quote else f"{name} (cited, not quoted)"
+
+
+def _reports_words(item: Mapping[str, Any], names: Names) -> str:
+    event = str(item.get("event"))
+    said = f"{names.records.get(event, event)}, {item.get('date') or 'n.d.'}"
+    dated_by = item.get("dated_by")
+    if isinstance(dated_by, str):
+        said += f" (dated by {names.records.get(dated_by, dated_by)})"
+    return said
+
+
+def nested_words(field: str, value: object, names: Names) -> str:
+    """A field that holds records of its own (a fact's evidence and share, a ratio's inputs,
+    an industry's scale, what a source reports) in words, never as `key=value` pairs."""
+    items = value if isinstance(value, list) else [value]
+    records = [item for item in items if isinstance(item, Mapping)]
+    if len(records) < len(items):
+        return person_text(value)
+    said: list[str] = []
+    for item in records:
+        if field == "inputs":
+            said.append(input_words(item, names))
+        elif field == "evidence":
+            said.append(_evidence_words(item, names))
+        elif field == "share_of":
+            subject = str(item.get("subject"))
+            said.append(f"{item.get('quantity')} of {names.records.get(subject, subject)}")
+        elif field == "scale":
+            status = f" ({item['status']})" if item.get("status") else ""
+            said.append(f"{person_text(item.get('label'))}{status}")
+        elif field == "reports":
+            said.append(_reports_words(item, names))
+        elif field == "statements":
+            said.append(_statement_words(item, names))
+        elif field == "coarse":  # the figure too coarse to test by, and what it allows
+            fact = str(item.get("fact"))
+            allows = interval_text(item.get("low"), item.get("high"))
+            said.append(f"{names.measures.get(fact, fact)}: {item.get('as_stated')} ({allows})")
         else:
-            figure = figure_text(item["value"], item.get("unit"), item.get("bound"))
-        about = [str(item["period"])] if item.get("period") else []
-        if item.get("source"):
-            about.append(names.records.get(item["source"], str(item["source"])))
-        if isinstance(item.get("verdict"), str):
-            about.append(mark(item["verdict"], ascii_only))
-        said.append(f"{figure} ({'; '.join(about)})" if about else figure)
-    return "; ".join(said) or NOT_GIVEN
+            said.append(person_text(item))
+    return "; ".join(said)
 
 
 def cell(column: str, row: Row, names: Names, ascii_only: bool = False) -> str:
@@ -285,6 +346,10 @@ def cell(column: str, row: Row, names: Names, ascii_only: bool = False) -> str:
         return "none"
     if column in REFERENCE_FIELDS:
         return named(value, names)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Mapping) or (isinstance(value, list) and isinstance(value[0], Mapping)):
+        return nested_words(column, value, names)
     if column == "unit" and isinstance(value, str):
         return unit_words(value) or "count"
     if column == "gap" and isinstance(value, (int, float, Rational)):

@@ -299,8 +299,12 @@ def write_record(
             subject = value.get("subject")
             whose = named(subject) if isinstance(subject, str) else people.NOT_GIVEN
             return literal(f"{value.get('quantity')} of {whose}")
-        if field == "inputs" and isinstance(value, list):
-            return literal("; ".join(_input_words(item, known) for item in value))
+        if isinstance(value, bool):
+            return literal("yes" if value else "no")
+        if isinstance(value, Mapping) or (
+            isinstance(value, list) and isinstance(value[0], Mapping)
+        ):
+            return literal(people.nested_words(field, value, known))
         return literal(value)
 
     console.print()
@@ -367,18 +371,6 @@ def write_record(
                 line.append(f"\n  {coarse['fact']} allows {said}", style="dim")
             console.print(Padding(line, (0, 0, 0, 2)))
     _write_evidence(console, described["evidence"], known)
-
-
-def _input_words(item: Mapping[str, Any], names: people.Names) -> str:
-    """A ratio's or check's input as a reader says it: what it measures, its figure, the
-    interval its rounding allows, and its source."""
-    fact = item.get("fact")
-    what = names.measures.get(fact, fact) if isinstance(fact, str) else people.NOT_GIVEN
-    figure = figure_text(item.get("value"), item.get("unit")) or people.NOT_GIVEN
-    interval = interval_text(item.get("low"), item.get("high"), item.get("unit"))
-    source = item.get("source")
-    given = names.records.get(source, source) if isinstance(source, str) else people.NOT_GIVEN
-    return f"{what}: {figure} ({interval}), from {given}"
 
 
 def _write_evidence(
