@@ -99,6 +99,27 @@ def test_the_first_pages_hold_what_an_editor_needs_from_the_store(cli: Cli) -> N
             assert row["what"] in words
 
 
+def test_a_disputed_key_figure_is_marked_on_the_first_page(
+    cli: Cli, bundled: dict[str, Any], write_store: Callable[[object], Path]
+) -> None:
+    # a key figure apart from every other statement of its quantity: compare calls it differ
+    figure = cli("overview", "--json").json()["key_figures"][0]
+    (fact,) = [fact for fact in bundled["facts"] if fact["id"] == figure["id"]]
+    fact["value"] = round(fact["value"] * 1.5, fact["decimals"])
+    path = str(write_store(bundled))
+    disputed = cli("--data", path, "overview", "--json").json()["disputed"]
+    assert disputed == [figure["id"]]
+    first, _ = parts(page(cli, "--data", path))
+    words = visible_text(first + "</body>")
+    (row,) = [row for row in re.findall(r"<tr>.*?</tr>", first, re.S) if fact["statement"] in row]
+    assert "\u2717 disputed" in row
+    assert words.count("\u2717 disputed") == 1
+    measure = cli("--data", path, "compare", fact["quantity"], "--json").json()
+    assert measure and any(row["verdict"] == "differ" for row in measure)
+    given = re.search(r"\u2717 Disputed: other sources give otherwise for ([^(]*)", words)
+    assert given and fact["measure"] in given.group(1)
+
+
 def test_everything_else_follows_in_the_appendix(cli: Cli) -> None:
     text = page(cli)
     first, appendix = parts(text)

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
+
+from markupsafe import Markup, escape
 
 from qingpu_cli import __version__
 from qingpu_cli.render import files, people
@@ -121,17 +125,22 @@ def _rounding(share: Mapping[str, Any]) -> tuple[float, float]:
     return float(span.low), float(span.high)
 
 
-def dated(text: object) -> Any:
-    """Text with each date in it (`2021-05-28`, `2020-09`, `2021-2025`) kept on one line: the
-    text escaped first, so that a store's markup stays text."""
-    import re
+#: A date in a text: a day, a month, a year or a span of years (`2021-05-28`, `2020-09`,
+#: `2021-2025`).
+_DATE = re.compile(r"\b\d{4}(?:-\d{4}|(?:-\d{2}){1,2})?\b")
 
-    from markupsafe import Markup, escape
 
-    escaped = str(escape(person_text(text)))
-    return Markup(
-        re.sub(r"\b\d{4}(?:-\d{4}|(?:-\d{2}){1,2})?\b", r'<span class="date">\g<0></span>', escaped)
-    )
+def dated(text: object) -> Markup:
+    """Text with each date in it kept on one line: the text escaped first, so that a store's
+    markup stays text."""
+    return _dated(text if isinstance(text, str) else person_text(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _dated(text: str) -> Markup:
+    """The same few names and periods recur in every row (a source's name and date on each of
+    its statements): each is marked up once."""
+    return Markup(_DATE.sub(r'<span class="date">\g<0></span>', str(escape(text))))
 
 
 def _city_cell(statements: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -235,8 +244,6 @@ def _formula(row: Mapping[str, Any]) -> str:
 
 def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
     """Everything the sheet shows, computed before any of it is written."""
-    from markupsafe import Markup
-
     from qingpu_cli.library import audit, cite, cities, compare, queries, ratios, timeline
     from qingpu_cli.render import citations
 
