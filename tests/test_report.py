@@ -85,8 +85,13 @@ def test_the_first_pages_hold_what_an_editor_needs_from_the_store(cli: Cli) -> N
         assert figure_text(fact["value"], fact["unit"], fact["bound"], fact["measure"]) in words
         for source in fact["sources"]:
             assert names[source] in words
-        if figure["newest"]:
-            assert names[figure["newest"]["source"]] in words
+        newest = figure["newest"]
+        if newest:
+            bound = facts[newest["fact"]]["bound"]
+            written = figure_text(newest["value"], newest["unit"], bound, fact["measure"])
+            period = f", {newest['period']}" if newest["period"] else ""
+            assert f"{written}{period}" in words
+            assert names[newest["source"]] in words
     assert words.count("disputed") == len(overview["disputed"])
     assert first.count('<figure class="chart"') == 1, "the shares chart, once"
     for share in overview["shares"]:
