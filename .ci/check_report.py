@@ -1,9 +1,13 @@
 """Render the fact sheet with headless Chromium, as a person would see it, and fail on a blank page.
 
 Run by `.ci/run` where `chromium` is installed: it writes the report of the bundled store, takes
-PNG screenshots 1280 and 390 pixels wide and prints a PDF, and checks that each image is not blank
-or mostly blank (at least 3% of its pixels differ from its background) and that the PDF has pages.
-`--docs DIR` also keeps the 1280-pixel picture as DIR/report.png. Standard library only.
+PNG screenshots 1280 and 390 pixels wide in the light and the dark colour scheme and prints a PDF, and checks that each image is not blank
+or mostly blank (at least 3% of its pixels differ from its background), that the PDF has at most
+MAX_PAGES A4 pages, and that on a 390-pixel screen no text is smaller than MIN_TEXT_PX and every
+stacked table cell keeps its label (measured from the computed styles, by a copy of the page with
+a measuring script added, whose DOM Chromium dumps). `--docs DIR` also keeps the 1280-pixel
+picture as DIR/report.png, and `--keep DIR` every picture and the PDF, for a person to look
+at. Standard library only.
 """
 
 from __future__ import annotations
@@ -27,6 +31,67 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--hide-scrollbars",
 ]
+
+
+MAX_PAGES = 6
+MIN_TEXT_PX = 12.0
+
+#: Added to a copy of the page: the smallest computed font size of any element that shows text,
+#: and how many cells shown stacked (as blocks) have no label before them, written into the DOM.
+MEASURE = """<script>
+addEventListener("load", () => {
+  let least = Infinity, where = "";
+  for (const element of document.body.querySelectorAll("*")) {
+    const own = [...element.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !element.getClientRects().length) continue;
+    const size = parseFloat(getComputedStyle(element).fontSize);
+    if (size < least) { least = size; where = element.tagName + " " + element.textContent.trim().slice(0, 40); }
+  }
+  let unlabelled = 0;
+  for (const cell of document.querySelectorAll("td")) {
+    if (getComputedStyle(cell).display !== "block") continue;
+    const label = getComputedStyle(cell, "::before").content;
+    if (!label || label === "none" || label === "normal") unlabelled++;
+  }
+  const out = document.createElement("pre");
+  out.id = "qingpu-measure";
+  out.textContent = JSON.stringify({least, where, unlabelled});
+  document.body.append(out);
+});
+</script>"""
+
+
+def measured(chromium: str, page: Path, work: Path) -> dict[str, object]:
+    """The smallest text and the unlabelled stacked cells of the page at 390 pixels."""
+    import json
+    import re
+
+    copy = work / "measure.html"
+    copy.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8"
+    )
+    done = subprocess.run(
+        [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={work / 'profile-measure'}",
+            "--window-size=390,1600",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            copy.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    found = re.search(r'<pre id="qingpu-measure">(.*?)</pre>', done.stdout, re.S)
+    if found is None:
+        return {}
+    import html
+
+    result: dict[str, object] = json.loads(html.unescape(found.group(1)))
+    return result
 
 
 def pixels(png: bytes) -> tuple[int, int, list[bytes]]:
@@ -86,6 +151,9 @@ def inked_share(png: bytes) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", help="keep the 1280-pixel picture here as report.png")
+    parser.add_argument(
+        "--keep", help="keep every picture here: both widths in light and dark, and the PDF"
+    )
     options = parser.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -96,26 +164,30 @@ def main() -> int:
     subprocess.run(["qingpu", "report", "--html", str(page)], check=True)
     failures = []
     for width, height in ((1280, 1000), (390, 1600)):
-        shot = work / f"report-{width}.png"
-        subprocess.run(
-            [
-                chromium,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={work / f'profile-{width}'}",
-                f"--screenshot={shot}",
-                f"--window-size={width},{height}",
-                page.as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        share = inked_share(shot.read_bytes())
-        print(f"check_report: {width} px wide: {share:.1%} of the page inked")
-        if share < 0.03:
-            failures.append(f"the {width}-pixel rendering is blank or mostly blank ({share:.1%})")
-        if width == 1280 and options.docs:
-            shutil.copy(shot, Path(options.docs) / "report.png")
+        for scheme in ("light", "dark"):
+            shot = work / f"report-{width}-{scheme}.png"
+            subprocess.run(
+                [
+                    chromium,
+                    *CHROMIUM_FLAGS,
+                    *(["--force-dark-mode"] if scheme == "dark" else []),
+                    f"--user-data-dir={work / f'profile-{width}-{scheme}'}",
+                    f"--screenshot={shot}",
+                    f"--window-size={width},{height}",
+                    page.as_uri(),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+            share = inked_share(shot.read_bytes())
+            print(f"check_report: {width} px wide, {scheme}: {share:.1%} of the page inked")
+            if share < 0.03:
+                failures.append(
+                    f"the {width}-pixel {scheme} rendering is blank or mostly blank ({share:.1%})"
+                )
+            if width == 1280 and scheme == "light" and options.docs:
+                shutil.copy(shot, Path(options.docs) / "report.png")
     pdf = work / "report.pdf"
     subprocess.run(
         [
@@ -130,10 +202,25 @@ def main() -> int:
         capture_output=True,
         timeout=120,
     )
+    if options.keep:
+        for kept in [*work.glob("report-*.png"), pdf]:
+            shutil.copy(kept, Path(options.keep) / kept.name)
     pages = pdf.read_bytes().count(b"/Type /Page") - pdf.read_bytes().count(b"/Type /Pages")
     print(f"check_report: the PDF has {pages} A4 pages")
     if pages < 1:
         failures.append("the PDF has no page")
+    if pages > MAX_PAGES:
+        failures.append(f"the PDF has {pages} pages, more than {MAX_PAGES}")
+    found = measured(chromium, page, work)
+    if not found:
+        failures.append("the 390-pixel measure of the text found nothing")
+    else:
+        least = float(str(found["least"]))
+        print(f"check_report: at 390 px the smallest text is {least:g} px ({found['where']})")
+        if least < MIN_TEXT_PX:
+            failures.append(f"text of {least:g} px at 390 px: {found['where']}")
+        if found["unlabelled"]:
+            failures.append(f"{found['unlabelled']} stacked cells have no label at 390 px")
     for failure in failures:
         print(f"check_report: {failure}", file=sys.stderr)
     return 1 if failures else 0

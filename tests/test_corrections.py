@@ -129,7 +129,11 @@ def test_every_check_and_comparison_gives_the_gap(bundled: dict[str, Any]) -> No
 # Audit item 2: one verdict for the GDP share everywhere.
 
 
-def test_the_gdp_share_is_one_verdict_everywhere(cli: Cli) -> None:
+def test_the_gdp_share_is_one_verdict_everywhere(cli: Cli, bundled: dict[str, Any]) -> None:
+    import html
+
+    from qingpu_cli.render.people import heading, names_of
+
     quantity = "new-city-gdp-share"
     compared = cli("compare", quantity, "--json").json()
     (check,) = [
@@ -142,12 +146,24 @@ def test_the_gdp_share_is_one_verdict_everywhere(cli: Cli) -> None:
     assert quantity not in summary["disputed"]
     assert {row["verdict"] for row in shown["statements"]} == {agreement.NOT_COMPARABLE}
     sheet = cli("report", "--html", "-").stdout
-    disputed = re.search(r"Other sources give otherwise: ([^<]*)", sheet)
-    assert disputed is None or quantity not in disputed.group(1)
-    for row in compared:
-        cell = rf"<code>{quantity}</code></td>\s*<td[^>]*>[^<]*</td><td>{row['period'] or 'none'}"
-        assert re.search(cell, sheet), row["fact"]
-    (row,) = re.findall(rf"<code>{re.escape(check['formula'])}</code>.*?</tr>", sheet, re.DOTALL)
+
+    def text(markup: str) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+    names = names_of(bundled)
+    disputed = re.search(r"Disputed:</span> other sources give otherwise for ([^(]*)", sheet)
+    assert disputed is None or names.measures[quantity] not in text(disputed.group(1))
+    title = heading(compared, names)
+    (statements,) = [
+        text(section)
+        for section in re.findall(r'<section class="quantity">(.*?)</section>', sheet, re.S)
+        if text(section).strip().startswith(title)
+    ]
+    assert statements.count(agreement.NOT_COMPARABLE) == len(compared)
+    assert "differ" not in statements
+    (row,) = [
+        text(row) for row in re.findall(r"<tr>.*?</tr>", sheet, re.S) if check["label"] in text(row)
+    ]
     assert agreement.NOT_COMPARABLE in row and "does not hold" not in row
 
 

@@ -128,24 +128,36 @@ def test_jiadings_areas_are_checked_against_each_other(bundled: dict[str, Any]) 
 
 
 def test_the_fact_sheet_has_the_cities_the_dates_and_the_series(bundled: dict[str, Any]) -> None:
+    import html
+    import re
+
+    from qingpu_cli.library.cities import cities
+    from qingpu_cli.render.people import heading, names_of
+
     data = report_data(bundled)
     page = render(data)
     html5lib.HTMLParser(strict=True).parse(page)
-    for row in data["cities"]:
-        assert row["city_name"] in page
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    names = names_of(bundled)
+    for row in cities(bundled):
+        assert row["city_name"] in data["cities"]["cities"] and row["city_name"] in text
+        assert row["measure_name"] in text
     assert data["timeline"] and all(row["when"] for row in data["timeline"])
     for row in data["timeline"]:
-        assert row["source"] in page
+        assert names.records[row["source"]] in text
     several = [
         quantity
         for quantity in quantities_of_several_periods(bundled)
         if len({row["period"] for row in compare(bundled, quantity) if row["period"]})
         >= SERIES_PERIODS
     ]
+    titles = [chart["title"] for chart in data["series_charts"]]
+    assert several
     for quantity in several:
-        assert f"{quantity}, " in page
-    assert 'class="solid aimed"' in page
-    assert "other sources: " in page
+        assert heading(compare(bundled, quantity), names) in titles
+    assert set(titles) <= set(text.splitlines())
+    assert 'class="aimed"' in page, "a target or plan drawn as an outline"
+    assert "other sources state it" in text
 
 
 def test_a_figure_with_no_least_value_is_drawn_with_no_solid_part() -> None:

@@ -202,6 +202,13 @@ def formula_words(row: Row, names: Names) -> str:
     return text.replace(" * ", " \u00d7 ").replace(" / ", " \u00f7 ")
 
 
+def named_in_text(text: str, names: Names) -> str:
+    """A library's remark with each fact it names by id given as what the fact measures, as a
+    reader reads it: `shine-2021-03-02-each-residents-2035 (around 1 million)` becomes `Each new
+    city, permanent residents (around 1 million)`."""
+    return _FACT_ID.sub(lambda match: names.measures.get(match.group(), match.group()), text)
+
+
 def _against(row: Row, names: Names) -> str:
     against = row.get("against")
     if not isinstance(against, Mapping):
@@ -215,7 +222,10 @@ def _projects(row: Row, names: Names) -> str:
     if row.get("projects_signed") is not None:
         return person_text(row["projects_signed"])
     if row.get("projects_signed_jointly") is not None:
-        others = named(row.get("signed_jointly_with") or [], names)
+        listed = row.get("signed_jointly_with") or []
+        others = named(listed, names)
+        more = (row.get("signed_jointly_count") or 0) - len(listed)
+        others += f" and {more} more" if others and more > 0 else ""
         return f"{row['projects_signed_jointly']}, together with {others}" if others else "together"
     return NOT_GIVEN
 

@@ -1,22 +1,30 @@
 """A fact sheet to share: one self-contained HTML page, for someone who will not open a terminal.
 
-Everything is in the one file: inline CSS and inline SVG, no script, no font or image fetched
-from anywhere, so it works offline and forever; light and dark follow the reader's setting, it
-reads on a phone and prints on A4. Jinja2 writes it and escapes every value by default, so a
-store's `<script>` or `&` shows as text. Jinja2 is imported for this command alone.
+Everything is in the one file: inline CSS and inline SVG, no script but the page's description
+as data (schema.org JSON-LD), no font or image fetched from anywhere, so it works offline and
+forever; light and dark follow the reader's setting, it reads on a phone and prints on A4. The
+first two pages hold what an editor needs; every statement, check and record follows as an
+appendix. Jinja2 writes it and escapes every value by default, so a store's `<script>` or `&`
+shows as text. Jinja2 is imported for this command alone.
+
+The figures are the library's; this module only arranges them, and writes every name, figure
+and verdict by the rules of `render/people.py`, as the screens do.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import os
-import textwrap
+import re
 from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
+from markupsafe import Markup, escape
+
 from qingpu_cli import __version__
-from qingpu_cli.render import files
+from qingpu_cli.render import files, people
 from qingpu_cli.render.charts import (
     ChartItem,
     ratio_chart_groups,
@@ -24,66 +32,88 @@ from qingpu_cli.render.charts import (
     series_chart_groups,
 )
 from qingpu_cli.render.files import write_beside
-from qingpu_cli.render.formats import format_number, person_text, visible_lines
+from qingpu_cli.render.formats import (
+    figure_text,
+    human_number,
+    interval_text,
+    person_text,
+    significant,
+    visible_lines,
+)
 from qingpu_cli.store.vocabulary import is_web_address
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
 
-#: A verdict in words and in a mark: colour is never the only carrier.
-MARKS = {
-    "agree": "\u2713",
-    "differ": "\u2717",
-    "not comparable": "\u2260",
-    "single source": "\u2022",
-    "holds": "\u2713",
-    "does not hold": "\u2717",
-    "cannot tell": "?",
-    "too coarse": "\u2248",
-}
-
-#: The charts' geometry, in SVG units: the width, the bar's left edge, the room for the
-#: figures after the longest bar, the height a bar and its label take.
-WIDTH, LEFT, RIGHT, LINE = 420, 8, 150, 15
-#: The characters a label's line holds before it wraps: SVG text does not wrap by itself.
-LABEL_CHARACTERS = 60
+#: A chart's bar is drawn on an axis of this many units, stretched to the width of the page.
+SPAN = 1000
+#: The least width a rounding band is drawn with, in axis units (1.2% of the axis, some four
+#: pixels on a phone): narrower, it would not show beside the line of the stated figure. The
+#: bounds themselves are written beside every bar.
+MIN_BAND = 12
 Row = dict[str, Any]
 #: A quantity is drawn over time on the sheet when its statements are of this many periods.
 SERIES_PERIODS = 3
+#: The columns of the statements side by side and of the checks, as the screens name them.
+COMPARE_COLUMNS = ("figure", "period", "kind", "source", "verdict")
+AUDIT_COLUMNS = ("formula", "bounds", "against", "gap", "verdict")
+EVENT_COLUMNS = ("name", "date", "projects")
 
 
-def _bars(items: Sequence[ChartItem], scale: float) -> tuple[list[dict[str, Any]], float]:
-    """Each bar's geometry: its label's lines, the solid part up to the least value the rounding
-    allows, the band up to the greatest, and where the stated value falls; and the height of
-    them all."""
-    span = WIDTH - LEFT - RIGHT
+def _bars(items: Sequence[ChartItem], scale: float) -> list[Row]:
+    """Each bar's geometry on an axis of SPAN units: the solid part up to the least value the
+    rounding allows, the band up to the greatest, and where the stated value falls; and its
+    label, figure and bounds in words, written in HTML beside it so that they keep the page's
+    text size at any width."""
     bars = []
-    y = 26.0
-    for item in items:
+    for number, item in enumerate(items):
         low = item.low if item.low is not None else item.value
         high = item.high if item.high is not None else scale
-        lines = textwrap.wrap(item.label, LABEL_CHARACTERS, break_on_hyphens=False) or [""]
-        top = y + LINE * len(lines)
+        band = max(MIN_BAND, (high - low) / scale * SPAN)
+        start = min(max(0.0, low / scale * SPAN), SPAN - band)
+        words = people.unit_words(item.unit)
+        suffix = "%" if item.unit == "percent" else (f" {words}" if words else "")
         bars.append(
             {
-                "lines": [{"y": y + LINE * (n + 1) - 3, "text": t} for n, t in enumerate(lines)],
-                "y": top,
-                "solid": max(0.0, low / scale * span),
-                "band_x": LEFT + low / scale * span,
-                "band": max(1.5, (high - low) / scale * span),
-                "value_x": LEFT + item.value / scale * span,
-                "shown": f"{format_number(item.value)}"
-                + (
-                    f" ({format_number(item.low)}\u2013{format_number(item.high)})"
-                    if item.high is not None and item.low is not None
-                    else ""
-                ),
+                "number": number,
+                "label": item.label,
+                "solid": start,
+                "band_x": start,
+                "band": band,
+                "value_x": min(float(SPAN), max(0.0, item.value / scale * SPAN)),
+                "shown": (human_number(item.value) if item.stated else significant(item.value))
+                + suffix,
+                "bounds": interval_text(
+                    item.low,
+                    item.high,
+                    "percent" if item.unit == "percent" else None,
+                    computed=not item.stated,
+                )
+                or "no bounds",
                 "open": item.high is None,
                 "aimed": item.aimed,
+                "formula": None,
             }
         )
-        y = top + 26
-    return bars, y
+    return bars
+
+
+def _chart(
+    number: int, title: str, description: str, items: Sequence[ChartItem], scale: float
+) -> Row:
+    """A chart of bars on one axis, its ticks at the start, the middle and the end."""
+    return {
+        "id": f"chart-{number}",
+        "title": title,
+        "description": description,
+        "span": SPAN,
+        "bars": _bars(items, scale),
+        "ticks": [human_number(scale * fraction) for fraction in (0, 0.5, 1)],
+    }
+
+
+def _top(items: Sequence[ChartItem]) -> float:
+    return max((item.high if item.high is not None else item.value) for item in items)
 
 
 def _rounding(share: Mapping[str, Any]) -> tuple[float, float]:
@@ -95,25 +125,121 @@ def _rounding(share: Mapping[str, Any]) -> tuple[float, float]:
     return float(span.low), float(span.high)
 
 
-def _chart(
-    number: int, title: str, description: str, items: Sequence[ChartItem], scale: float
-) -> Row:
-    span = WIDTH - LEFT - RIGHT
-    ticks = [
-        {"x": LEFT + fraction * span, "label": format_number(scale * fraction)}
-        for fraction in (0, 0.25, 0.5, 0.75, 1)
-    ]
-    bars, bottom = _bars(items, scale)
+#: A date in a text: a day, a month, a year or a span of years (`2021-05-28`, `2020-09`,
+#: `2021-2025`).
+_DATE = re.compile(r"\b\d{4}(?:-\d{4}|(?:-\d{2}){1,2})?\b")
+
+
+def dated(text: object) -> Markup:
+    """Text with each date in it kept on one line: the text escaped first, so that a store's
+    markup stays text."""
+    return _dated(text if isinstance(text, str) else person_text(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _dated(text: str) -> Markup:
+    """The same few names and periods recur in every row (a source's name and date on each of
+    its statements): each is marked up once."""
+    return Markup(_DATE.sub(r'<span class="date">\g<0></span>', str(escape(text))))
+
+
+def _city_cell(statements: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One city's figures of one measure, each distinct figure and period once, with how many
+    sources give it (the appendix names them), and `differ` marked; a statement without a
+    figure in its own words; none where no source gives one."""
+    given: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for statement in statements:
+        figure = figure_text(statement["value"], statement["unit"], statement["bound"])
+        given.setdefault((figure or statement["what"], statement["period"] or ""), []).append(
+            statement
+        )
+    cell = []
+    for (figure, period), rows in given.items():
+        count = len({row["source"] for row in rows})
+        text = f"{figure}{f', {period}' if period else ''} ({count} source{'s' * (count != 1)})"
+        if any(row.get("verdict") == "differ" for row in rows):
+            text += f" {people.mark('differ')}"
+        cell.append(text)
+    return cell
+
+
+def _cities_side_by_side(rows: Sequence[Mapping[str, Any]]) -> Row:
+    """The new cities as columns and the measures as rows, as an editor compares them."""
+    cities = list(dict.fromkeys(row["city_name"] for row in rows))
+    measures: dict[str, dict[str, list[str]]] = {}
+    for row in rows:
+        measures.setdefault(row["measure_name"], {})[row["city_name"]] = _city_cell(
+            row["statements"]
+        )
     return {
-        "id": f"chart-{number}",
-        "title": title,
-        "description": description,
-        "width": WIDTH,
-        "height": bottom + 4,
-        "bars": bars,
-        "ticks": ticks,
-        "axis_y": bottom,
+        "cities": cities,
+        "rows": [
+            {
+                "measure": measure,
+                "cells": [by_city.get(city, []) for city in cities],
+            }
+            for measure, by_city in measures.items()
+        ],
     }
+
+
+def _linked_data(data: Mapping[str, Any], sources: Sequence[Mapping[str, Any]]) -> str:
+    """The sheet as a schema.org Dataset, in JSON-LD for the page's head: what it is, when it
+    was made, by which version, every source it is based on with its address, and the key
+    figures it measures. `<`, `>` and `&` are escaped so that no value can close the script
+    element."""
+    import json
+
+    based_on = []
+    for source in sources:
+        work: Row = {
+            "@type": "CreativeWork",
+            "name": source["title"] or people.source_label(source),
+        }
+        if source["url"]:
+            work["url"] = source["url"]
+        if source["date"]:
+            work["datePublished"] = source["date"]
+        if source["publisher"]:
+            work["publisher"] = {"@type": "Organization", "name": source["publisher"]}
+        based_on.append(work)
+    measured = [
+        {
+            "@type": "PropertyValue",
+            "name": figure["measure"],
+            "description": figure["statement"],
+            "value": float(figure["value"]),
+            **({"unitText": figure["unit"]} if figure["unit"] else {}),
+        }
+        for figure in data["figures"]
+    ]
+    place = data["place"].get("name", "")
+    document: Row = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": f"{place}: a fact sheet",
+        "description": f"Key figures of {place}, each traced to its source, with every"
+        " source's statement side by side and the checks between them.",
+        "dateModified": data["made_iso"],
+        "version": __version__,
+        "creator": {
+            "@type": "SoftwareApplication",
+            "name": "qingpu",
+            "softwareVersion": __version__,
+        },
+        "spatialCoverage": {"@type": "Place", "name": place},
+        "isBasedOn": based_on,
+        "variableMeasured": measured,
+    }
+    if data["first_date"]:
+        document["temporalCoverage"] = f"{data['first_date']}/{data['last_date']}"
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _formula(row: Mapping[str, Any]) -> str:
+    """A ratio's formula in its own words, without the ids it is computed from."""
+    return str(row["formula"]).split(" = ")[0].split(" with ")[0]
 
 
 def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
@@ -123,72 +249,91 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
     from qingpu_cli.library.records import share_labels
     from qingpu_cli.render import citations
 
+    names = people.names_of(store)
     summary = overview(store)
     sources = listings.sources(store)
     dates = sorted(source["date"] for source in sources if source["date"])
+    labels = share_labels(store)
     shares = [
         ChartItem(
-            f"{share['quantity']} ({share['fact']})",
+            labels.get(share["fact"], share["quantity"]),
             float(share["value"]),
             *_rounding(share),
             "percent",
+            stated=True,
         )
         for share in summary["shares"]
     ]
     rows, _ = ratios.derived_ratios(store)
-    groups = ratio_chart_groups(rows, share_labels(store))
-    ratio_charts = []
-    for number, (title, items) in enumerate(groups, start=2):
-        top = max((item.high if item.high is not None else item.value) for item in items)
-        scale = 100.0 if items[0].unit == "percent" else round_top(top)
+    formulas = {row["label"]: _formula(row) for row in rows}
+    ratio_charts: list[Row] = []
+    for title, items in ratio_chart_groups(rows, labels):
+        if shares and all(item.stated for item in items):
+            continue  # the input shares: the shares chart of the first page shows them, once
+        scale = 100.0 if items[0].unit == "percent" else round_top(_top(items))
         description = "Each bar runs to the least value its inputs allow, a band to the greatest."
-        ratio_charts.append(_chart(number, title, description, items, scale))
-    series_charts: list[Row] = []
+        if title == items[0].unit:  # a group named by its unit alone: say it in words
+            title = f"Derived figures, {people.unit_words(title)}"
+        chart = _chart(len(ratio_charts) + 2, title, description, items, scale)
+        for bar in chart["bars"]:
+            bar["formula"] = formulas.get(bar["label"])
+        ratio_charts.append(chart)
     statements = compare.compare(store)
     by_quantity: dict[str, list[Row]] = {}
     for row in statements:
         by_quantity.setdefault(row["quantity"], []).append(row)
+    series_charts: list[Row] = []
     for rows_of in by_quantity.values():
         if len({row["period"] for row in rows_of if row["period"]}) < SERIES_PERIODS:
             continue
-        for title, items in series_chart_groups(compare.series(rows_of)):
-            top = max((item.high if item.high is not None else item.value) for item in items)
-            number = len(ratio_charts) + len(series_charts) + 2
+        for title, items in series_chart_groups(compare.series(rows_of), names):
             description = (
                 "One bar a statement, in order of its period; a target or plan is drawn as an"
                 " outline, what was as a filled bar."
             )
-            series_charts.append(_chart(number, title, description, items, round_top(top)))
-    timeline_rows = [
-        row
+            number = len(ratio_charts) + len(series_charts) + 2
+            series_charts.append(_chart(number, title, description, items, round_top(_top(items))))
+    main_dates = [
+        {**row, "source_name": names.records.get(row["source"], row["source"])}
         for row in timeline.timeline(store)
         if row["when"] is not None and (row["record_kind"] != "fact" or row["value"] is None)
     ]
-    sources_of = {fact["id"]: fact["sources"] for fact in listings.facts(store)}
+    facts = {fact["id"]: fact for fact in listings.facts(store)}
+    disputed = set(summary.get("disputed", []))
     figures = []
     citer = cite.Citer(store)
     for figure in summary["key_figures"]:
-        item = citer.cite(figure["id"])
+        fact = facts[figure["id"]]
+        newest = figure["newest"]
         figures.append(
             {
                 **figure,
-                "shown": f"{person_text(figure['value'])} {figure['unit']}",
-                "sources": sources_of[figure["id"]],
-                "citation": citations.as_text(item).strip(),
+                "measure": names.measures.get(figure["id"], figure["statement"]),
+                "shown": figure_text(fact["value"], fact["unit"], fact["bound"], fact["measure"]),
+                "sources": people.named(fact["sources"], names),
                 "newest_shown": None
-                if figure["newest"] is None
-                else f"{person_text(figure['newest']['value'])} {figure['newest']['unit']}"
-                f" ({figure['newest']['source']}"
-                + (f", {figure['newest']['date']}" if figure["newest"]["date"] else "")
-                + ")",
+                if newest is None
+                else figure_text(
+                    newest["value"],
+                    newest["unit"],
+                    facts.get(newest["fact"], {}).get("bound"),
+                    fact["measure"],
+                )
+                + (f", {newest['period']}" if newest["period"] else ""),
+                "newest_source": None
+                if newest is None
+                else names.records.get(newest["source"], newest["source"]),
+                "disputed": figure["id"] in disputed,
+                "citation": citations.as_text(citer.cite(figure["id"])).strip(),
             }
         )
+    checks = audit.audit(store)
     place = summary.get("place") or {}
-    return {
+    made_at = made or datetime.datetime.now(datetime.timezone.utc)
+    data: Row = {
         "place": place,
-        "made": (made or datetime.datetime.now(datetime.timezone.utc)).strftime(
-            "%Y-%m-%d %H:%M UTC"
-        ),
+        "made": made_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "made_iso": made_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "version": __version__,
         "source_count": len(sources),
         "first_date": dates[0] if dates else None,
@@ -197,31 +342,78 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         "share_chart": _chart(
             1,
             f"Shares of {shares_of(summary)} held by {place.get('name', '')}",
-            "Each bar runs to the least value the source's rounding allows; the band shows the"
+            "The bar runs to the least value the source's rounding allows; the band shows the"
             " range up to the greatest; the mark is the stated figure.",
             shares,
             100.0,
         )
         if shares
         else None,
+        "cities": _cities_side_by_side(cities.cities(store, compared=statements)),
+        "timeline": main_dates,
         "ratio_charts": ratio_charts,
         "series_charts": series_charts,
-        "cities": cities.cities(store, compared=statements),
-        "timeline": timeline_rows,
-        "ratios": rows,
-        "compare": statements,
-        "audit": audit.audit(store),
-        "partners": listings.partners_in_sector(store),
-        "events": listings.events(store),
+        "compare": [
+            {
+                "heading": people.heading(group, names),
+                "statements": [
+                    {
+                        **cells,
+                        "class": str(row["verdict"]).replace(" ", "-"),
+                        "coarse": None
+                        if not row.get("coarse")
+                        else f"{names.measures.get(row['coarse']['fact'], row['coarse']['fact'])}"
+                        f" allows {interval_text(row['coarse']['low'], row['coarse']['high'])}",
+                    }
+                    for row, cells in zip(
+                        group, people.person_rows(group, COMPARE_COLUMNS, names), strict=True
+                    )
+                ],
+            }
+            for group in by_quantity.values()
+        ],
+        "audit": [
+            {
+                **cells,
+                "label": row["label"],
+                "note": people.named_in_text(row["note"], names) if row.get("note") else None,
+                "class": str(row["verdict"]).replace(" ", "-"),
+            }
+            for row, cells in zip(
+                checks,
+                people.person_rows(checks, AUDIT_COLUMNS, names),
+                strict=True,
+            )
+        ],
+        "partners": [
+            {**partner, "with": people.named(partner["counterparts"], names)}
+            for partner in listings.partners_in_sector(store)
+        ],
+        "events": people.person_rows(listings.events(store), EVENT_COLUMNS, names),
         "industries": listings.industries(store),
-        "sources": sources,
-        "disputed": summary.get("disputed", []),
-        "article_reports": next(
-            (source["reports"] for source in sources if source.get("file")), None
+        "sources": [{**source, "label": people.source_label(source)} for source in sources],
+        "disputed": [names.measures.get(fact, fact) for fact in sorted(disputed)],
+        "article_reports": _reported(
+            next((source["reports"] for source in sources if source.get("file")), None), names
         ),
-        "marks": MARKS,
-        "number": person_text,
+        "legend": people.legend(people.COMPARE_LEGEND),
+        "audit_legend": people.legend(people.AUDIT_LEGEND),
+        "dated": dated,
         "web_address": is_web_address,
+    }
+    data["linked_data"] = Markup(_linked_data(data, sources))
+    return data
+
+
+def _reported(reports: Mapping[str, Any] | None, names: people.Names) -> Row | None:
+    """The event the undated article reports, its names in words."""
+    if reports is None:
+        return None
+    dated_by = reports.get("dated_by")
+    return {
+        **reports,
+        "event": names.records.get(reports["event"], reports["event"]),
+        "dated_by": names.records.get(dated_by, dated_by) if dated_by else None,
     }
 
 
