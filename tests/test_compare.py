@@ -251,3 +251,13 @@ def test_a_wider_definition_is_its_own_quantity(bundled: dict[str, Any], measure
     narrower = rows[f"xinmin-2013-06-28-{measure}-main-urban-area"]
     assert wider["quantity"] != narrower["quantity"]
     assert DIFFER not in (wider["verdict"], narrower["verdict"])
+
+
+def test_disputed_from_compares_rows_is_disputed(bundled: dict[str, Any]) -> None:
+    """The fact sheet reads the disputed figures off the rows it has compared: the same ones."""
+    from qingpu_cli.library.compare import disputed, disputed_among
+
+    facts = [fact["id"] for fact in bundled["facts"]]
+    found = disputed(bundled, facts)
+    assert found
+    assert disputed_among(compare(bundled), facts) == found

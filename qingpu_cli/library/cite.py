@@ -79,6 +79,12 @@ class Citer:
             }
         return self._names.get(record_id)
 
+    def cite_statement(self, fact_id: str) -> Cited:
+        """One fact as its own sources state it, never its quantity's other statements: what
+        the fact sheet cites a key figure by (the appendix shows the others)."""
+        fact = self.facts[fact_id]
+        return Cited(fact_id, fact["statement"], _backing(fact, self.sources, statement=False))
+
     def cite(self, typed: str) -> Cited:
         from qingpu_cli.library import ratios
 

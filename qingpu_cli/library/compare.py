@@ -134,6 +134,12 @@ def disputed(store: Store, facts: Sequence[str]) -> list[str]:
     return [fact_id for fact_id in dict.fromkeys(facts) if fact_id in differing]
 
 
+def disputed_among(rows: Sequence[Row], facts: Sequence[str]) -> list[str]:
+    """`disputed`, from `compare`'s rows where the caller has them already (the fact sheet)."""
+    differing = {row["fact"] for row in rows if row["verdict"] == DIFFER}
+    return [fact_id for fact_id in dict.fromkeys(facts) if fact_id in differing]
+
+
 def series(rows: Sequence[Row]) -> list[Row]:
     """One quantity's statements as a series when they are of several periods: in order of
     the first day each period is known to start on, each period's statements together (in

@@ -5,6 +5,7 @@ sources, so that the overview's screen, its JSON and the fact sheet say the same
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qingpu_cli.library import listings
@@ -15,11 +16,12 @@ if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
 
 
-def overview(store: Store) -> Row:
+def overview(store: Store, compared: Sequence[Row] | None = None) -> Row:
     """What a newcomer reads first: the place and where the data comes from; the key figures
     (those of the source whose text is held, the article the store began with) and which of
-    them other sources give otherwise; shares, events, partners, industries."""
-    from qingpu_cli.library.compare import disputed
+    them other sources give otherwise; shares, events, partners, industries. `compared`: the
+    store's `compare` rows, where the caller has them already."""
+    from qingpu_cli.library.compare import disputed, disputed_among
 
     held = {source["id"] for source in records_in(store, "sources") if source.get("file")}
     figures = [
@@ -79,7 +81,9 @@ def overview(store: Store) -> Row:
             }
             for source in listings.sources(store)
         ],
-        "disputed": disputed(store, [fact["id"] for fact in figures]),
+        "disputed": disputed(store, [fact["id"] for fact in figures])
+        if compared is None
+        else disputed_among(compared, [fact["id"] for fact in figures]),
     }
 
 

@@ -8,6 +8,7 @@ visible escapes wherever a terminal could act on them.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -122,6 +123,12 @@ def human_number(value: object) -> str:
         return person_text(value)
     if isinstance(value, Rational) and not isinstance(value, int):
         return significant(float(value))
+    return _stated_number(value)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _stated_number(value: float) -> str:
+    """`human_number` of a stated figure: stores repeat their figures, so each is written once."""
     from decimal import Decimal
 
     exact = Decimal(repr(value))

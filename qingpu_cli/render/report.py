@@ -54,6 +54,10 @@ MIN_BAND = 12
 Row = dict[str, Any]
 #: A quantity is drawn over time on the sheet when its statements are of this many periods.
 SERIES_PERIODS = 3
+#: At most so many key figures on the first page (and cited at its end): a store whose facts
+#: cite the article thousands of times still gets a sheet, which counts the rest and says
+#: where they are listed.
+KEY_FIGURES_ON_SHEET = 12
 #: The columns of the statements side by side and of the checks, as the screens name them.
 COMPARE_COLUMNS = ("figure", "period", "kind", "source", "verdict")
 AUDIT_COLUMNS = ("formula", "bounds", "against", "gap", "verdict")
@@ -250,7 +254,8 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
     from qingpu_cli.render import citations
 
     names = people.names_of(store)
-    summary = overview(store)
+    statements = compare.compare(store)
+    summary = overview(store, statements)
     sources = listings.sources(store)
     dates = sorted(source["date"] for source in sources if source["date"])
     labels = share_labels(store)
@@ -278,7 +283,6 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         for bar in chart["bars"]:
             bar["formula"] = formulas.get(bar["label"])
         ratio_charts.append(chart)
-    statements = compare.compare(store)
     by_quantity: dict[str, list[Row]] = {}
     for row in statements:
         by_quantity.setdefault(row["quantity"], []).append(row)
@@ -302,7 +306,7 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
     disputed = set(summary.get("disputed", []))
     figures = []
     citer = cite.Citer(store)
-    for figure in summary["key_figures"]:
+    for figure in summary["key_figures"][:KEY_FIGURES_ON_SHEET]:
         fact = facts[figure["id"]]
         newest = figure["newest"]
         figures.append(
@@ -324,7 +328,7 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
                 if newest is None
                 else names.records.get(newest["source"], newest["source"]),
                 "disputed": figure["id"] in disputed,
-                "citation": citations.as_text(citer.cite(figure["id"])).strip(),
+                "citation": citations.as_text(citer.cite_statement(figure["id"])).strip(),
             }
         )
     checks = audit.audit(store)
@@ -339,6 +343,8 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
         "first_date": dates[0] if dates else None,
         "last_date": dates[-1] if dates else None,
         "figures": figures,
+        "more_figures": len(summary["key_figures"]) - len(figures),
+        "held_source": next((source["id"] for source in sources if source.get("file")), None),
         "share_chart": _chart(
             1,
             f"Shares of {shares_of(summary)} held by {place.get('name', '')}",
