@@ -28,6 +28,8 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from qingpu_cli.store.vocabulary import SCALES, UNIT_WORDS
+
 #: The schema version whose `exact` means the value itself.
 EXACT_IS_A_POINT_FROM = 3
 
@@ -299,12 +301,6 @@ def interval_words(fact: Mapping[str, Any], version: int = EXACT_IS_A_POINT_FROM
     return f"rounded: {number_words(span.low)} to {number_words(span.high)}{after}"
 
 
-#: Units as a person reads them after a number.
-UNIT_WORDS = {"km2": "km²", "percent": "%", "count": "", "CNY": "yuan", "CNY per km2": "yuan/km²"}
-
-_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
-
-
 def _decimal(value: Fraction) -> str:
     """An exact decimal for a value with a finite one (every interval end here has), with its
     thousands separated; otherwise four significant digits."""
@@ -320,7 +316,7 @@ def _decimal(value: Fraction) -> str:
 
 def number_words(value: Fraction) -> str:
     """A number in the words a source uses for large ones: `100 billion`, `1.5 million`."""
-    for scale, word in _SCALES:
+    for scale, word in SCALES:
         if abs(value) >= scale:
             return f"{_decimal(value / scale)} {word}"
     return _decimal(value)

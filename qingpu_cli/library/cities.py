@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from qingpu_cli.store.vocabulary import BOUND_WORDS
+from qingpu_cli.store.vocabulary import BOUND_WORDS, SCALES
 
 if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
@@ -72,13 +72,10 @@ def _stem(quantity: str, subject: str) -> str:
     return quantity
 
 
-_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
-
-
 def amount(value: float) -> str:
     """A figure as a person reads it: 360 billion, 1.4 million, 6.6, 1,400 (every stated
     digit kept; a larger number in words, not converted)."""
-    for size, word in _SCALES:
+    for size, word in SCALES:
         if abs(value) >= size:
             return f"{value / size:,.12g} {word}"
     return f"{value:,.12g}"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Rational
 from typing import IO, Any
 
-from qingpu_cli.store.vocabulary import BOUND_WORDS
+from qingpu_cli.store.vocabulary import BOUND_WORDS, SCALES, UNIT_WORDS
 
 #: C0 and C1 controls, DEL, and the bidirectional overrides and isolates.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -94,22 +94,6 @@ def format_number(value: float, digits: int = 4) -> str:
     return f"{number:.{digits}g}"
 
 
-#: Units as a person reads them on a screen or the fact sheet; the machine formats keep the
-#: store's own (`km2`, `percent`, `count`, `CNY`).
-UNIT_WORDS = {
-    "km2": "km\u00b2",
-    "percent": "%",
-    "CNY": "yuan",
-    "CNY per km2": "yuan per km\u00b2",
-    "count": "",
-    "x": "times",
-}
-
-#: How a figure stated as a bound or a rounding reads before its number.
-
-_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
-
-
 def unit_words(unit: str | None) -> str:
     return "" if unit is None else UNIT_WORDS.get(unit, unit)
 
@@ -132,7 +116,7 @@ def _stated_number(value: float) -> str:
     from decimal import Decimal
 
     exact = Decimal(repr(value))
-    for size, word in _SCALES:
+    for size, word in SCALES:
         if abs(exact) >= size:
             shown = (exact / size).normalize()
             exponent = shown.as_tuple().exponent

@@ -194,3 +194,18 @@ KNOWN_LICENCES: dict[str, tuple[str, str]] = {
 #: A figure's bound in words before it, as the README's precision rules say it ("over X"
 #: excludes X); an exact figure needs none.
 BOUND_WORDS = {"lower": "over", "upper": "under", "rounded": "about"}
+
+#: Units as a person reads them on a screen, in a sentence or on the fact sheet; the machine
+#: formats keep the store's own (`km2`, `percent`, `count`, `CNY`).
+UNIT_WORDS = {
+    "km2": "km\u00b2",
+    "m2": "m\u00b2",
+    "percent": "%",
+    "CNY": "yuan",
+    "CNY per km2": "yuan per km\u00b2",
+    "count": "",
+    "x": "times",
+}
+
+#: The words for large numbers, as sources write them: 41.3 billion, 1.1 trillion.
+SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
