@@ -557,6 +557,21 @@ def test_a_year_is_named_not_counted(cli: Cli, bundled: dict[str, Any]) -> None:
             assert f"{year[0]},{year[1:]}" not in shown, args
 
 
+@pytest.mark.parametrize(
+    ("low", "high", "unit", "words"),
+    [
+        (5_370_500_000, 5_371_500_000, "CNY", "5.3705 to 5.3715 billion yuan"),
+        (71_750_000_000, 71_850_000_000, "CNY", "71.75 to 71.85 billion yuan"),
+        (545_000, 555_000, "count", "545,000 to 555,000"),
+        (900_000, 1_100_000, "count", "900,000 to 1.1 million"),
+    ],
+)
+def test_an_interval_of_large_numbers_reads_in_one_scale(
+    low: float, high: float, unit: str, words: str
+) -> None:
+    assert interval_text(float(low), float(high), unit) == words
+
+
 @given(st.integers(min_value=0, max_value=10**15))
 def test_a_number_at_human_scale_keeps_every_digit(value: int) -> None:
     text = human_number(value)

@@ -217,10 +217,31 @@ def interval_text(
     if computed and isinstance(low, numbers) and isinstance(high, numbers):
         shown_low, shown_high = _outward(float(low), float(high))
     else:
+        scaled = _in_one_scale(low, high)
+        if scaled is not None:
+            return f"{scaled}{suffix}"
         shown_low, shown_high = human_number(low), human_number(high)
     if shown_low == shown_high:
         return f"{shown_low}{suffix}"
     return f"{shown_low} to {shown_high}{suffix}"
+
+
+def _in_one_scale(low: object, high: object) -> str | None:
+    """Two large ends in the words of one scale, every digit kept: `5.3705 to 5.3715 billion`
+    (a rounding's ends need a digit more than the figure, which `human_number` would write out
+    as 5,370,500,000); None where they are not both of one scale."""
+    from decimal import Decimal
+
+    if not all(isinstance(end, (int, float)) and not isinstance(end, bool) for end in (low, high)):
+        return None
+    ends = [Decimal(repr(end)) for end in (low, high)]
+    for size, word in SCALES:
+        if all(abs(end) >= size for end in ends):
+            if any(abs(end) >= size * 1000 for end in ends) or low == high:
+                return None
+            first, second = (f"{(end / size).normalize():f}" for end in ends)
+            return f"{first} to {second} {word}"
+    return None
 
 
 def _years(low: object, high: object) -> str:
