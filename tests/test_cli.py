@@ -473,3 +473,16 @@ def test_search_finds_ratios_too(cli: Cli) -> None:
     rows = cli("search", "density", "--json").json()
     assert "ratio" in {row["kind"] for row in rows}
     assert "gdp-density-against-rest-of-district" in {row["id"] for row in rows}
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv"])
+def test_show_in_rows_keeps_the_records_list_and_its_own_kind_apart(cli: Cli, fmt: str) -> None:
+    """A fact has a `kind` of its own (target, plan, actual): the rows of `show` name the list
+    the record is of as `record_kind`, as the timeline does, and keep every field."""
+    fact = next(row for row in cli("facts", "--json").json() if row["kind"])
+    described = cli("show", fact["id"], "--json").json()
+    lines = cli("show", fact["id"], "--format", fmt).stdout.splitlines()
+    separator = "\t" if fmt == "tsv" else ","
+    fields = [line.split(separator, 1)[0] for line in lines[1:]]
+    assert fields == ["record_kind", *described["record"]]
+    assert lines[1].split(separator, 1)[1] == described["kind"]

@@ -203,8 +203,10 @@ def write_record(
         with paged(streams) as screen:
             draw_record(described, screen, names)
     else:
-        record = {"kind": described["kind"], **described["record"]}
-        rows = [{"field": key, "value": value} for key, value in record.items()]
+        # which list the record is of, named as the timeline names it: a fact's own `kind`
+        # (target, plan, actual) follows among its fields
+        rows = [{"field": "record_kind", "value": described["kind"]}]
+        rows += [{"field": key, "value": value} for key, value in described["record"].items()]
         write_rows(rows, fmt, streams, ("field", "value"))
 
 
