@@ -99,8 +99,10 @@ def test_a_listing_loses_no_character_and_splits_no_word(
                 if display_columns(word) > len(word):  # Chinese breaks between any characters
                     assert set(word) <= set(shown), f"{name}.{column}: {word!r} lost"
                     continue
-                if word not in tokens and "-" in word.strip("-"):  # a compound breaks at hyphens
-                    parts = [part for part in re.split("(?<=-)", word) if part]
+                if word not in tokens and re.search(r"[-./].", word):
+                    # a compound breaks after its hyphens (and on a narrow terminal its dots
+                    # and slashes): every part is shown whole
+                    parts = [part for part in re.split("(?<=[-./])", word) if part]
                     assert all(part in shown for part in parts), f"{name}.{column}: {word!r} lost"
                     continue
                 assert word in tokens, f"{name}.{column}: {word!r} lost at {columns} columns"
@@ -677,3 +679,12 @@ def test_a_wide_screen_says_nested_records_in_words(cli: Cli, name: str) -> None
     said = "\n".join(line for line in shown.splitlines() if "://" not in line)  # not an address
     assert not re.search(r"\b[a-z_]{3,}=", said), re.search(r".*\b[a-z_]{3,}=.*", said)
     assert "Translation: true" not in shown and "Translation: false" not in shown
+
+
+def test_facts_is_a_table_at_60_columns(cli: Cli) -> None:
+    """On a narrow terminal a long word of a prose column breaks after its hyphens and dots
+    rather than the whole listing turning into blocks."""
+    shown = screen(cli, "60", "facts", "--format", "table")
+    assert "-- 1 --" not in shown
+    headers = [header(column) for column in LISTINGS["facts"].screen]
+    assert shown.splitlines()[1].split() == " ".join(headers).split()

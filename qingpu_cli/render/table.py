@@ -10,6 +10,7 @@ around their tables, one record, the charts and the overview.
 
 from __future__ import annotations
 
+import re
 import shutil
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -89,6 +90,22 @@ def longest_word(text: str) -> int:
     return max((_unbreakable(word) for word in text.split()), default=0)
 
 
+#: Where a long word of Latin letters may break on a narrow terminal: after these marks.
+_WORD_BREAKS = re.compile(r"(?<=[-./])")
+
+
+def _longest_part(text: str) -> int:
+    """The widest piece of the text's words once they break after hyphens, dots and slashes."""
+    return max(
+        (
+            _unbreakable(part)
+            for word in text.split()
+            for part in (_WORD_BREAKS.split(word) if word.isascii() else [word])
+        ),
+        default=0,
+    )
+
+
 class Column:
     """How wide a column must be so that no word of it is split, and would like to be."""
 
@@ -105,6 +122,10 @@ class Column:
         if field in LEADS and not self.atomic:
             # the column that names the row: narrower, the record view reads better
             self.least = max(self.least, min(self.widest, MIN_LEAD_WIDTH))
+        parts = max((_longest_part(text) for text in (self.header, *texts)), default=0)
+        self.narrowest = self.least if self.atomic else max(parts, min(self.least, MIN_PROSE_WIDTH))
+        """How narrow it may go where a terminal has no room for its least width: prose whose
+        long words break after their hyphens, dots and slashes (`chinadaily.` / `com.cn`)."""
 
 
 def widths(columns: Sequence[Column], room: int) -> list[int] | None:
@@ -113,6 +134,8 @@ def widths(columns: Sequence[Column], room: int) -> list[int] | None:
     to figures and intervals, so that they do too where there is room, then to prose, in
     proportion to how much more each would like."""
     sizes = [column.least for column in columns]
+    if sum(sizes) > room:  # a narrow terminal: long words break after their hyphens and dots
+        sizes = [column.narrowest for column in columns]
     spare = room - sum(sizes)
     if spare < 0:
         return None
@@ -161,7 +184,7 @@ def _fold(word: str, width: int) -> tuple[str, str]:
         taken += display_width(char)
         if taken > width:
             if word.isascii():
-                cut = word.rfind("-", 0, index) + 1
+                cut = max(word.rfind(mark, 0, index) for mark in "-./") + 1
             else:
                 cut = index
                 while cut > 0 and not _breaks_at(word, cut):
