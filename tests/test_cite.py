@@ -147,3 +147,30 @@ def test_a_source_without_an_access_date_is_cited_without_one(
     for style in STYLES:
         text = cli("--data", path, "cite", bundled["sources"][0]["id"], "--style", style).stdout
         assert "accessed" not in text and "urldate" not in text
+
+
+def test_a_text_citation_names_each_source_once_with_all_its_quotes() -> None:
+    """A record backed by several quotes of one source cites the source once, quoting each;
+    what is cited ends before the sources begin."""
+    from qingpu_cli.library.cite import cited
+    from qingpu_cli.store.reader import bundled_store
+
+    store: Any = bundled_store()
+    records = [
+        record["id"]
+        for kind in ("partners", "industries", "initiatives")
+        for record in store.get(kind, [])
+        if len({item["source"] for item in record["evidence"]}) < len(record["evidence"])
+    ]
+    assert records
+    for record_id in records:
+        item = cited(store, record_id)
+        text = run_cli("cite", record_id).stdout
+        for source in {citation.source["id"] for citation in item.citations}:
+            title = next(c.source.get("title") for c in item.citations if c.source["id"] == source)
+            if title:
+                assert text.count(f"\u201c{title}\u201d") == 1, (record_id, source)
+        for citation in item.citations:
+            assert citation.quote is None or f"\u201c{citation.quote}\u201d" in text
+        assert text.startswith(item.heading)
+        assert text[: len(item.heading) + 1].rstrip()[-1] in ".:?!", text[:80]

@@ -50,7 +50,9 @@ def _read(source: Mapping[str, Any]) -> list[str]:
     return said
 
 
-def _text_citation(citation: Citation) -> str:
+def _text_citation(citations: Sequence[Citation]) -> str:
+    """One source's entry, with every quote of it that backs the same statement."""
+    citation = citations[0]
     source = citation.source
     parts = [_who(source)]
     if source.get("title"):
@@ -60,17 +62,24 @@ def _text_citation(citation: Citation) -> str:
         parts.append(str(source["url"]))
     parts.extend(_read(source))
     said = f"{citation.statement} " if citation.statement else ""
-    quoted = f", quoting \u201c{citation.quote}\u201d" if citation.quote else ""
+    quotes = [f"\u201c{item.quote}\u201d" for item in citations if item.quote]
+    quoted = f", quoting {'; '.join(quotes)}" if quotes else ""
     return f"{said}({'; '.join(parts)}{quoted})"
 
 
 def as_text(item: Cited) -> str:
-    """One paragraph a person pastes."""
-    backing = "; ".join(_text_citation(citation) for citation in item.citations)
+    """One paragraph a person pastes: what is cited, then each source once for each statement
+    it backs, with all of its quotes."""
+    entries: dict[tuple[str, str | None], list[Citation]] = {}
+    for citation in item.citations:
+        key = (str(citation.source["id"]), citation.statement)
+        entries.setdefault(key, []).append(citation)
+    backing = "; ".join(_text_citation(citations) for citations in entries.values())
     if not backing:
         return f"{item.heading}\n"
     sources = "Sources" if len(_unique_sources(item)) > 1 else "Source"
-    return f"{item.heading} {sources}: {backing}.\n"
+    heading = item.heading if item.heading.endswith((".", ":", "?", "!")) else f"{item.heading}."
+    return f"{heading} {sources}: {backing}.\n"
 
 
 #: Characters Markdown could read as markup anywhere in a line, escaped with a backslash:
