@@ -203,6 +203,7 @@ def main() -> int:
         timeout=120,
     )
     if options.keep:
+        Path(options.keep).mkdir(parents=True, exist_ok=True)
         for kept in [*work.glob("report-*.png"), pdf]:
             shutil.copy(kept, Path(options.keep) / kept.name)
     pages = pdf.read_bytes().count(b"/Type /Page") - pdf.read_bytes().count(b"/Type /Pages")
