@@ -269,9 +269,61 @@ def write_listing(
         if lines is not None:
             streams.stdout.write("\n".join(lines) + "\n")
             return
+    if group is not None and rows:
+        grouped = grouped_lines(listing, rows, group, columns, names, caption, streams)
+        if grouped is not None:
+            streams.stdout.write("\n".join(grouped) + "\n")
+            return
     from qingpu_cli.render.screens import write_grouped, write_table
 
     if group is None or not rows:
         write_table(shown, columns, streams, listing.title, highlight, caption)
         return
     write_grouped(listing, rows, group, columns, names, caption, streams)
+
+
+def grouped_lines(
+    listing: Listing,
+    rows: Sequence[Mapping[str, Any]],
+    group: str,
+    columns: Sequence[str],
+    names: people.Names,
+    caption: str | None,
+    streams: Streams,
+) -> list[str] | None:
+    """Rows under a heading for each value of the group's field, as `screens.write_grouped`
+    draws them with Rich, line for line and escape for escape, but without importing it; None
+    where only Rich can tell how (`lines` says where) or a group's table does not fit."""
+    from qingpu_cli.render import lines
+
+    width = lines.console_width(streams.color)
+    if width is None:
+        return None
+    color = streams.color
+    ascii_only = not encodes_unicode(streams.stdout)
+    title = lines.styled_lines(
+        cell_text(f"{listing.title} ({len(rows):,})"), width, lines.BOLD, color
+    )
+    legend = lines.styled_lines(cell_text(caption), width, lines.DIM, color) if caption else []
+    if title is None or legend is None:
+        return None
+    out = title
+    groups: dict[object, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row.get(group), []).append(row)
+    for key, members in groups.items():
+        heading = lines.styled_lines(
+            cell_text(people.heading(members[0], names)),
+            width,
+            lines.BOLD,
+            color,
+            (f" ({cell_text(key)})", lines.BOLD_CYAN),
+        )
+        if heading is None:
+            return None
+        shown = people.person_rows(members, columns, names, ascii_only)
+        table = table_lines(shown, columns, width, color=color, ascii_only=ascii_only)
+        if table is None:
+            return None
+        out += ["", *heading, *table]
+    return [*out, "", *legend] if legend else out
