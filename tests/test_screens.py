@@ -637,3 +637,19 @@ def test_text_is_wrapped_as_rich_wraps_it(width: int) -> None:
         console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
         console.print(Text(text))
         assert "\n".join(lines) + "\n" == console.file.getvalue(), (width, text)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("columns", [None, "0", "-5", "abc", " 90 ", "120", "²"])
+@pytest.mark.parametrize("lines", [None, "0", "30", "x"])
+def test_the_terminals_size_is_what_shutil_gives(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None, lines: str | None
+) -> None:
+    from qingpu_cli.render.table import terminal_size, terminal_width
+
+    for name, value in (("COLUMNS", columns), ("LINES", lines)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert terminal_size() == tuple(shutil.get_terminal_size((80, 24)))
+    assert terminal_width() == max(1, shutil.get_terminal_size((80, 24)).columns)

@@ -10,7 +10,8 @@ around their tables, one record, the charts and the overview.
 
 from __future__ import annotations
 
-import shutil
+import os
+import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -174,9 +175,31 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+def terminal_size() -> tuple[int, int]:
+    """The terminal's columns and lines: COLUMNS and LINES where each is a size, else the
+    terminal's own, else 80 by 24; as `shutil.get_terminal_size` gives them, without importing
+    shutil and the compression modules it imports, which a screen does not need."""
+    sizes = []
+    for name in ("COLUMNS", "LINES"):
+        try:
+            sizes.append(int(os.environ[name]))
+        except (KeyError, ValueError):
+            sizes.append(0)
+    columns, lines = sizes
+    if columns <= 0 or lines <= 0:
+        stdout = sys.__stdout__
+        try:
+            size = os.get_terminal_size(stdout.fileno()) if stdout else os.terminal_size((80, 24))
+        except (AttributeError, ValueError, OSError):  # closed, detached, not a terminal
+            size = os.terminal_size((80, 24))
+        columns = columns if columns > 0 else size.columns or 80
+        lines = lines if lines > 0 else size.lines or 24
+    return columns, lines
+
+
 def terminal_width() -> int:
     """The terminal's width: COLUMNS where it is a width, else the terminal's own, else 80."""
-    return max(1, shutil.get_terminal_size((80, 24)).columns)
+    return max(1, terminal_size()[0])
 
 
 def table_lines(
