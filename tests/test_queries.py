@@ -206,3 +206,36 @@ def test_compact_keeps_exactly_the_letters_and_digits_of_every_character() -> No
     every = "".join(map(chr, range(sys.maxunicode + 1)))
     assert compact(every) == "".join(filter(str.isalnum, every))
     assert compact("low-altitude_économie 2035") == "lowaltitudeéconomie2035"
+
+
+def test_a_record_passed_over_at_once_is_one_no_field_of_which_holds_the_text(
+    bundled: dict[str, Any],
+) -> None:
+    """Search tests a record by its texts joined before testing them one by one: the rows are
+    those of testing every field, for names, ids, parts of statements and quotes, with their
+    separators, in other cases, full-width."""
+    from qingpu_cli.library.ratios import ratios_as_records
+    from qingpu_cli.library.records import all_records
+    from qingpu_cli.library.search import _matching_rows
+
+    records = [*all_records(bundled), *ratios_as_records()]
+    texts = {
+        "qingpu",
+        "Low-Altitude",
+        "\uff31\uff29\uff2e\uff27",
+        "new city",
+        "km",
+        "2021",
+        "-",
+        "\xe9",
+    }
+    for _, record in records[::3]:
+        for value in (record.get("name"), record.get("statement"), record["id"]):
+            if isinstance(value, str):
+                texts |= {value, value[: len(value) // 2].upper(), value[len(value) // 3 :]}
+    for text in sorted(texts):
+        needle = Needle(text)
+        if needle.chinese:  # a Chinese needle is tested field by field (see `_matching_rows`)
+            continue
+        joined = _matching_rows(records, needle.found_in, at_once=True)
+        assert joined == _matching_rows(records, needle.found_in), text

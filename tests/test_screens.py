@@ -688,3 +688,119 @@ def test_facts_is_a_table_at_60_columns(cli: Cli) -> None:
     assert "-- 1 --" not in shown
     headers = [header(column) for column in LISTINGS["facts"].screen]
     assert shown.splitlines()[1].split() == " ".join(headers).split()
+
+
+def _drawn_both_ways(
+    bundled: dict[str, Any], quantity: str | None, color: bool, encoding: str
+) -> tuple[str, list[str] | None]:
+    """`compare`'s grouped screen as Rich draws it, and the lines written without Rich."""
+    from qingpu_cli.render.screens import write_grouped
+    from qingpu_cli.render.table import grouped_lines
+
+    listing = LISTINGS["compare"]
+    rows = listing.query(bundled, **({} if quantity is None else {"quantity": quantity}))
+    names = names_of(bundled)
+    columns = people.present(listing.screen or listing.columns, rows)
+    caption = people.legend_of(rows, encoding == "ascii") or listing.caption
+    assert listing.group is not None
+    drawn = []
+    for _ in range(2):
+        raw = io.BytesIO()
+        stdout = io.TextIOWrapper(raw, encoding=encoding, errors="backslashreplace", newline="")
+        drawn.append((raw, stdout, Streams(None, stdout, None, True, color)))
+    (raw, stdout, streams), (_, _, plain) = drawn
+    write_grouped(listing, rows, listing.group, columns, names, caption, streams)
+    stdout.flush()
+    lines = grouped_lines(listing, rows, listing.group, columns, names, caption, plain)
+    if lines is None:
+        return raw.getvalue().decode(encoding), None
+    written = "\n".join(lines).encode(encoding, "backslashreplace").decode(encoding)
+    return raw.getvalue().decode(encoding), written.split("\n")
+
+
+@pytest.mark.parametrize("columns", ["40", "60", "79", "80", "120", "200"])
+@pytest.mark.parametrize("color", [False, True])
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii"])
+def test_compare_drawn_without_rich_is_what_rich_draws(
+    bundled: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    columns: str,
+    color: bool,
+    encoding: str,
+) -> None:
+    """The grouped screen is written without Rich wherever that gives Rich's very bytes (its
+    width, its breaks of the title and legend, its escapes); where it cannot, Rich draws it."""
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    for quantity in (None, "new-city-planned-area"):
+        drawn, lines = _drawn_both_ways(bundled, quantity, color, encoding)
+        if lines is not None:
+            assert "\n".join(lines) + "\n" == drawn, (columns, quantity)
+        elif int(columns) >= 80:
+            pytest.fail(f"compare {quantity} at {columns} columns needed Rich")
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [{"TERM": "dumb"}, {"NO_COLOR": "1"}, {"COLUMNS": "abc"}, {"COLUMNS": "0", "LINES": "x"}],
+)
+def test_compare_without_rich_leaves_to_rich_what_only_rich_can_tell(
+    bundled: dict[str, Any], monkeypatch: pytest.MonkeyPatch, environment: dict[str, str]
+) -> None:
+    """A dumb terminal, or colour under NO_COLOR, is left to Rich; a COLUMNS that is no width
+    is measured as `screens` measures it for Rich."""
+    from qingpu_cli.render.lines import console_width
+    from qingpu_cli.render.screens import make_console
+
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    drawn, lines = _drawn_both_ways(bundled, None, True, "utf-8")
+    width = console_width(True)
+    if "TERM" in environment or "NO_COLOR" in environment:
+        assert width is None and lines is None
+    else:
+        streams = Streams(None, io.StringIO(), None, True, True)
+        assert width == make_console(streams).width
+        assert lines is None or "\n".join(lines) + "\n" == drawn
+
+
+@pytest.mark.parametrize("width", [1, 5, 20, 37, 80])
+def test_text_is_wrapped_as_rich_wraps_it(width: int) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from qingpu_cli.render.lines import wrapped
+
+    texts = [
+        people.legend(people.COMPARE_LEGEND),
+        people.legend(people.AUDIT_LEGEND),
+        "a  b   c " * 12,
+        "青浦新城 Qingpu New City, planned area, km² (new-city-planned-area)",
+        "",
+    ]
+    for text in texts:
+        lines = wrapped(text, width)
+        if lines is None:
+            continue
+        console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
+        console.print(Text(text))
+        assert "\n".join(lines) + "\n" == console.file.getvalue(), (width, text)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("columns", [None, "0", "-5", "abc", " 90 ", "120", "²"])
+@pytest.mark.parametrize("lines", [None, "0", "30", "x"])
+def test_the_terminals_size_is_what_shutil_gives(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None, lines: str | None
+) -> None:
+    from qingpu_cli.render.table import terminal_size, terminal_width
+
+    for name, value in (("COLUMNS", columns), ("LINES", lines)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert terminal_size() == tuple(shutil.get_terminal_size((80, 24)))
+    assert terminal_width() == max(1, shutil.get_terminal_size((80, 24)).columns)

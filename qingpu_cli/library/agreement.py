@@ -24,9 +24,11 @@ holding each against every other.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 from qingpu_cli.store.vocabulary import SCALES, UNIT_WORDS
 
@@ -79,12 +81,16 @@ class Interval(NamedTuple):
 def exact_number(value: float) -> Fraction:
     """The number as written in decimals (91.1 is 911/10, not the float nearest it); stores
     repeat their figures, so each is read once."""
+    from fractions import Fraction
+
     return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
 
 
 @lru_cache(maxsize=64)
 def half_unit(decimals: int) -> Fraction:
     """Half a unit of the last stated digit: 0.05 for one decimal, 5,000 for ten thousands."""
+    from fractions import Fraction
+
     return Fraction(1, 2) * Fraction(10) ** -decimals
 
 
@@ -129,6 +135,8 @@ def is_coarse(fact: Mapping[str, Any], version: int = EXACT_IS_A_POINT_FROM) -> 
 
 @lru_cache(maxsize=1 << 16)
 def _single_digit(value: float, decimals: int) -> bool:
+    from fractions import Fraction
+
     digits = abs(exact_number(value)) * Fraction(10) ** int(decimals)
     return bool(digits.denominator == 1 and 1 <= digits <= 9)
 

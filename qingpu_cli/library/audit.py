@@ -11,7 +11,6 @@ only a bound.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from qingpu_cli.library.agreement import (
@@ -31,13 +30,17 @@ from qingpu_cli.library.agreement import (
 from qingpu_cli.library.ratios import Measured, RatioDefinition, bounded
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from qingpu_cli.store.models import Store
 
 Row = dict[str, Any]
 HOLDS, FAILS, UNKNOWN = "holds", "does not hold", "cannot tell"
 #: Every verdict a check can give.
 VERDICTS = (HOLDS, FAILS, UNKNOWN, NOT_COMPARABLE, TOO_COARSE)
-HUNDRED = Fraction(100)
+#: A whole number: the checks are declared without importing fractions (`cite` names them);
+#: their formulas take exact fractions, and with them it gives exact fractions.
+HUNDRED = 100
 
 
 class Check(NamedTuple):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 from collections.abc import Iterator, Mapping
 
 from qingpu_cli.cli.run import Streams
@@ -70,6 +69,8 @@ def paged(streams: Streams, environ: Mapping[str, str] | None = None) -> Iterato
     buffer = io.StringIO()
     yield streams._replace(stdout=buffer)
     text = buffer.getvalue()
-    height = shutil.get_terminal_size((80, 24)).lines
+    from qingpu_cli.render.table import terminal_size
+
+    height = terminal_size()[1]
     if text.count("\n") < height or not through_pager(command, text, env):
         streams.stdout.write(text)

@@ -7,8 +7,6 @@ FORCE_COLOR), through one Console factory.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +30,7 @@ from qingpu_cli.render.formats import (
     visible,
     visible_data,
 )
+from qingpu_cli.render.lines import sizes_if_unusable
 from qingpu_cli.render.people import NOT_GIVEN
 from qingpu_cli.render.table import (
     MAX_TABLE_ROWS,
@@ -41,32 +40,16 @@ from qingpu_cli.render.table import (
     table_lines,
     widths,
 )
-from qingpu_cli.store.vocabulary import KIND_SINGULAR, REFERENCES, ascii_whole_number
+from qingpu_cli.store.vocabulary import KIND_SINGULAR, REFERENCES
 
 if TYPE_CHECKING:
     from qingpu_cli.cli.commands import Listing
 
 
-def _sizes_if_unusable() -> tuple[int | None, int | None]:
-    """The terminal's width and height where COLUMNS or LINES is set but is no size (`0`,
-    `abc`, `²`, a thousand digits), which Rich would otherwise take at its word or fail on:
-    both are then given (Rich reads the variables again unless both are); (None, None)
-    leaves the size to Rich."""
-    given = [os.environ.get(name) for name in ("COLUMNS", "LINES")]
-    usable = [ascii_whole_number(value, 5) if value is not None else None for value in given]
-    if all(value is None or number for value, number in zip(given, usable, strict=True)):
-        return None, None
-    try:  # the terminal itself: shutil would read the same variables again
-        columns, lines = os.get_terminal_size(sys.__stdout__.fileno() if sys.__stdout__ else 1)
-    except (OSError, ValueError):
-        columns, lines = 80, 24
-    return usable[0] or columns or 80, usable[1] or lines or 24
-
-
 def make_console(streams: Streams) -> Console:
     """The one Console: it writes to the run's stdout, in colour only where the streams say so,
     and reads no markup from the data."""
-    width, height = _sizes_if_unusable()
+    width, height = sizes_if_unusable()
     return Console(
         file=streams.stdout,
         width=width,

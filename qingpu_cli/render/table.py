@@ -10,8 +10,9 @@ around their tables, one record, the charts and the overview.
 
 from __future__ import annotations
 
+import os
 import re
-import shutil
+import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -220,9 +221,31 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+def terminal_size() -> tuple[int, int]:
+    """The terminal's columns and lines: COLUMNS and LINES where each is a size, else the
+    terminal's own, else 80 by 24; as `shutil.get_terminal_size` gives them, without importing
+    shutil and the compression modules it imports, which a screen does not need."""
+    sizes = []
+    for name in ("COLUMNS", "LINES"):
+        try:
+            sizes.append(int(os.environ[name]))
+        except (KeyError, ValueError):
+            sizes.append(0)
+    columns, lines = sizes
+    if columns <= 0 or lines <= 0:
+        stdout = sys.__stdout__
+        try:
+            size = os.get_terminal_size(stdout.fileno()) if stdout else os.terminal_size((80, 24))
+        except (AttributeError, ValueError, OSError):  # closed, detached, not a terminal
+            size = os.terminal_size((80, 24))
+        columns = columns if columns > 0 else size.columns or 80
+        lines = lines if lines > 0 else size.lines or 24
+    return columns, lines
+
+
 def terminal_width() -> int:
     """The terminal's width: COLUMNS where it is a width, else the terminal's own, else 80."""
-    return max(1, shutil.get_terminal_size((80, 24)).columns)
+    return max(1, terminal_size()[0])
 
 
 def table_lines(
@@ -315,9 +338,61 @@ def write_listing(
         if lines is not None:
             streams.stdout.write("\n".join(lines) + "\n")
             return
+    if group is not None and rows:
+        grouped = grouped_lines(listing, rows, group, columns, names, caption, streams)
+        if grouped is not None:
+            streams.stdout.write("\n".join(grouped) + "\n")
+            return
     from qingpu_cli.render.screens import write_grouped, write_table
 
     if group is None or not rows:
         write_table(shown, columns, streams, listing.title, highlight, caption)
         return
     write_grouped(listing, rows, group, columns, names, caption, streams)
+
+
+def grouped_lines(
+    listing: Listing,
+    rows: Sequence[Mapping[str, Any]],
+    group: str,
+    columns: Sequence[str],
+    names: people.Names,
+    caption: str | None,
+    streams: Streams,
+) -> list[str] | None:
+    """Rows under a heading for each value of the group's field, as `screens.write_grouped`
+    draws them with Rich, line for line and escape for escape, but without importing it; None
+    where only Rich can tell how (`lines` says where) or a group's table does not fit."""
+    from qingpu_cli.render import lines
+
+    width = lines.console_width(streams.color)
+    if width is None:
+        return None
+    color = streams.color
+    ascii_only = not encodes_unicode(streams.stdout)
+    title = lines.styled_lines(
+        cell_text(f"{listing.title} ({len(rows):,})"), width, lines.BOLD, color
+    )
+    legend = lines.styled_lines(cell_text(caption), width, lines.DIM, color) if caption else []
+    if title is None or legend is None:
+        return None
+    out = title
+    groups: dict[object, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row.get(group), []).append(row)
+    for key, members in groups.items():
+        heading = lines.styled_lines(
+            cell_text(people.heading(members, names)),
+            width,
+            lines.BOLD,
+            color,
+            (f" ({cell_text(key)})", lines.BOLD_CYAN),
+        )
+        if heading is None:
+            return None
+        shown = people.person_rows(members, columns, names, ascii_only)
+        table = table_lines(shown, columns, width, color=color, ascii_only=ascii_only)
+        if table is None:
+            return None
+        out += ["", *heading, *table]
+    return [*out, "", *legend] if legend else out
