@@ -52,9 +52,11 @@ LEADS = frozenset({"statement", "name", "label", "formula"})
 #: Columns whose cells read as one word though they have spaces: a verdict and its mark.
 UNBROKEN = frozenset({"verdict", "id"})
 
-#: Columns of short phrases (a figure, an interval) that get their whole width before the prose
-#: beside them grows, where that is at most a third of the terminal.
-WHOLE_IF_ROOM = frozenset({"figure", "interval", "bounds", "as_stated"})
+#: Columns of short phrases (a figure, an interval, a name) that get their whole width before
+#: the prose beside them grows, where that is at most a third of the terminal.
+WHOLE_IF_ROOM = frozenset(
+    {"figure", "interval", "bounds", "as_stated", "city_name", "measure_name", "period"}
+)
 
 _BOLD, _DIM, _MARKED, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;7m", "\x1b[0m"
 
@@ -140,9 +142,13 @@ def widths(columns: Sequence[Column], room: int) -> list[int] | None:
     spare = room - sum(sizes)
     if spare < 0:
         return None
+    made_whole = 0  # what the short phrases took: at most half the room, so prose still reads
     for kind in ("atomic", "whole if room"):
         for index, column in enumerate(columns):
             whole = column.field in WHOLE_IF_ROOM and column.widest <= room // 3
+            if kind != "atomic" and whole:
+                whole = made_whole + column.widest <= room // 2
+                made_whole += column.widest if whole else 0
             if column.atomic if kind == "atomic" else whole:
                 grown = min(column.widest - sizes[index], spare)
                 sizes[index] += grown
