@@ -87,7 +87,15 @@ def test_an_unknown_id_is_not_found(call: Callable[[], object]) -> None:
 
 
 @pytest.mark.parametrize(
-    "call", [lambda: STORE.show(" "), lambda: STORE.search(""), lambda: STORE.facts(search=" ")]
+    "call",
+    [
+        lambda: STORE.show(" "),
+        lambda: STORE.search(""),
+        lambda: STORE.facts(search=" "),
+        lambda: STORE.compare(""),
+        lambda: STORE.compare(" "),
+        lambda: STORE.listing("compare", quantity=""),
+    ],
 )
 def test_blank_text_is_a_usage_error(call: Callable[[], object]) -> None:
     with pytest.raises(qingpu.UsageError):

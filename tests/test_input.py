@@ -90,9 +90,10 @@ def test_a_file_that_blocks_is_refused_at_once() -> None:
     assert "/proc/kmsg" in message and "nothing" in message
 
 
-@pytest.mark.parametrize("command", ["show", "cite"])
-def test_a_blank_id_is_a_usage_error(command: str) -> None:
-    assert "non-empty" in one_line(qingpu(command, ""), 2)
+@pytest.mark.parametrize("command", ["show", "cite", "compare"])
+@pytest.mark.parametrize("blank", ["", " "])
+def test_a_blank_id_is_a_usage_error(command: str, blank: str) -> None:
+    assert "non-empty" in one_line(qingpu(command, blank), 2)
 
 
 def test_validate_of_a_blank_path_names_validate() -> None:

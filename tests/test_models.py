@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 
 from qingpu_cli.errors import StoreInvalid
+from qingpu_cli.store import models
 from qingpu_cli.store.models import SCHEMA_VERSIONS, store_json_schema
 from qingpu_cli.store.reader import validate_store_text
 
@@ -228,3 +230,46 @@ def test_every_schema_version_loads_without_the_newer_fields(
     for source in bundled["sources"]:
         del source["accessed"], source["licence"]
     assert validate_store_text(json.dumps(bundled), "test") == bundled
+
+
+#: Where the store's every pattern is checked: (the pattern, a path to a value it checks).
+PATTERN_PLACES = [
+    (models.ID_PATTERN, ("facts", 0, "id")),
+    (models.ID_PATTERN, ("facts", 0, "subject")),
+    (models.DATE_PATTERN, ("sources", 1, "accessed")),
+    (models.DATE_PATTERN, ("release", "date")),
+    (models._DATE, ("sources", 1, "date")),
+    (models._DATE, ("events", 0, "date")),
+]
+
+
+def test_every_pattern_of_the_store_has_a_place_tried() -> None:
+    patterns = {value for value in vars(models).values() if isinstance(value, re.Pattern)}
+    assert patterns == {pattern for pattern, _ in PATTERN_PLACES}
+
+
+@pytest.mark.parametrize("version", SCHEMA_VERSIONS)
+@pytest.mark.parametrize(("pattern", "path"), PATTERN_PLACES)
+@pytest.mark.parametrize("trailing", ["\n", "\r\n", " "])
+def test_a_value_with_a_trailing_newline_matches_no_pattern(
+    bundled: dict[str, Any],
+    version: int,
+    pattern: re.Pattern[str],
+    path: tuple[str | int, ...],
+    trailing: str,
+) -> None:
+    bundled["schema_version"] = version
+    if version < 3:
+        del bundled["release"]
+        for source in bundled["sources"]:
+            del source["accessed"], source["licence"]
+        if path[0] == "release" or path[-1] == "accessed":
+            pytest.skip("no such field before version 3")
+    *parents, last = path
+    holder: Any = bundled
+    for step in parents:
+        holder = holder[step]
+    assert isinstance(holder[last], str) and pattern.fullmatch(holder[last])
+    holder[last] += trailing
+    where = ".".join(f"[{step}]" if isinstance(step, int) else step for step in path)
+    assert where.replace(".[", "[") in locations(bundled)

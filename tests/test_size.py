@@ -87,3 +87,84 @@ def test_a_screen_of_a_ten_megabyte_value_holds_it_once(
     screen, shown = peak_memory_mb(["--data", str(path), "search", "gamma", "--format", "table"])
     assert screen < 3 * machine, f"{screen} MB for the screen, {machine} MB for tsv"
     assert "".join(shown.split()).count("gamma") == statement.count("gamma")
+
+
+def long_value_store(bundled: dict[str, Any], tmp_path: Path) -> tuple[Path, str]:
+    """The bundled store with its first statement longer than a table lays out."""
+    from qingpu_cli.render.table import MAX_TABLE_VALUE
+
+    fact = bundled["facts"][0]
+    fact["statement"] += " alpha 青浦 gamma" * (MAX_TABLE_VALUE // 10)
+    path = tmp_path / "long-value.json"
+    path.write_text(json.dumps(bundled, ensure_ascii=False), encoding="utf-8")
+    return path, fact["statement"]
+
+
+def test_show_writes_a_long_value_as_plain_lines_not_through_rich(
+    bundled: dict[str, Any], tmp_path: Path, monkeypatch: Any
+) -> None:
+    import io
+
+    from qingpu_cli.cli.app import main
+    from qingpu_cli.cli.run import Streams
+    from qingpu_cli.render import screens
+
+    path, statement = long_value_store(bundled, tmp_path)
+
+    def no_grid(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a long value went through Rich's grid")
+
+    monkeypatch.setattr(screens.Table, "grid", no_grid)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("QINGPU_PAGER", "cat")
+    out = io.StringIO()
+    streams = Streams(None, out, io.StringIO(), True, False)
+    args = ["--data", str(path), "show", bundled["facts"][0]["id"], "--format", "table"]
+    assert main(args, streams) == 0
+    assert " ".join(statement.split()) in " ".join(out.getvalue().split())
+    assert max(len(line) for line in out.getvalue().splitlines()) <= 80
+
+
+def test_a_listing_with_a_long_value_is_not_laid_out_as_a_table(
+    bundled: dict[str, Any], tmp_path: Path, monkeypatch: Any
+) -> None:
+    import io
+
+    from qingpu_cli.cli.app import main
+    from qingpu_cli.cli.run import Streams
+    from qingpu_cli.render import table
+
+    path, statement = long_value_store(bundled, tmp_path)
+
+    def no_table(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a long value was laid out as a table")
+
+    monkeypatch.setattr(table, "table_lines", no_table)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("QINGPU_PAGER", "cat")
+    for args in (["search", "gamma"], ["facts"]):
+        out = io.StringIO()
+        streams = Streams(None, out, io.StringIO(), True, False)
+        assert main(["--data", str(path), *args, "--format", "table"], streams) == 0, args
+        assert " ".join(statement.split()) in " ".join(out.getvalue().split()), args
+
+
+def test_a_chart_of_many_statements_counts_those_past_its_bars(
+    bundled: dict[str, Any], tmp_path: Path
+) -> None:
+    from qingpu_cli.render.screens import BARS_SHOWN
+
+    template = bundled["facts"][0]
+    more = BARS_SHOWN * 3
+    bundled["facts"] += [
+        {**template, "id": f"more-{n}", "value": 80 + n, "decimals": 0} for n in range(more)
+    ]
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(bundled, ensure_ascii=False), encoding="utf-8")
+    quantity = template["quantity"]
+    statements = [fact for fact in bundled["facts"] if fact.get("quantity") == quantity]
+    result = qingpu("--data", str(path), "compare", quantity, "--chart")
+    assert result.returncode == 0, result.stderr
+    said = f"{len(statements) - BARS_SHOWN:,} more: qingpu compare {quantity}"
+    assert said in result.stdout
+    assert result.stdout.count("no period [") <= BARS_SHOWN

@@ -76,7 +76,7 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def on_a_terminal(args: list[str]) -> str:
+def on_a_terminal(args: list[str], columns: str = "100") -> str:
     """What a run sends to a pseudo-terminal, stdout and stderr both."""
     leader, follower = pty.openpty()
     process = subprocess.Popen(
@@ -84,7 +84,7 @@ def on_a_terminal(args: list[str]) -> str:
         stdout=follower,
         stderr=follower,
         stdin=subprocess.DEVNULL,
-        env={**os.environ, "COLUMNS": "100", "QINGPU_PAGER": "cat"},  # the screen itself
+        env={**os.environ, "COLUMNS": columns, "QINGPU_PAGER": "cat"},  # the screen itself
     )
     os.close(follower)
     chunks = []
@@ -134,3 +134,21 @@ def test_no_command_sends_a_store_s_controls_raw_to_a_terminal(hostile_store: Pa
             escaped.append(" ".join(args))
     assert raw == []
     assert len(escaped) > len(runs) * 3 // 4, "the store's text is shown, as escapes"
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "120"])
+def test_markdown_on_a_terminal_renders_as_it_does_piped(tmp_path: Path, columns: str) -> None:
+    """Markdown is text to paste: a line the terminal's width would begin with `1. `, `+ ` or
+    `- ` must not become a list item of its own."""
+    from markdown_it import MarkdownIt
+
+    store = json.loads(BUNDLED.read_text(encoding="utf-8"))
+    fact = store["facts"][0]
+    fact["statement"] = " ".join(["- item + plus 1. one"] * 40)
+    path = tmp_path / "list-like.json"
+    path.write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
+    args = ["--data", str(path), "cite", fact["id"], "--style", "markdown"]
+    piped = subprocess.run([QINGPU, *args], capture_output=True, text=True, check=True).stdout
+    shown = on_a_terminal(args, columns).replace("\r\n", "\n")
+    markdown = MarkdownIt("commonmark")
+    assert markdown.render(shown) == markdown.render(piped)

@@ -533,7 +533,6 @@ _COMMANDS: tuple[Command, ...] = (
                 "QUANTITY",
                 "One quantity's id (as facts list it); default: every quantity.",
                 required=False,
-                blank=True,
             ),
         ),
         options=(

@@ -168,7 +168,7 @@ def cite(call: Call) -> None:
         from qingpu_cli.render.formats import wrapped
 
         text = visible_lines(text)
-        if style in ("text", "markdown"):
+        if style == "text":  # Markdown is left whole: a wrapped line could start a list
             text = wrapped(text, shutil.get_terminal_size((80, 24)).columns)
     call.streams.stdout.write(text)
 

@@ -51,17 +51,18 @@ class FactStore:
         """The rows of a listing by its command's name (`facts`, `partners`...), with its
         filters by keyword; an unknown listing or filter, or a value the command would refuse,
         is a UsageError."""
-        from qingpu_cli.cli.commands import LISTINGS
+        from qingpu_cli.cli.commands import COMMANDS, LISTINGS
 
         if name not in LISTINGS:
             raise UsageError(f"no listing {name!r}; the listings: {', '.join(LISTINGS)}")
         listing = LISTINGS[name]
         declared = {item.keyword: item for item in listing.filters}
+        positional = {item.name: item for item in COMMANDS[name].arguments}
         arguments: dict[str, str] = {}
         for keyword, value in filters.items():
             if keyword == listing.argument:
                 if value is not None:
-                    arguments[keyword] = value
+                    arguments[keyword] = positional[keyword].accept(value)
                 continue
             if keyword not in declared:
                 valid = ", ".join(declared) or "none"
@@ -131,8 +132,9 @@ class FactStore:
         return self.listing("search", text=text)
 
     def compare(self, quantity: str | None = None) -> list[Row]:
-        """`qingpu compare [QUANTITY] --json`."""
-        return self.listing("compare", quantity=quantity)
+        """`qingpu compare [QUANTITY] --json`: a blank quantity is a UsageError, as a blank id
+        is to `show`."""
+        return self.listing("compare", quantity=None if quantity is None else _given(quantity))
 
     def cities(self, *, measure: str | None = None) -> list[Row]:
         """`qingpu cities --json`: one row a new city and measure."""

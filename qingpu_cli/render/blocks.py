@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 
 from qingpu_cli.cli.run import Streams
 from qingpu_cli.library.folding import Needle
@@ -49,9 +49,12 @@ def _fitting(text: str, start: int, room: int) -> int:
     """How many characters from `start` fill at most `room` cells."""
     count = min(room, len(text) - start)
     window = text[start : start + count]
-    while not window.isascii() and (excess := cell_len(window) - room) > 0:
-        count -= max(1, excess // 2)
-        window = text[start : start + count]
+    if window.isascii():
+        return count
+    excess = cell_len(window) - room
+    while excess > 0:  # give back characters from the end, each by its own width
+        count -= 1
+        excess -= get_character_cell_size(text[start + count])
     return count
 
 
@@ -100,6 +103,51 @@ def _marked(text: str, start: int, end: int, spans: Sequence[tuple[int, int]], p
     return "".join(parts)
 
 
+def field_lines(
+    lead: str,
+    label: str,
+    indent: str,
+    text: str,
+    room: int,
+    spans: Sequence[tuple[int, int]],
+    paint: Paint,
+) -> list[str]:
+    """A field's lines: its value wrapped at spaces into the room beside its label (`lead`,
+    padded), or, with a word too wide for the room, the label alone and the value whole below."""
+    parts = wrapped(text, room)
+    if parts is None:
+        return [label, "  " + _marked(text, 0, len(text), spans, paint)]
+    return [
+        (lead if index == 0 else indent) + _marked(text, start, end, spans, paint)
+        for index, (start, end) in enumerate(parts)
+    ]
+
+
+def write_fields(
+    fields: Sequence[tuple[str, str, str]], streams: Streams, width: int, color_system: str | None
+) -> None:
+    """One record's fields as `Header  value` lines, each (header, value, and a style for a
+    short value such as "not given"), written as the blocks are: for a record with a value too
+    long for Rich to lay out in good time."""
+    paint = _painter(color_system)
+    label_width = max(len(name) for name, _, _ in fields) + 2
+    room = max(1, width - label_width)
+    indent = " " * label_width
+    lines: list[str] = []
+    for name, text, style in fields:
+        label = paint(name, "cyan")
+        lead = label + " " * (label_width - len(name))
+        if style:  # a short word in its style: "not given", "none"
+            lines.append(lead + paint(text, style))
+        else:
+            lines += field_lines(lead, label, indent, text, room, [], paint)
+        if len(lines) >= _LINES_PER_WRITE:
+            streams.stdout.write("\n".join(lines) + "\n")
+            lines.clear()
+    if lines:
+        streams.stdout.write("\n".join(lines) + "\n")
+
+
 def write_blocks(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -127,14 +175,8 @@ def write_blocks(
         for column in columns:
             text = visible(person_text(row.get(column)))
             spans = needle.spans(text) if needle is not None and color_system else []
-            parts = wrapped(text, room)
-            if parts is None:
-                lines.append(labels[column])
-                lines.append("  " + _marked(text, 0, len(text), spans, paint))
-                continue
-            for index, (start, end) in enumerate(parts):
-                lead = labels[column] + pads[column] if index == 0 else indent
-                lines.append(lead + _marked(text, start, end, spans, paint))
+            lead = labels[column] + pads[column]
+            lines += field_lines(lead, labels[column], indent, text, room, spans, paint)
         if len(lines) >= _LINES_PER_WRITE:
             out.write("\n".join(lines) + "\n")
             lines.clear()

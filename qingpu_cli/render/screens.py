@@ -34,7 +34,9 @@ from qingpu_cli.render.lines import sizes_if_unusable
 from qingpu_cli.render.people import NOT_GIVEN
 from qingpu_cli.render.table import (
     MAX_TABLE_ROWS,
+    MAX_TABLE_VALUE,
     Column,
+    has_huge_value,
     header,
     longest_word,
     table_lines,
@@ -136,7 +138,7 @@ def write_table(
         counted = None
     needle = Needle(highlight) if highlight else None
     many = len(rows) > MAX_TABLE_ROWS
-    if many or _has_huge_value(rows, columns):
+    if many or has_huge_value(rows, columns):
         if many:
             say(
                 streams,
@@ -172,16 +174,6 @@ def write_table(
     for row_cells in cells:
         table.add_row(*row_cells)
     console.print(table)
-
-
-#: A value longer than this is shown in the record view: no table lays it out in good time.
-MAX_TABLE_VALUE = 10_000
-
-
-def _has_huge_value(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> bool:
-    return any(
-        len(person_text(row.get(column))) > MAX_TABLE_VALUE for row in rows for column in columns
-    )
 
 
 def _write_records(
@@ -291,30 +283,28 @@ def write_record(
         return literal(value)
 
     console.print()
-    fields = Table.grid(padding=(0, 2))
-    fields.add_column(style="cyan", no_wrap=True)
-    fields.add_column(overflow="fold")
+    fields: list[tuple[str, Text]] = []
     skipped = {"id", "evidence", "low", "high"}
     if record.get("value") is not None:
         figure = figure_text(record["value"], record.get("unit"), record.get("bound"))
-        fields.add_row("Figure", literal(figure))
+        fields.append(("Figure", literal(figure)))
         skipped |= {"value", "unit"}  # the figure says them, as a reader writes them
     if described.get("interval"):
         # What the tool computes with, in words, not the decimals and the bound.
-        fields.add_row("Stands for", literal(str(described["interval"])))
+        fields.append(("Stands for", literal(str(described["interval"]))))
         skipped |= {"decimals", "bound"}
     if "low" in record and "high" in record:
         computed = described["kind"] == "ratios"
         bounds = interval_text(record["low"], record["high"], record.get("unit"), computed)
-        fields.add_row("Bounds", literal(bounds or people.NOT_GIVEN))
+        fields.append(("Bounds", literal(bounds or people.NOT_GIVEN)))
     # A link to another record is said once: in the Related section, where there is one.
     listed = {item["id"] for item in related}
     for field, value in record.items():
         targets = value if isinstance(value, list) else [value]
         linked = field in _REFERENCE_FIELDS and all(target in listed for target in targets)
         if field not in skipped and not (related and linked):
-            fields.add_row(header(field), shown(field, value))
-    console.print(fields)
+            fields.append((header(field), shown(field, value)))
+    _write_fields(console, fields, streams)
     partner = described.get("partner")
     if partner and partner["agreements"]:
         _section(console, "Agreements")
@@ -354,6 +344,23 @@ def write_record(
                 line.append(f"\n  {coarse['fact']} allows {said}", style="dim")
             console.print(Padding(line, (0, 0, 0, 2)))
     _write_evidence(console, described["evidence"], known)
+
+
+def _write_fields(console: Console, fields: Sequence[tuple[str, Text]], streams: Streams) -> None:
+    """A record's fields beside their headers: a grid, or, where a value is too long for Rich
+    to lay out in good time, the same lines written plain, as the record view's blocks are."""
+    if any(len(text.plain) > MAX_TABLE_VALUE for _, text in fields):
+        from qingpu_cli.render.blocks import write_fields
+
+        plain = [(name, text.plain, str(text.style)) for name, text in fields]
+        write_fields(plain, streams, console.width, console.color_system)
+        return
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="cyan", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for name, text in fields:
+        grid.add_row(name, text)
+    console.print(grid)
 
 
 def _write_evidence(
@@ -421,11 +428,20 @@ def _shown(item: ChartItem) -> str:
     return f"{value} ({bounds})" if bounds and bounds != value else value
 
 
+#: At most so many bars on one axis, so that a chart stays a picture however many statements
+#: a quantity has: the rest are counted on one line, with the command that lists them all.
+BARS_SHOWN = 50
+
+
 def write_chart(
-    groups: Sequence[tuple[str, Sequence[ChartItem]]], streams: Streams, shares: bool = True
+    groups: Sequence[tuple[str, Sequence[ChartItem]]],
+    streams: Streams,
+    shares: bool = True,
+    listed_by: str = "qingpu ratios",
 ) -> None:
     """Labelled bars in groups, each group on one axis of its own, from 0 to a round top (for
-    shares, percentages end at 100; a rate over time ends where its own values do)."""
+    shares, percentages end at 100; a rate over time ends where its own values do); past
+    BARS_SHOWN bars on an axis, how many more and `listed_by`, the command that lists them."""
     groups = [(visible(title), items) for title, items in groups]
     console = make_console(streams)
     ascii_only = not encodes_unicode(streams.stdout)
@@ -443,10 +459,12 @@ def write_chart(
         console.print(Text(title, style="bold"), width=width)
         axis = f"0{human_number(scale / 2).rjust(bar_width // 2)}"
         console.print(Text(f"  {axis}{human_number(scale).rjust(bar_width - len(axis))}", "dim"))
-        for item in items:
+        for item in items[:BARS_SHOWN]:
             label = Padding(literal(f"{item.label}: {_shown(item)}"), (0, 0, 0, 2))
             console.print(label, width=width)
             console.print(Text("  ").append_text(_band(item, scale, bar_width, ascii_only)))
+        if len(items) > BARS_SHOWN:
+            console.print(_more(len(items) - BARS_SHOWN, None, listed_by), width=width)
 
 
 def write_ratio_chart(
@@ -468,7 +486,8 @@ def write_series_chart(
         return
     from qingpu_cli.render.charts import series_chart_groups
 
-    write_chart(series_chart_groups(rows, names), streams, shares=False)
+    listed_by = f"qingpu compare {rows[0]['quantity']}"
+    write_chart(series_chart_groups(rows, names), streams, shares=False, listed_by=listed_by)
 
 
 def _counted(values: Iterable[str]) -> str:
@@ -512,8 +531,8 @@ def _dated(source: Mapping[str, Any]) -> str:
 KEY_FIGURES_SHOWN, SHARES_SHOWN = 2, 3
 
 
-def _more(count: int, held: str | None) -> Text:
-    where = f"qingpu facts --source {held}" if held else "qingpu overview --json"
+def _more(count: int, held: str | None, listed_by: str | None = None) -> Text:
+    where = listed_by or (f"qingpu facts --source {held}" if held else "qingpu overview --json")
     return literal(f"  \u2026 {count:,} more: {where}", "dim")
 
 

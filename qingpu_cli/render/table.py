@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 #: it is made: the first lines come at once and no table of 100,000 rows is held in memory.
 MAX_TABLE_ROWS = 1_000
 
+#: A value longer than this is shown in the record view: no table lays it out in good time.
+MAX_TABLE_VALUE = 10_000
+
 #: Column headers that are not simply the key in words.
 _HEADERS = {
     "id": "ID",
@@ -64,6 +67,12 @@ _BOLD, _DIM, _MARKED, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;7m", "\x1b[0m"
 def header(field: str) -> str:
     """A key as a person reads it: `agreement_kinds` is "Agreement kinds"."""
     return _HEADERS.get(field) or field.replace("_", " ").capitalize()
+
+
+def has_huge_value(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> bool:
+    return any(
+        len(person_text(row.get(column))) > MAX_TABLE_VALUE for row in rows for column in columns
+    )
 
 
 def cell_text(value: object) -> str:
@@ -333,7 +342,8 @@ def write_listing(
     caption = people.legend_of(rows, ascii_only) or listing.caption
     group = listing.group if listing.group and not fields and not wide else None
     shown = people.person_rows(rows, columns, names, ascii_only)
-    if group is None and rows and len(rows) <= MAX_TABLE_ROWS:
+    huge = has_huge_value(shown, columns)
+    if group is None and rows and len(rows) <= MAX_TABLE_ROWS and not huge:
         from qingpu_cli.library.folding import Needle
 
         needle = Needle(highlight) if highlight else None
@@ -351,7 +361,7 @@ def write_listing(
             return
     from qingpu_cli.render.screens import write_grouped, write_table
 
-    if group is None or not rows:
+    if group is None or not rows or huge:
         write_table(shown, columns, streams, listing.title, highlight, caption)
         return
     write_grouped(listing, rows, group, columns, names, caption, streams)

@@ -43,6 +43,9 @@ from qingpu_cli.store.vocabulary import (
 )
 
 MAX_QUOTE_LENGTH = 200
+#: The store's patterns are written `^...$` for the schema (JSON Schema and pydantic, whose `$`
+#: is the end of the text) and checked in Python with `fullmatch` alone: Python's `$` also
+#: matches before a final newline, which would let `"2021-04-02\n"` through.
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 _RECORD_CONFIG = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
@@ -475,7 +478,7 @@ def date_problem(text: object) -> str | None:
     digits, a month and a day the calendar has."""
     if not isinstance(text, str):
         return None
-    found = _DATE.match(text)
+    found = _DATE.fullmatch(text)
     if found is None:
         return f"{text[:40]!r} is no date: write YYYY, YYYY-MM or YYYY-MM-DD in ASCII digits"
     year, month, day = (int(part) if part else 1 for part in found.groups())
@@ -547,7 +550,7 @@ def _former_id_problems(
 def _day_problem(value: object) -> str | None:
     """A day of the right shape (`YYYY-MM-DD`) that the calendar has not; the shape itself is
     the schema's to report."""
-    if not isinstance(value, str) or not DATE_PATTERN.match(value):
+    if not isinstance(value, str) or not DATE_PATTERN.fullmatch(value):
         return None
     return date_problem(value)
 
