@@ -233,6 +233,25 @@ def test_a_json_run_on_a_proven_store_imports_nothing_heavy(tmp_path: Path) -> N
     assert not {m for m in cited if m.split(".")[0] in HEAVY}
 
 
+def test_a_record_is_shown_found_and_cited_without_the_slow_modules(tmp_path: Path) -> None:
+    """On the bundled store, proven valid: no OpenSSL for its digest, no fractions to name the
+    ratios and checks, no csv for JSON, no shutil for the size of a terminal; `compare` on a
+    screen that fits, no Rich."""
+    imported_modules(["facts", "--json"], tmp_path)  # the store proven valid
+    slow = {"hashlib", "_hashlib", "fractions", "csv", "shutil"}
+    for args in (
+        ["show", "huawei", "--json"],
+        ["search", "huawei", "--json"],
+        ["cite", "new-city-gdp-share"],
+    ):
+        modules, _ = imported_modules(args, tmp_path)
+        assert not modules & slow, args
+    shown, _ = imported_modules(
+        ["compare", "--format", "table"], tmp_path, COLUMNS="80", TERM="xterm"
+    )
+    assert not shown & {"rich.console", "rich.table", "shutil", "hashlib"}
+
+
 def test_completion_imports_neither_the_app_nor_the_store_machinery(tmp_path: Path) -> None:
     modules, printed = imported_modules(
         [],
