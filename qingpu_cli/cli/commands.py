@@ -661,7 +661,8 @@ _COMMANDS: tuple[Command, ...] = (
             ),
             Option(
                 "--replace",
-                "Overwrite what FILE or DIR holds even if it is not an export.",
+                "Overwrite FILE even if it is not an earlier export (a DIR is replaced only"
+                " if it is empty or an earlier package).",
                 takes=FLAG,
             ),
         ),

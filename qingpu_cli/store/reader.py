@@ -185,10 +185,22 @@ def readable_quickly(location: StoreLocation) -> bool:
     return stat.S_ISREG(status.st_mode) and status.st_size <= QUICK_BYTES
 
 
+def _bundled_path() -> str:
+    return os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "qingpu.json")
+
+
+def store_file(location: StoreLocation) -> str | None:
+    """The file a store is read from, which nothing may write over: its path, or the bundled
+    file where no path is given; None for standard input."""
+    if location.path is None:
+        return _bundled_path()
+    return None if location.path == STDIN else location.path
+
+
 def _bundled_bytes() -> bytes:
     """The store shipped in the package: read as a plain file where the package is one (the
     usual install, and the faster way), else through importlib.resources (a zipped package)."""
-    beside = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "qingpu.json")
+    beside = _bundled_path()
     if os.path.isfile(beside):
         with open(beside, "rb") as file:
             return file.read()
