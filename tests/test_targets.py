@@ -251,3 +251,22 @@ def test_a_replaced_file_keeps_its_setuid_and_setgid_bits(cli: Cli, tmp_path: Pa
     target.chmod(0o6755)
     assert cli("export", "--sqlite", str(target)).status == 0
     assert stat.S_IMODE(target.stat().st_mode) == 0o6755
+
+
+def test_the_size_limit_applies_to_the_bundled_store(cli: Cli) -> None:
+    result = cli("facts", env={"QINGPU_MAX_STORE_BYTES": "100"})
+    message = one_line(result, 1)
+    assert "(bundled store)" in message and "too large" in message
+    assert cli("facts", env={"QINGPU_MAX_STORE_BYTES": str(BUNDLED.stat().st_size)}).status == 0
+
+
+@pytest.mark.parametrize("variable", ["", "QINGPU_CACHE_DIR"])
+def test_no_cache_is_made_under_a_home_that_does_not_exist(
+    cli: Cli, tmp_path: Path, variable: str
+) -> None:
+    home = tmp_path / "nonexistent"
+    env = {"HOME": str(home), "XDG_CACHE_HOME": None, "QINGPU_CACHE_DIR": None}
+    if variable:
+        env[variable] = "~/cache"
+    assert cli("facts", "--json", env=env).status == 0
+    assert not home.exists()
