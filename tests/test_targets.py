@@ -270,3 +270,16 @@ def test_no_cache_is_made_under_a_home_that_does_not_exist(
         env[variable] = "~/cache"
     assert cli("facts", "--json", env=env).status == 0
     assert not home.exists()
+
+
+def test_a_removed_current_directory_is_one_line(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    for words in (("export", "--datapackage", "pkg"), ("report", "--html", "x.html")):
+        assert "was removed" in one_line(cli(*words), 2)
+    result = cli("export", "--datapackage", str(tmp_path / "pkg"))
+    assert result.status == 0, result.stderr

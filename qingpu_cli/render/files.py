@@ -97,7 +97,10 @@ def directory_status(target: str, option: str) -> os.stat_result | None:
     if not stat.S_ISDIR(status.st_mode):
         kind = "a file" if stat.S_ISREG(status.st_mode) else _kind(status.st_mode)
         raise UsageError(f"{option} names {kind}, not a directory: {target}")
-    here = os.path.realpath(os.getcwd())
+    try:
+        here = os.path.realpath(os.getcwd())
+    except OSError:  # the current directory was removed: nothing can hold it
+        return status
     if _place(target) == here or _inside(here, _place(target)):
         raise UsageError(f"{option} names the current directory or one that holds it: {target}")
     return status
@@ -193,6 +196,14 @@ def check_together(targets: Sequence[Planned], store_path: str | None) -> None:
     store or holds it, no two name the same entry, and none is inside a directory that another
     replaces whole."""
     for target in targets:
+        if not os.path.isabs(target.path) and not is_stdout(target.path):
+            try:
+                os.getcwd()
+            except OSError:
+                raise UsageError(
+                    f"{target.option} names a path in the current directory, which was removed:"
+                    f" {target.path}"
+                ) from None
         refuse_store(target, store_path)
     for number, first in enumerate(targets):
         for second in targets[number + 1 :]:
