@@ -103,6 +103,17 @@ def closest(typed: str, valid: Iterable[str], count: int = 1) -> list[str]:
     return [folded[name] for name in near]
 
 
+#: A message repeats at most this many characters of a value as typed.
+SHOWN_CHARACTERS = 20
+
+
+def as_typed(value: str) -> str:
+    """A value as a message repeats it, quoted: cut after `SHOWN_CHARACTERS`, so that an
+    argument of thousands of characters still gives a line that can be read."""
+    shown = value if len(value) <= SHOWN_CHARACTERS else f"{value[:SHOWN_CHARACTERS]}..."
+    return repr(shown)
+
+
 def did_you_mean(typed: str, valid: Iterable[str]) -> str:
     """` (did you mean telecom?)`, or nothing where no valid name is near."""
     near = closest(typed, valid)

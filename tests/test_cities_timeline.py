@@ -148,3 +148,16 @@ def test_a_cell_of_the_five_city_table_is_in_words(bundled: dict[str, Any]) -> N
             assert f"({item['source']}" not in said and f"; {item['source']})" not in said
             if item["verdict"] is not None:  # a statement with no figure has no verdict
                 assert mark(item["verdict"]) in said
+
+
+def test_a_long_argument_is_cut_in_every_message_as_limit_cuts_it(cli: Cli) -> None:
+    from qingpu_cli.errors import SHOWN_CHARACTERS
+
+    typed = "9" * 5000
+    shown = f"'{typed[:SHOWN_CHARACTERS]}...'"
+    for words in (("facts", "--limit"), ("timeline", "--from"), ("timeline", "--to")):
+        result = cli(*words, typed)
+        assert result.status == 2 and len(result.stderr.splitlines()) == 1, words
+        assert shown in result.stderr and typed[: SHOWN_CHARACTERS + 1] not in result.stderr
+    result = cli("facts", env={"QINGPU_MAX_STORE_BYTES": "x" * 5000})
+    assert result.status == 2 and f"'{'x' * SHOWN_CHARACTERS}...'" in result.stderr

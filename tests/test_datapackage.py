@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -122,24 +121,6 @@ def test_each_csv_holds_its_kinds_records(
     assert citations == sum(
         len(record.get("evidence", [])) for kind in RECORD_KINDS for record in bundled[kind]
     )
-
-
-def test_a_directory_that_is_not_a_package_is_refused_unless_replaced(
-    cli: Cli, tmp_path: Path
-) -> None:
-    target = tmp_path / "mine"
-    target.mkdir()
-    (target / "notes.txt").write_text("my notes\n")
-    result = cli("export", "--datapackage", str(target))
-    assert result.status == 2 and "not a data package" in result.stderr
-    assert (target / "notes.txt").read_text() == "my notes\n"
-    assert cli("export", "--datapackage", str(target), "--replace").status == 0
-    assert not (target / "notes.txt").exists()
-    assert cli("export", "--datapackage", str(target)).status == 0, "a package is replaced"
-    assert sorted(os.listdir(tmp_path)) == ["mine"], "nothing is left beside it"
-    a_file = tmp_path / "file"
-    a_file.write_text("x")
-    assert cli("export", "--datapackage", str(a_file), "--replace").status == 2
 
 
 def test_a_failure_leaves_nothing(

@@ -199,10 +199,15 @@ def temporaries(directory: Path) -> list[str]:
     return sorted(entry.name for entry in directory.iterdir() if entry.name.startswith("."))
 
 
-def start_export(store: Path, out: Path) -> subprocess.Popen[str]:
+#: What each kind of export writes into the directory `out`.
+EXPORTS = {"database": ("--sqlite", "q.db"), "package": ("--datapackage", "pkg")}
+
+
+def start_export(store: Path, out: Path, kind: str = "database") -> subprocess.Popen[str]:
     """An export of a large store, returned once its temporary file has appeared."""
+    option, name = EXPORTS[kind]
     process = subprocess.Popen(
-        [QINGPU, "--data", str(store), "export", "--sqlite", str(out / "q.db")],
+        [QINGPU, "--data", str(store), "export", option, str(out / name)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -214,13 +219,14 @@ def start_export(store: Path, out: Path) -> subprocess.Popen[str]:
     return process
 
 
+@pytest.mark.parametrize("kind", EXPORTS)
 @pytest.mark.parametrize(("name", "status"), [("SIGTERM", 143), ("SIGHUP", 129)])
 def test_a_signal_during_an_export_removes_its_temporary_file(
-    name: str, status: int, tmp_path: Path, large_store: Path
+    name: str, status: int, kind: str, tmp_path: Path, large_store: Path
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    process = start_export(large_store, out)
+    process = start_export(large_store, out, kind)
     process.send_signal(getattr(signal, name))
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == status, stderr
@@ -228,14 +234,17 @@ def test_a_signal_during_an_export_removes_its_temporary_file(
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.parametrize("kind", EXPORTS)
 def test_a_temporary_file_left_by_a_kill_is_removed_by_the_next_run(
-    tmp_path: Path, large_store: Path
+    kind: str, tmp_path: Path, large_store: Path
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    process = start_export(large_store, out)
+    process = start_export(large_store, out, kind)
     process.kill()
     process.wait(timeout=30)
     assert temporaries(out), "a kill leaves it"
     assert write("report", out / "sheet.html").returncode == 0
+    assert temporaries(out) == []
+    assert qingpu("export", "--datapackage", str(out / "pkg")).returncode == 0
     assert temporaries(out) == []

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from qingpu_cli.errors import UsageError, did_you_mean
+from qingpu_cli.errors import UsageError, as_typed, did_you_mean
 from qingpu_cli.library import listings, lookup
 from qingpu_cli.library.records import resolve_source
 from qingpu_cli.store.vocabulary import (
@@ -101,9 +101,9 @@ class Option(NamedTuple):
         if self.takes == COUNT:
             if ascii_whole_number(value) is not None:
                 return None
-            shown = value if len(value) <= 20 else f"{value[:20]}..."
             return (
-                f"takes a whole number in ASCII digits (at most {MAX_NUMBER_DIGITS}), not {shown!r}"
+                f"takes a whole number in ASCII digits (at most {MAX_NUMBER_DIGITS}),"
+                f" not {as_typed(value)}"
             )
         if not self.blank and not value.strip():
             return "needs a non-empty value"
@@ -660,7 +660,8 @@ _COMMANDS: tuple[Command, ...] = (
             ),
             Option(
                 "--replace",
-                "Overwrite what FILE or DIR holds even if it is not an export.",
+                "Overwrite FILE even if it is not an earlier export (a DIR is replaced only"
+                " if it is empty or an earlier package).",
                 takes=FLAG,
             ),
         ),

@@ -174,7 +174,8 @@ def cite(call: Call) -> None:
 
 
 def export(call: Call) -> None:
-    from qingpu_cli.render.files import refuse_store
+    from qingpu_cli.render import files
+    from qingpu_cli.store.reader import store_file
 
     sqlite, datapackage = call.values.get("sqlite"), call.values.get("datapackage")
     metadata = call.values.get("metadata")
@@ -185,19 +186,25 @@ def export(call: Call) -> None:
     if metadata is not None and sqlite is None:
         raise UsageError("--metadata goes with --sqlite FILE")
     replace = bool(call.values.get("replace"))
-    active = call.session.location().path
-    for target, option in ((sqlite, "--sqlite"), (datapackage, "--datapackage")):
-        if target is not None:
-            refuse_store(target, active, option)
+    planned: list[files.Planned] = []
+    if sqlite is not None:
+        from qingpu_cli.render import sqlite as database
+
+        described = database.metadata_target(sqlite, metadata)
+        database.check_target(sqlite, replace)
+        database.check_metadata_target(described, replace)
+        planned += [files.Planned(sqlite, "--sqlite"), files.Planned(described, "--metadata")]
+    if datapackage is not None:
+        from qingpu_cli.render import datapackage as package
+
+        package.check_target(datapackage)
+        planned.append(files.Planned(datapackage, "--datapackage", directory=True))
+    files.check_together(planned, store_file(call.session.location()))
     store = call.session.store()
     if sqlite is not None:
-        from qingpu_cli.render.sqlite import export as write_database
-
-        _wrote(call, sqlite, write_database(store, sqlite, replace, metadata))
+        _wrote(call, sqlite, database.export(store, sqlite, replace, metadata))
     if datapackage is not None:
-        from qingpu_cli.render.datapackage import export as write_package
-
-        _wrote(call, datapackage, write_package(store, datapackage, replace))
+        _wrote(call, datapackage, package.export(store, datapackage))
 
 
 def _wrote(call: Call, target: str, counts: Mapping[str, int]) -> None:
@@ -233,11 +240,12 @@ def diff(call: Call) -> int:
 
 
 def report(call: Call) -> None:
-    from qingpu_cli.render.files import refuse_store
+    from qingpu_cli.render import files
     from qingpu_cli.render.report import write_report
+    from qingpu_cli.store.reader import store_file
 
     target = call.values["html"]
-    refuse_store(target, call.session.location().path, "--html")
+    files.check_together([files.Planned(target, "--html")], store_file(call.session.location()))
     replace = bool(call.values.get("replace"))
     write_report(call.session.store(), target, call.streams.stdout, replace)
 

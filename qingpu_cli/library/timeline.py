@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from qingpu_cli.errors import UsageError
+from qingpu_cli.errors import UsageError, as_typed
 from qingpu_cli.library.records import record_ids, records_in
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def period_start(period: str | None) -> str | None:
 def year_of(text: str, option: str) -> int:
     """A year as typed for --from or --to; anything else is a usage error that says so."""
     if not re.fullmatch(r"\d{1,4}", text.strip()):
-        raise UsageError(f"{option} takes a year such as 2021, not {text!r}")
+        raise UsageError(f"{option} takes a year such as 2021, not {as_typed(text)}")
     return int(text)
 
 

@@ -9,8 +9,8 @@ title, version (the data release), when it was made, its licence and every sourc
 address.
 
 The package is built in a fresh directory beside DIR and renamed into place, so a failure
-leaves no half-written package, and a directory that is not a data package is never replaced
-unless asked.
+leaves no half-written package, and only an empty directory or an earlier package (every entry
+one of the files its descriptor names) is ever replaced.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import datetime
 import json
 import os
 import shutil
-import tempfile
+import stat
 import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import typing_extensions
 
 from qingpu_cli.errors import QingpuError, UsageError
+from qingpu_cli.render import files
 from qingpu_cli.render.files import write_beside
 from qingpu_cli.store.vocabulary import REFERENCES
 
@@ -231,19 +232,69 @@ def descriptor(store: Store, schemas: Mapping[str, dict[str, Any]]) -> dict[str,
     return package
 
 
-def is_data_package(path: str) -> bool:
-    return os.path.isfile(os.path.join(path, DESCRIPTOR))
+def package_files(path: str) -> set[str] | None:
+    """The names of an earlier package's files, as its descriptor lists them (with the
+    descriptor), or None where the directory holds no descriptor this tool wrote. The
+    descriptor is read without following a link or waiting, to a bound."""
+    start = files.file_start(os.path.join(path, DESCRIPTOR), files.RECOGNISED_BYTES)
+    try:
+        found = json.loads(start)
+    except ValueError:
+        return None
+    if not isinstance(found, dict) or found.get("name") != NAME:
+        return None
+    resources = found.get("resources")
+    if not isinstance(resources, list):
+        return None
+    names = {DESCRIPTOR}
+    for resource in resources:
+        named = resource.get("path") if isinstance(resource, dict) else None
+        if not isinstance(named, str) or os.path.basename(named) != named or named[:1] in ".":
+            return None
+        names.add(named)
+    return names
 
 
-def check_target(path: str, replace: bool) -> None:
-    """Refuse a file, and a directory that holds anything but a data package unless asked."""
-    if os.path.exists(path) and not os.path.isdir(path):
-        raise UsageError(f"--datapackage names a file, not a directory: {path}")
-    if os.path.isdir(path) and not replace and os.listdir(path) and not is_data_package(path):
-        raise UsageError(f"{path} exists and is not a data package; --replace overwrites it")
+def check_target(path: str) -> os.stat_result | None:
+    """A package's directory: a new path, an empty directory, or an earlier package whose every
+    entry is one of its files (a regular file). Anything else (a link, a file, the current
+    directory, a directory holding anything more) is refused, whatever `--replace` says: the
+    whole directory is replaced."""
+    status = files.directory_status(path, "--datapackage")
+    if status is None:
+        return None
+    try:
+        entries = sorted(os.listdir(path))
+    except OSError as error:
+        raise UsageError(f"--datapackage names a directory that cannot be read: {path}") from error
+    if not entries:
+        return status
+    known = package_files(path)
+    if known is None:
+        raise UsageError(
+            f"{path} exists and is not a data package; only an empty directory or an earlier"
+            " package is replaced"
+        )
+    for entry in entries:
+        if entry not in known or not stat.S_ISREG(os.lstat(os.path.join(path, entry)).st_mode):
+            raise UsageError(
+                f"{path} holds {entry!r}, which is not one of its package's files; only an"
+                " earlier package is replaced"
+            )
+    return status
 
 
-def _write_files(store: Store, directory: str) -> dict[str, int]:
+def _earlier(previous: str | None, name: str) -> os.stat_result | None:
+    """The status of the file of the earlier package that a new file replaces, if any."""
+    if previous is None:
+        return None
+    try:
+        return os.lstat(os.path.join(previous, name))
+    except OSError:
+        return None
+
+
+def _write_files(store: Store, directory: str, previous: str | None) -> dict[str, int]:
     schemas = resource_schemas()
     counts: dict[str, int] = {}
     for name, schema in schemas.items():
@@ -259,47 +310,48 @@ def _write_files(store: Store, directory: str) -> dict[str, int]:
                     rows += 1
             counts[name] = rows
 
-        write_beside(os.path.join(directory, f"{name}.csv"), ".csv", write_csv)
+        csv_name = f"{name}.csv"
+        like = _earlier(previous, csv_name)
+        write_beside(os.path.join(directory, csv_name), ".csv", write_csv, like)
     text = json.dumps(descriptor(store, schemas), ensure_ascii=False, indent=2) + "\n"
 
     def write_descriptor(partial: str) -> None:
         with open(partial, "w", encoding="utf-8") as file:
             file.write(text)
 
-    write_beside(os.path.join(directory, DESCRIPTOR), ".json", write_descriptor)
+    like = _earlier(previous, DESCRIPTOR)
+    write_beside(os.path.join(directory, DESCRIPTOR), ".json", write_descriptor, like)
     return counts
 
 
-def export(store: Store, path: str, replace: bool = False) -> dict[str, int]:
+def export(store: Store, path: str) -> dict[str, int]:
     """Write the store as a data package to the directory at the path; how many rows each
-    resource got. Built beside it and renamed: an existing package is swapped out whole."""
-    check_target(path, replace)
+    resource got. Built beside it (in a directory named as the safe writer names its temporary
+    files) and renamed: an earlier package is swapped out whole, its files' and its own
+    permission bits kept. A signal while it is built removes what was built."""
+    existing = check_target(path)
     target = os.path.abspath(path)
     parent = os.path.dirname(target)
-    try:
-        building = tempfile.mkdtemp(prefix=".qingpu-", suffix=".datapackage", dir=parent)
-    except OSError as error:
-        raise QingpuError(f"cannot write beside {path}: {error.strerror}") from None
-    old: str | None = None
-    try:
-        counts = _write_files(store, building)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(building, 0o777 & ~mask)
-        if os.path.isdir(target):
-            old = tempfile.mkdtemp(prefix=".qingpu-", suffix=".old", dir=parent)
-            os.replace(target, os.path.join(old, "previous"))
-        os.replace(building, target)
-    except OSError as error:
-        if old is not None and not os.path.exists(target):
-            with contextlib.suppress(OSError):
-                os.replace(os.path.join(old, "previous"), target)
-        shutil.rmtree(building, ignore_errors=True)
-        raise QingpuError(f"cannot write {path}: {error.strerror}") from None
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+    files.remove_stale_temporaries(parent)
+    with files.signals_end_the_write():
+        building = files.temporary_directory(path, ".datapackage")
+        old: str | None = None
+        try:
+            counts = _write_files(store, building, target if existing is not None else None)
+            files.give_permissions(building, existing, 0o777)
+            if check_target(path) is not None:  # it may have become something else meanwhile
+                old = files.temporary_directory(path, ".old")
+                os.replace(target, os.path.join(old, "previous"))
+            os.replace(building, target)
+        except BaseException as error:
+            if old is not None and not os.path.lexists(target):
+                with contextlib.suppress(OSError):
+                    os.replace(os.path.join(old, "previous"), target)
+            shutil.rmtree(building, ignore_errors=True)
+            if isinstance(error, OSError):
+                raise QingpuError(f"cannot write {path}: {error.strerror}") from None
+            raise
+        finally:
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
     return counts

@@ -2,11 +2,14 @@
 
 A command's target is written only where that changes nothing but the target's own directory
 entry: a new path, or a regular file (a device, a FIFO, a socket, a directory or a symbolic
-link is refused, since writing "to" them would replace or feed something else). `-` and
-`/dev/stdout` mean standard output, for the commands that can write there. A file is made
-whole beside its target, made durable, given the target's permission bits and renamed over it
-in one step; a signal during the write removes it, and one left by a run that was killed is
-recognised by its name (the writing process's id) and removed by the next run beside it.
+link is refused, since writing "to" them would replace or feed something else); a directory
+that is replaced whole (a data package) is a new path or a real directory, never a link, the
+current directory or one that holds it. Every target of a run is checked, against the active
+store and against the others, before anything is written. `-` and `/dev/stdout` mean standard
+output, for the commands that can write there. A file is made whole beside its target, made
+durable, given the target's permission bits and renamed over it in one step; a signal during
+the write removes it, and one left by a run that was killed is recognised by its name (the
+writing process's id) and removed by the next run beside it.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from types import FrameType
+from typing import NamedTuple
 
 from qingpu_cli.errors import QingpuError, Terminated, UsageError
 
@@ -53,15 +58,11 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def target_status(target: str, option: str = "") -> os.stat_result | None:
-    """The target's status if it is a regular file, None if it is a new path; anything else is
-    a usage error naming the option and what the target is. The link itself is looked at,
-    never what it points to."""
-    named = f"{option} names" if option else "the target is"
-    if not target.strip():
-        raise UsageError(f"{option or 'the target'} needs a file name")
+def _entry_status(target: str, named: str) -> os.stat_result | None:
+    """The status of the target's own entry (a link itself, never what it points to), None for
+    a new path; a path that cannot be looked at is a usage error."""
     try:
-        status = os.lstat(target)
+        return os.lstat(target)
     except FileNotFoundError:
         return None
     except NotADirectoryError:
@@ -69,9 +70,44 @@ def target_status(target: str, option: str = "") -> os.stat_result | None:
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise UsageError(f"{named} a path that cannot be used: {target}: {reason}") from None
-    if stat.S_ISREG(status.st_mode):
+
+
+def target_status(target: str, option: str = "") -> os.stat_result | None:
+    """The target's status if it is a regular file, None if it is a new path; anything else is
+    a usage error naming the option and what the target is. The link itself is looked at,
+    never what it points to."""
+    named = f"{option} names" if option else "the target is"
+    if not target.strip():
+        raise UsageError(f"{option or 'the target'} needs a file name")
+    status = _entry_status(target, named)
+    if status is None or stat.S_ISREG(status.st_mode):
         return status
     raise UsageError(f"{named} {_kind(status.st_mode)}, not a regular file: {target}")
+
+
+def directory_status(target: str, option: str) -> os.stat_result | None:
+    """The status of a directory to replace whole if it is a real one, None if it is a new
+    path; a link (even to a directory, even dangling), a file, a device, the current directory
+    or a directory that holds it is a usage error naming the option and the path."""
+    if not target.strip():
+        raise UsageError(f"{option} needs a directory name")
+    status = _entry_status(target, f"{option} names")
+    if status is None:
+        return None
+    if not stat.S_ISDIR(status.st_mode):
+        kind = "a file" if stat.S_ISREG(status.st_mode) else _kind(status.st_mode)
+        raise UsageError(f"{option} names {kind}, not a directory: {target}")
+    try:
+        here = os.path.realpath(os.getcwd())
+    except OSError:  # the current directory was removed: nothing can hold it
+        return status
+    if _place(target) == here or _inside(here, _place(target)):
+        raise UsageError(f"{option} names the current directory or one that holds it: {target}")
+    return status
+
+
+#: A file to recognise by its whole content (JSON) is read to at most this many bytes.
+RECOGNISED_BYTES = 16 << 20
 
 
 def file_start(target: str, size: int) -> bytes:
@@ -92,25 +128,95 @@ def file_start(target: str, size: int) -> bytes:
 
 
 def check_replaceable(
-    target: str, option: str, replace: bool, recognised: Callable[[bytes], bool], what: str
+    target: str,
+    option: str,
+    replace: bool,
+    recognised: Callable[[bytes], bool],
+    what: str,
+    size: int = 4096,
 ) -> os.stat_result | None:
     """A target that may be written: a new path, an empty file, a file this command wrote
-    before (`recognised` by its first bytes), or any regular file with `--replace`."""
+    before (`recognised` by its first `size` bytes), or any regular file with `--replace`. The
+    file is looked at before it is read, and read without following a link or waiting."""
     status = target_status(target, option)
     if status is None or replace or status.st_size == 0:
         return status
-    if not recognised(file_start(target, 4096)):
+    if not recognised(file_start(target, size)):
         raise UsageError(f"{target} exists and is not {what}; --replace overwrites it")
     return status
 
 
-def refuse_store(target: str, store_path: str | None, option: str) -> None:
-    """Never write over the store being read, whatever the options."""
-    if store_path is None or is_stdout(store_path) or is_stdout(target):
+class Planned(NamedTuple):
+    """A path one run will write, the option that names it, and whether it is a directory that
+    is replaced whole (everything inside it goes)."""
+
+    path: str
+    option: str
+    directory: bool = False
+
+
+def _place(path: str) -> str:
+    """Where a path's own entry is, with the links of the directories above it followed: two
+    names of one entry give one place, whether or not it exists yet."""
+    absolute = os.path.abspath(path)
+    return os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+
+
+def _inside(inner: str, outer: str) -> bool:
+    return inner.startswith(outer.rstrip(os.sep) + os.sep)
+
+
+def _same(first: str, second: str) -> bool:
+    if _place(first) == _place(second):
+        return True
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+def refuse_store(target: Planned, store_path: str | None) -> None:
+    """Never write over the store being read (the bundled one too), whatever the options, nor
+    replace a directory that holds it."""
+    if store_path is None or is_stdout(store_path) or is_stdout(target.path):
         return
-    with contextlib.suppress(OSError):
-        if os.path.samefile(target, store_path):
-            raise UsageError(f"{option} names the store being read: {target}")
+    if _same(target.path, store_path):
+        raise UsageError(f"{target.option} names the store being read: {target.path}")
+    if target.directory and any(
+        _inside(held, _place(target.path))
+        for held in (_place(store_path), os.path.realpath(store_path))
+    ):
+        raise UsageError(
+            f"{target.option} names a directory that holds the store being read: {target.path}"
+        )
+
+
+def check_together(targets: Sequence[Planned], store_path: str | None) -> None:
+    """What every target of one run must be before anything is written: none is the active
+    store or holds it, no two name the same entry, and none is inside a directory that another
+    replaces whole."""
+    for target in targets:
+        if not os.path.isabs(target.path) and not is_stdout(target.path):
+            try:
+                os.getcwd()
+            except OSError:
+                raise UsageError(
+                    f"{target.option} names a path in the current directory, which was removed:"
+                    f" {target.path}"
+                ) from None
+        refuse_store(target, store_path)
+    for number, first in enumerate(targets):
+        for second in targets[number + 1 :]:
+            if _same(first.path, second.path):
+                raise UsageError(
+                    f"{first.option} and {second.option} name the same path: {second.path}"
+                )
+            for outer, inner in ((first, second), (second, first)):
+                if outer.directory and _inside(_place(inner.path), _place(outer.path)):
+                    raise UsageError(
+                        f"{inner.option} names a path inside the {outer.option} directory,"
+                        f" which is replaced whole: {inner.path}"
+                    )
 
 
 def opened_elsewhere(path: str) -> bool:
@@ -147,9 +253,14 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+#: The suffixes of the temporary directories a package is built in and set aside in.
+TEMPORARY_DIRECTORIES = (".datapackage", ".old")
+
+
 def remove_stale_temporaries(directory: str) -> None:
     """Remove the temporary files that runs which were killed left here: this user's regular
-    files named as this module names them, by a process that is no longer running."""
+    files (and the directories a package is built or set aside in) named as this module names
+    them, by a process that is no longer running."""
     try:
         entries = list(os.scandir(directory))
     except OSError:
@@ -160,10 +271,14 @@ def remove_stale_temporaries(directory: str) -> None:
             continue
         with contextlib.suppress(OSError):
             status = entry.stat(follow_symlinks=False)
-            if not stat.S_ISREG(status.st_mode) or status.st_uid != os.geteuid():
+            folder = stat.S_ISDIR(status.st_mode) and entry.name.endswith(TEMPORARY_DIRECTORIES)
+            if not (stat.S_ISREG(status.st_mode) or folder) or status.st_uid != os.geteuid():
                 continue
             if not _process_alive(int(found.group(1))):
-                os.unlink(entry.path)
+                if folder:
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
 
 
 def _raise_terminated(signum: int, _frame: FrameType | None) -> None:
@@ -171,7 +286,7 @@ def _raise_terminated(signum: int, _frame: FrameType | None) -> None:
 
 
 @contextlib.contextmanager
-def _signals_end_the_write() -> Iterator[None]:
+def signals_end_the_write() -> Iterator[None]:
     """Every catchable signal that would end the run raises Terminated instead, so that the
     temporary file is removed on the way out and the run ends with one line."""
     previous: dict[int, object] = {}
@@ -204,26 +319,50 @@ def _sync_directory(directory: str) -> None:
             os.close(descriptor)
 
 
-def _mode_for(existing: os.stat_result | None) -> int:
-    """The permission bits the new file gets: the replaced file's, else what the user's umask
-    gives any new file."""
-    if existing is not None:
-        return stat.S_IMODE(existing.st_mode)
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+def give_permissions(path: str, existing: os.stat_result | None, new: int = 0o666) -> None:
+    """Give a new file or directory the permission bits of the one it replaces (and, for root,
+    its owner: first, since a change of owner clears the setuid and setgid bits), else what the
+    user's umask gives anything new (`new`: 0o666 for a file, 0o777 for a directory)."""
+    if existing is None:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(path, new & ~mask)
+        return
+    if os.geteuid() == 0:
+        with contextlib.suppress(OSError):
+            os.chown(path, existing.st_uid, existing.st_gid)
+    os.chmod(path, stat.S_IMODE(existing.st_mode))
 
 
-def write_beside(target: str, suffix: str, write: Callable[[str], None]) -> None:
+def temporary_directory(target: str, suffix: str) -> str:
+    """A fresh private directory beside the target, named as the temporary files are (so that
+    one left by a killed run is removed by the next); refused in one line where it cannot be
+    made."""
+    parent = os.path.dirname(os.path.abspath(target))
+    try:
+        return tempfile.mkdtemp(
+            prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-", suffix=suffix, dir=parent
+        )
+    except OSError as error:
+        raise QingpuError(f"cannot write beside {target}: {error.strerror}") from None
+
+
+def write_beside(
+    target: str,
+    suffix: str,
+    write: Callable[[str], None],
+    like: os.stat_result | None = None,
+) -> None:
     """Make a file whole or not at all: `write` fills a fresh temporary file beside the target
     (`mkstemp`: an unpredictable name, never a planted link, named by this process), which is
-    made durable, given the target's permission bits (or the umask's, for a new file) and
-    renamed over the target in one step. On any failure or signal the temporary file is
-    removed; a file system's refusal is one line naming the target."""
-    existing = target_status(target)
+    made durable, given the target's permission bits (or those of `like`, the file it stands
+    for, or the umask's, for a new file) and renamed over the target in one step. On any
+    failure or signal the temporary file is removed; a file system's refusal is one line naming
+    the target."""
+    existing = target_status(target) or like
     directory = os.path.dirname(os.path.abspath(target))
     remove_stale_temporaries(directory)
-    with _signals_end_the_write():
+    with signals_end_the_write():
         try:
             descriptor, partial = tempfile.mkstemp(
                 prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-", suffix=suffix, dir=directory
@@ -233,10 +372,7 @@ def write_beside(target: str, suffix: str, write: Callable[[str], None]) -> None
         os.close(descriptor)
         try:
             write(partial)
-            os.chmod(partial, _mode_for(existing))
-            if existing is not None and os.geteuid() == 0:
-                with contextlib.suppress(OSError):
-                    os.chown(partial, existing.st_uid, existing.st_gid)
+            give_permissions(partial, existing)
             _durable(partial)
             target_status(target)  # it may have become something else meanwhile
             os.replace(partial, target)

@@ -225,21 +225,28 @@ def _refuse_if_locked(path: str) -> None:
 METADATA_SUFFIX = ".metadata.json"
 
 
-def _is_metadata(path: str) -> bool:
+def _is_metadata(start: bytes) -> bool:
     try:
-        with open(path, encoding="utf-8") as file:
-            found = json.load(file)
-    except (OSError, ValueError):
+        found = json.loads(start)
+    except ValueError:
         return False
     return isinstance(found, dict) and "databases" in found
 
 
+def metadata_target(path: str, metadata: str | None) -> str:
+    """Where Datasette's metadata goes: `--metadata`, else beside the database."""
+    return metadata or path + METADATA_SUFFIX
+
+
 def check_metadata_target(path: str, replace: bool) -> None:
-    """Refuse to overwrite what is not Datasette metadata, unless asked to."""
-    if os.path.isdir(path):
-        raise UsageError(f"--metadata names a directory, not a file: {path}")
-    if os.path.exists(path) and not replace and not _is_metadata(path):
-        raise UsageError(f"{path} exists and is not Datasette metadata; --replace overwrites it")
+    """Refuse what is not a regular file or a new path, and what is not Datasette metadata
+    unless asked to: looked at before it is read, and read whole (to a bound) without following
+    a link or waiting."""
+    if files.is_stdout(path):
+        raise UsageError("--metadata writes a file, not standard output: name a file")
+    files.check_replaceable(
+        path, "--metadata", replace, _is_metadata, "Datasette metadata", files.RECOGNISED_BYTES
+    )
 
 
 def export(
@@ -250,7 +257,7 @@ def export(
     is written whole or not at all, the database first."""
     from qingpu_cli.render.metadata import datasette_metadata
 
-    described = metadata or path + METADATA_SUFFIX
+    described = metadata_target(path, metadata)
     check_target(path, replace)
     check_metadata_target(described, replace)
     tables = table_columns()

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
 
 from qingpu_cli import __version__
-from qingpu_cli.errors import StoreInvalid, StorePathError, StoreTooLarge, UsageError
+from qingpu_cli.errors import StoreInvalid, StorePathError, StoreTooLarge, UsageError, as_typed
 from qingpu_cli.store.vocabulary import MAX_NUMBER_DIGITS, ascii_whole_number
 
 if TYPE_CHECKING:
@@ -73,10 +73,9 @@ def store_size_limit(environ: Mapping[str, str] | None = None) -> int:
         return DEFAULT_MAX_BYTES
     number = ascii_whole_number(given)
     if not number:
-        shown = given if len(given) <= 40 else f"{given[:40]}..."
         raise UsageError(
             f"{MAX_BYTES_ENV} must be a whole number of bytes above 0 (ASCII digits, at most"
-            f" {MAX_NUMBER_DIGITS}), not {shown!r}"
+            f" {MAX_NUMBER_DIGITS}), not {as_typed(given)}"
         )
     return number
 
@@ -145,7 +144,10 @@ def read_store_bytes(
 ) -> bytes:
     bound = store_size_limit() if limit is None else limit
     if location.path is None:
-        return _bundled_bytes()
+        data = _bundled_bytes()
+        if len(data) > bound:
+            raise _too_large(location.label, f"{len(data):,}", bound)
+        return data
     if location.path == STDIN:
         if stdin is None:
             raise StorePathError("store is standard input ('--data -'), but it is closed")
@@ -185,10 +187,22 @@ def readable_quickly(location: StoreLocation) -> bool:
     return stat.S_ISREG(status.st_mode) and status.st_size <= QUICK_BYTES
 
 
+def _bundled_path() -> str:
+    return os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "qingpu.json")
+
+
+def store_file(location: StoreLocation) -> str | None:
+    """The file a store is read from, which nothing may write over: its path, or the bundled
+    file where no path is given; None for standard input."""
+    if location.path is None:
+        return _bundled_path()
+    return None if location.path == STDIN else location.path
+
+
 def _bundled_bytes() -> bytes:
     """The store shipped in the package: read as a plain file where the package is one (the
     usual install, and the faster way), else through importlib.resources (a zipped package)."""
-    beside = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "qingpu.json")
+    beside = _bundled_path()
     if os.path.isfile(beside):
         with open(beside, "rb") as file:
             return file.read()
@@ -370,13 +384,22 @@ def cache_directory(environ: Mapping[str, str] | None = None) -> str | None:
         return None
     given = env.get(CACHE_ENV)
     if given:
-        chosen = os.path.expanduser(given)
-        return chosen if os.path.isabs(chosen) and _usable_path(chosen) else None
+        chosen = _at_home(given)
+        return chosen if chosen and os.path.isabs(chosen) and _usable_path(chosen) else None
     base = env.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
-        base = os.path.join(os.path.expanduser("~"), ".cache")
+        base = _at_home(os.path.join("~", ".cache")) or ""
     chosen = os.path.join(base, "qingpu")
     return chosen if os.path.isabs(base) and _usable_path(chosen) else None
+
+
+def _at_home(path: str) -> str | None:
+    """A path with its leading `~` made the home directory; None where the home directory does
+    not exist (a run never makes a cache under a home that is not there)."""
+    if not path.startswith("~"):
+        return path
+    home = os.path.expanduser(path.split(os.sep, 1)[0])
+    return os.path.expanduser(path) if os.path.isdir(home) else None
 
 
 #: A path longer than this, or deeper, is not one any system call takes whole (PATH_MAX is
