@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import BUNDLED
 from qingpu_cli.library.lookup import MAX_SUGGESTIONS
@@ -183,3 +185,21 @@ def test_csv_writes_values_as_they_are_and_a_spreadsheet_copy_on_request(
         f"'{name}" for name in names
     ]
     assert "csv" in one_line(qingpu("partners", "--format", "tsv", "--excel-safe"), 2)
+
+
+@given(
+    st.text(alphabet='0123456789eE-.x "', max_size=40),
+    st.sampled_from(["", "1e-400", "2E-308", "0." + "0" * 300 + "1", "shine-2021", "1e-10"]),
+)
+def test_a_store_is_parsed_again_exactly_when_it_may_hold_a_number_too_small(
+    around: str, number: str
+) -> None:
+    """The quick look for a number too small for a float finds what the pattern that defines
+    it finds: a digit, then an exponent of three digits; or a fraction of 300 zeros."""
+    import re
+
+    from qingpu_cli.store.reader import _may_hold_a_small_number
+
+    text = around[:20] + number + around[20:]
+    defined = re.search(r"[0-9][eE]-[0-9]{3}|\.0{300}", text) is not None
+    assert _may_hold_a_small_number(text) == defined
