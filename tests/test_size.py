@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from qingpu_cli.library.listings import MAX_JOINT_EVENTS
 
 QINGPU = str(Path(sys.executable).with_name("qingpu"))
@@ -168,3 +171,12 @@ def test_a_chart_of_many_statements_counts_those_past_its_bars(
     said = f"{len(statements) - BARS_SHOWN:,} more: qingpu compare {quantity}"
     assert said in result.stdout
     assert result.stdout.count("no period [") <= BARS_SHOWN
+
+
+@given(st.text(alphabet="ab c", max_size=60), st.integers(min_value=1, max_value=12))
+def test_plain_text_is_wrapped_as_any_text_is(text: str, room: int) -> None:
+    """The quick wrapping of ASCII text spaced by spaces alone gives the lines the general one
+    gives."""
+    from qingpu_cli.render.blocks import _wrapped_any, _wrapped_plain
+
+    assert _wrapped_plain(text, room) == _wrapped_any(text, room)

@@ -58,11 +58,48 @@ def _fitting(text: str, start: int, room: int) -> int:
     return count
 
 
+#: The ASCII characters besides the space that Python counts as white space.
+_OTHER_ASCII_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def _wrapped_plain(text: str, room: int) -> list[tuple[int, int]] | None:
+    """`wrapped` of ASCII text whose only white space is the space: a character a cell, so a
+    line is found by the string's own searches (a value of ten megabytes in a tenth of a
+    second)."""
+    lines: list[tuple[int, int]] = []
+    size = len(text)
+    at = size - len(text.lstrip(" "))
+    while at < size:
+        end = min(at + room, size)
+        if end < size and text[end] != " ":  # inside a word: break at the last space
+            space = text.rfind(" ", at, end)
+            if space == -1:
+                return None
+            end = space
+            while end > at and text[end - 1] == " ":
+                end -= 1
+        line_end = end
+        while line_end > at and text[line_end - 1] == " ":
+            line_end -= 1
+        lines.append((at, line_end))
+        at = end
+        while at < size and text[at] == " ":
+            at += 1
+    return lines or [(0, 0)]
+
+
 def wrapped(text: str, room: int) -> list[tuple[int, int]] | None:
     """Where each line of the text starts and ends when wrapped at spaces into `room` cells;
     None when a word is wider than the room (it is then printed whole, below its header).
     It goes a line at a time, not a word at a time: a value of ten megabytes is wrapped in
     well under a second."""
+    if text.isascii() and not any(space in text for space in _OTHER_ASCII_SPACES):
+        return _wrapped_plain(text, room)
+    return _wrapped_any(text, room)
+
+
+def _wrapped_any(text: str, room: int) -> list[tuple[int, int]] | None:
+    """`wrapped` of any text: white space of every kind, characters of two cells."""
     lines: list[tuple[int, int]] = []
     size = len(text)
     leading = _SPACE.match(text)

@@ -8,7 +8,7 @@ FORCE_COLOR), through one Console factory.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich import box
 from rich.console import Console
@@ -260,43 +260,43 @@ def write_record(
         title = titles.get(target) or known.records.get(target)
         return f"{title} ({target})" if title and title != target else target
 
-    def shown(field: str, value: object) -> Text:
+    def shown(field: str, value: object) -> Said:
         if value is None or value == "":
-            return literal(people.NOT_GIVEN, "dim")
+            return in_words(people.NOT_GIVEN, "dim")
         if value == []:
-            return literal("none", "dim")
+            return in_words("none", "dim")
         targets = value if isinstance(value, list) else [value]
         if field in _REFERENCE_FIELDS and all(isinstance(item, str) for item in targets):
-            return literal("; ".join(named(str(item)) for item in targets))
+            return in_words("; ".join(named(str(item)) for item in targets))
         if field == "unit" and isinstance(value, str):
-            return literal(people.unit_words(value) or value)
+            return in_words(people.unit_words(value) or value)
         if field == "share_of" and isinstance(value, Mapping):
             subject = value.get("subject")
             whose = named(subject) if isinstance(subject, str) else people.NOT_GIVEN
-            return literal(f"{value.get('quantity')} of {whose}")
+            return in_words(f"{value.get('quantity')} of {whose}")
         if isinstance(value, bool):
-            return literal("yes" if value else "no")
+            return in_words("yes" if value else "no")
         if isinstance(value, Mapping) or (
             isinstance(value, list) and isinstance(value[0], Mapping)
         ):
-            return literal(people.nested_words(field, value, known))
-        return literal(value)
+            return in_words(people.nested_words(field, value, known))
+        return in_words(value)
 
     console.print()
-    fields: list[tuple[str, Text]] = []
+    fields: list[tuple[str, Said]] = []
     skipped = {"id", "evidence", "low", "high"}
     if record.get("value") is not None:
         figure = figure_text(record["value"], record.get("unit"), record.get("bound"))
-        fields.append(("Figure", literal(figure)))
+        fields.append(("Figure", in_words(figure)))
         skipped |= {"value", "unit"}  # the figure says them, as a reader writes them
     if described.get("interval"):
         # What the tool computes with, in words, not the decimals and the bound.
-        fields.append(("Stands for", literal(str(described["interval"]))))
+        fields.append(("Stands for", in_words(str(described["interval"]))))
         skipped |= {"decimals", "bound"}
     if "low" in record and "high" in record:
         computed = described["kind"] == "ratios"
         bounds = interval_text(record["low"], record["high"], record.get("unit"), computed)
-        fields.append(("Bounds", literal(bounds or people.NOT_GIVEN)))
+        fields.append(("Bounds", in_words(bounds or people.NOT_GIVEN)))
     # A link to another record is said once: in the Related section, where there is one.
     listed = {item["id"] for item in related}
     for field, value in record.items():
@@ -346,20 +346,32 @@ def write_record(
     _write_evidence(console, described["evidence"], known)
 
 
-def _write_fields(console: Console, fields: Sequence[tuple[str, Text]], streams: Streams) -> None:
+class Said(NamedTuple):
+    """A field's value as a person reads it, escaped, and its style: made into Rich text only
+    where Rich lays it out (making a Rich text of ten megabytes costs most of a second)."""
+
+    text: str
+    style: str = ""
+
+
+def in_words(value: object, style: str = "") -> Said:
+    return Said(visible(person_text(value)), style)
+
+
+def _write_fields(console: Console, fields: Sequence[tuple[str, Said]], streams: Streams) -> None:
     """A record's fields beside their headers: a grid, or, where a value is too long for Rich
     to lay out in good time, the same lines written plain, as the record view's blocks are."""
-    if any(len(text.plain) > MAX_TABLE_VALUE for _, text in fields):
+    if any(len(value.text) > MAX_TABLE_VALUE for _, value in fields):
         from qingpu_cli.render.blocks import write_fields
 
-        plain = [(name, text.plain, str(text.style)) for name, text in fields]
+        plain = [(name, value.text, value.style) for name, value in fields]
         write_fields(plain, streams, console.width, console.color_system)
         return
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="cyan", no_wrap=True)
     grid.add_column(overflow="fold")
-    for name, text in fields:
-        grid.add_row(name, text)
+    for name, value in fields:
+        grid.add_row(name, Text(value.text, style=value.style))
     console.print(grid)
 
 
