@@ -478,7 +478,7 @@ def test_search_finds_ratios_too(cli: Cli) -> None:
 @pytest.mark.parametrize("fmt", ["tsv", "csv"])
 def test_show_in_rows_keeps_the_records_list_and_its_own_kind_apart(cli: Cli, fmt: str) -> None:
     """A fact has a `kind` of its own (target, plan, actual): the rows of `show` name the list
-    the record is of as `record_kind`, as the timeline does, and keep every field."""
+    the record is of as `record_kind`, as `show --json` gives it, and keep every field."""
     fact = next(row for row in cli("facts", "--json").json() if row["kind"])
     described = cli("show", fact["id"], "--json").json()
     lines = cli("show", fact["id"], "--format", fmt).stdout.splitlines()

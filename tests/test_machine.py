@@ -129,3 +129,15 @@ def test_the_encoder_made_once_writes_what_json_dumps_writes(value: Any, ascii_o
     encode = machine._compact_encoder(ascii_only)
     assert encode is not None, "CPython has the C encoder"
     assert encode(value) == json.dumps(value, ensure_ascii=ascii_only)
+
+
+def test_an_object_on_a_terminal_is_json_with_its_controls_escaped() -> None:
+    """`show --json` on a terminal: the layout's line breaks stay line breaks, so the text is
+    still the JSON document; what a terminal would act on in a value is escaped."""
+    record = {"name": "a\u001b[31m\u202eb", "lines": ["one\ntwo"], "nested": {"n": 1}}
+    stream = Stream(tty=True)
+    machine.write_json(record, stream)
+    text = stream.getvalue()
+    assert json.loads(text) == record
+    assert "\u001b" not in text and "\u202e" not in text
+    assert text.count("\n") > 3  # indented, one key a line

@@ -20,6 +20,11 @@ from qingpu_cli.store.vocabulary import BOUND_WORDS, SCALES, UNIT_WORDS
 #: C0 and C1 controls, DEL, and the bidirectional overrides and isolates.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _CELL_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+#: What JSON text may hold raw that a terminal would act on: the same, but a line break, which
+#: in encoded JSON is layout (a string's own line breaks are escaped by the encoder).
+_JSON_UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _CELL_UNSAFE = re.compile("[\\\\\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -334,7 +339,7 @@ def _json_encoder(stream: IO[str], indent: int | None) -> Callable[[object], str
     def encode(data: object) -> str:
         text = encode_plain(data)
         if escape_unsafe:
-            text = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+            text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
         return text
 
     return encode

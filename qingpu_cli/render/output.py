@@ -203,7 +203,7 @@ def write_record(
         with paged(streams) as screen:
             draw_record(described, screen, names)
     else:
-        # which list the record is of, named as the timeline names it: a fact's own `kind`
+        # which list the record is of, as `show --json` gives it in `kind`: a fact's own `kind`
         # (target, plan, actual) follows among its fields
         rows = [{"field": "record_kind", "value": described["kind"]}]
         rows += [{"field": key, "value": value} for key, value in described["record"].items()]
