@@ -283,3 +283,15 @@ def test_a_removed_current_directory_is_one_line(
         assert "was removed" in one_line(cli(*words), 2)
     result = cli("export", "--datapackage", str(tmp_path / "pkg"))
     assert result.status == 0, result.stderr
+
+
+@pytest.mark.parametrize("option", ["--sqlite", "--datapackage"])
+def test_export_never_writes_to_standard_output(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    """`-` is standard output for the fact sheet; export writes files and directories only, and
+    says so rather than making a file or directory named `-`."""
+    monkeypatch.chdir(tmp_path)
+    result = cli("export", option, "-")
+    assert "standard output" in one_line(result, 2)
+    assert list(tmp_path.iterdir()) == []

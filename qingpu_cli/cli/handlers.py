@@ -181,7 +181,7 @@ def export(call: Call) -> None:
     metadata = call.values.get("metadata")
     if sqlite is None and datapackage is None:
         raise UsageError(
-            "export needs --sqlite FILE or --datapackage DIR (see 'qingpu export --help')"
+            "export needs --sqlite FILE or --datapackage DIR (see 'qingpu help export')"
         )
     if metadata is not None and sqlite is None:
         raise UsageError("--metadata goes with --sqlite FILE")

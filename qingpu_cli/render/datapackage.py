@@ -260,6 +260,8 @@ def check_target(path: str) -> os.stat_result | None:
     entry is one of its files (a regular file). Anything else (a link, a file, the current
     directory, a directory holding anything more) is refused, whatever `--replace` says: the
     whole directory is replaced."""
+    if files.is_stdout(path):
+        raise UsageError("--datapackage writes a directory, not standard output: name one")
     status = files.directory_status(path, "--datapackage")
     if status is None:
         return None
