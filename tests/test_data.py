@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SOURCES
+from conftest import SOURCES, needs_sources
 from qingpu_cli.store.models import MAX_QUOTE_LENGTH, RECORD_KINDS
 
 ARTICLE = SOURCES / "qingpu-new-city-signing.txt"
@@ -20,12 +19,6 @@ R3_GLOSSARY = SOURCES / "glossary-zh-r3.tsv"
 R3_SOURCES = SOURCES / "sources-r3.tsv"
 OTHER_SOURCES = SOURCES / "other-sources.tsv"
 OTHER_FACTS = SOURCES / "other-facts.tsv"
-#: Outside CI a checkout without `../shared` beside it skips the checks against the article; in
-#: CI (where `CI` is set) the folder must be there, so a missing one fails instead of passing.
-needs_sources = pytest.mark.skipif(
-    not ARTICLE.exists() and not os.environ.get("CI"),
-    reason="../shared/sources is absent: quotes cannot be checked",
-)
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
