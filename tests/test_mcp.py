@@ -16,7 +16,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp_types import CallToolResult
 
 import qingpu_cli as qingpu
-from conftest import SOURCES, SOURCES_ABSENT
+from conftest import SOURCES, SOURCES_ABSENT, needs_sources
 from qingpu_cli.assistants.answers import ids_a_row_cites
 from qingpu_cli.assistants.server import SCHEMA_URI, SOURCE_URI, build_server
 from qingpu_cli.cli.commands import LISTINGS
@@ -256,6 +256,7 @@ def test_the_held_text_where_it_cannot_be_read_is_said(tmp_path: Path) -> None:
     assert str(HELD["file"]) in got["text_note"] and "QINGPU_SOURCES" in got["text_note"]
 
 
+@needs_sources
 def test_the_held_text_is_found_through_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QINGPU_SOURCES", str(SOURCES))
     found = build_server(STORE, text_directory(None))
