@@ -44,8 +44,8 @@ PURPOSES: dict[str, str] = {
     "partners": "Who signed or launched a cooperation with Qingpu, in which sector, with which"
     " agreements and counterparts.",
     "compare": "Each source's figure for a quantity side by side, with a verdict: agree, differ,"
-    " not comparable (another period or kind) or single source. Use it before quoting a figure"
-    " that several sources give.",
+    " not comparable (another period, kind or unit) or single source. Use it before quoting a"
+    " figure that several sources give.",
     "audit": "Checks between figures: does the sources' arithmetic hold (holds, does not hold,"
     " cannot tell), with each check's formula, inputs and their sources.",
     "ratios": "Ratios derived from the facts (such as GDP share per land share), with the low and"

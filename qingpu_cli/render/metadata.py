@@ -61,7 +61,7 @@ DERIVED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "high": "The greatest value the statement allows (null: unbounded), in its unit.",
             "source": "The source of the statement.",
             "verdict": "agree: its interval meets another's of the same period and kind; differ:"
-            " it meets none; not comparable: the others are of another period or kind; single"
+            " it meets none; not comparable: the others are of another period, kind or unit; single"
             " source.",
         },
     ),

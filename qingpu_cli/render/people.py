@@ -52,14 +52,14 @@ COMPARE_LEGEND = (
     ("agree", "the intervals the statements' precision allows meet"),
     ("differ", "they do not"),
     ("too coarse", "they meet only because one is stated to one significant digit"),
-    ("not comparable", "another period or kind"),
+    ("not comparable", "another period, kind or unit"),
     ("single source", "no other statement"),
 )
 AUDIT_LEGEND = (
     ("holds", "the figures can be true together"),
     ("does not hold", "they cannot"),
     ("too coarse", "they meet only because one is stated to one significant digit"),
-    ("not comparable", "of different periods or kinds"),
+    ("not comparable", "of different periods, kinds or units"),
     ("cannot tell", "an input is missing or only a bound"),
 )
 
@@ -171,7 +171,9 @@ def heading(rows: Sequence[Row], names: Names) -> str:
             measure = names.measures.get(fact, str(row.get("quantity")))
             said[measure] = said.get(measure, 0) + 1
     measure = min(said, key=lambda words: (-said[words], len(words))) if said else ""
-    words = unit_words(rows[0].get("unit")) if rows else ""
+    # a quantity stated in two units (ha and m²) names both: its statements are not converted
+    units = dict.fromkeys(unit_words(row.get("unit")) for row in rows)
+    words = " or ".join(unit for unit in units if unit)
     return f"{measure}, {words}" if words else measure
 
 
