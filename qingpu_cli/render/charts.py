@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from qingpu_cli.render.formats import format_number
+from qingpu_cli.render.formats import format_number, unit_words
 
 if TYPE_CHECKING:
     from qingpu_cli.render.people import Names
@@ -80,7 +80,9 @@ def ratio_chart_groups(
         )
         derived.setdefault(_scale_of(item), []).append(item)
     for (unit, _), items in sorted(derived.items(), key=lambda pair: (pair[0][0] != "x", pair[0])):
-        name = {"x": "Ratios (times)", "percent": "Derived shares, percent"}.get(unit, unit)
+        name = {"x": "Ratios (times)", "percent": "Derived shares, percent"}.get(
+            unit, f"Derived figures, {unit_words(unit)}"
+        )
         if unit == "x":
             top = max((item.high if item.high is not None else item.value) for item in items)
             name += f", up to {format_number(round_top(top))}"

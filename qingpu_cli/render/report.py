@@ -277,8 +277,6 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
             continue  # the input shares: the shares chart of the first page shows them, once
         scale = 100.0 if items[0].unit == "percent" else round_top(_top(items))
         description = "Each bar runs to the least value its inputs allow, a band to the greatest."
-        if title == items[0].unit:  # a group named by its unit alone: say it in words
-            title = f"Derived figures, {people.unit_words(title)}"
         chart = _chart(len(ratio_charts) + 2, title, description, items, scale)
         for bar in chart["bars"]:
             bar["formula"] = formulas.get(bar["label"])
