@@ -170,3 +170,21 @@ def test_a_figure_with_no_least_value_is_drawn_with_no_solid_part() -> None:
     over = _band(ChartItem("over", 30, 30, None, "count", stated=True), 60, 60, False).plain
     assert under == "\u2592" * 30 + "\u00b7" * 30
     assert over == "\u2588" * 30 + "\u2592" * 30
+
+
+def test_the_chart_names_every_output_option_it_does_not_combine_with(cli: Cli) -> None:
+    """The refusal is made from the declarations, so an output option added later is named."""
+    from qingpu_cli.cli.commands import OUTPUT_OPTIONS
+
+    for option in OUTPUT_OPTIONS:
+        words = [option.option] if option.takes == "flag" else [option.option, "x"]
+        if option.option == "--format":
+            words = ["--format", "json"]
+        elif option.option in ("--limit",):
+            words = ["--limit", "1"]
+        elif option.option in ("--fields", "--sort"):
+            words = [option.option, "value"]
+        result = cli("compare", "new-city-planned-area", "--chart", *words)
+        assert result.status == 2, (option.option, result.stderr)
+        for other in OUTPUT_OPTIONS:
+            assert other.option in result.stderr

@@ -127,10 +127,8 @@ def compare(call: Call) -> None:
             "--chart draws one quantity: name it, as in 'qingpu compare QUANTITY --chart'"
         )
     if call.output() != OutputOptions():
-        raise UsageError(
-            "--chart is a picture for a person; it does not combine with --format, --json,"
-            " --fields, --limit, --sort, --no-header or --wide"
-        )
+        others = ", ".join(option.option for option in OUTPUT_OPTIONS)
+        raise UsageError(f"--chart is a picture for a person; it does not combine with {others}")
     from qingpu_cli.render.people import names_of
     from qingpu_cli.render.screens import write_series_chart
 
