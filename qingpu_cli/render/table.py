@@ -49,6 +49,9 @@ _HEADERS = {
 
 #: Prose narrower than this reads as a column of fragments: the record view reads better.
 MIN_PROSE_WIDTH = 10
+#: How narrow prose may go on a terminal with no room for that: a table still reads better
+#: than a block a record, from 60 columns.
+MIN_NARROW_PROSE = 8
 MIN_LEAD_WIDTH = 20
 #: Columns that name their row, which a table keeps at least MIN_LEAD_WIDTH wide.
 LEADS = frozenset({"statement", "name", "label", "formula"})
@@ -135,9 +138,15 @@ class Column:
             # the column that names the row: narrower, the record view reads better
             self.least = max(self.least, min(self.widest, MIN_LEAD_WIDTH))
         parts = max((_longest_part(text) for text in (self.header, *texts)), default=0)
-        self.narrowest = self.least if self.atomic else max(parts, min(self.least, MIN_PROSE_WIDTH))
+        if field in UNBROKEN:  # an id breaks after a hyphen, a verdict between its words
+            self.narrowest = parts
+        else:
+            self.narrowest = (
+                self.least if self.atomic else max(parts, min(self.least, MIN_NARROW_PROSE))
+            )
         """How narrow it may go where a terminal has no room for its least width: prose whose
-        long words break after their hyphens, dots and slashes (`chinadaily.` / `com.cn`)."""
+        long words break after their hyphens, dots and slashes (`chinadaily.` / `com.cn`), ids
+        after their hyphens, a verdict between its mark and words."""
 
 
 def widths(columns: Sequence[Column], room: int) -> list[int] | None:
