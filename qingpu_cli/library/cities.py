@@ -11,9 +11,10 @@ cell keeps its source, period and `compare` verdict; nothing is averaged or pick
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from qingpu_cli.library.records import records_in
 from qingpu_cli.store.vocabulary import BOUND_WORDS, SCALES
 
 if TYPE_CHECKING:
@@ -61,10 +62,6 @@ MEASURES: tuple[Measure, ...] = (
 )
 
 
-def _records(store: Store, kind: str) -> list[Mapping[str, Any]]:
-    return cast("list[Mapping[str, Any]]", cast("Mapping[str, Any]", store).get(kind, []))
-
-
 def _stem(quantity: str, subject: str) -> str:
     for prefix in (f"{subject}-", "new-city-", "district-"):
         if quantity.startswith(prefix):
@@ -105,11 +102,11 @@ def cities(
 
     rows_compared = compare(store) if compared is None else compared
     verdict_of = {row["fact"]: row["verdict"] for row in rows_compared}
-    sources = {source["id"]: source for source in _records(store, "sources")}
-    places = _records(store, "places")
+    sources = {source["id"]: source for source in records_in(store, "sources")}
+    places = records_in(store, "places")
     chosen = [item for item in MEASURES if measure is None or item.id == measure]
-    by_stem: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
-    for fact in _records(store, "facts"):
+    by_stem: dict[tuple[str, str], list[Row]] = {}
+    for fact in records_in(store, "facts"):
         if fact.get("quantity"):
             stem = _stem(fact["quantity"], fact["subject"])
             by_stem.setdefault((fact["subject"], stem), []).append(fact)
