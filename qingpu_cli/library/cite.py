@@ -96,8 +96,7 @@ class Citer:
             heading = f"{subject}, {statements[0].get('measure') or found} ({found}):"
             return Cited(found, heading, [c for f in statements for c in _backing(f, sources)])
         if found in facts:
-            fact = facts[found]
-            return Cited(found, fact["statement"], _backing(fact, sources, statement=False))
+            return self.cite_statement(found)
         if found in ratios.RATIO_IDS:
             described = ratios.describe_ratio(store, found)["record"]
             heading = f"{described['label']}: {described['formula']}"
