@@ -17,15 +17,17 @@ from typing import IO, Any
 
 from qingpu_cli.store.vocabulary import BOUND_WORDS, SCALES, UNIT_WORDS
 
-#: C0 and C1 controls, DEL, and the bidirectional overrides and isolates.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: What a terminal acts on, as a character class's ranges: the C0 controls but the line break,
+#: the line break, C1 controls and DEL, and the bidirectional overrides and isolates.
+_CONTROLS, _LINE_BREAK = "\\x00-\\x09\\x0b-\\x1f", "\\x0a"
+_OTHERS = "\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069"
+_UNSAFE = re.compile(f"[{_CONTROLS}{_LINE_BREAK}{_OTHERS}]")
 _CELL_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 #: What JSON text may hold raw that a terminal would act on: the same, but a line break, which
 #: in encoded JSON is layout (a string's own line breaks are escaped by the encoder).
-_JSON_UNSAFE = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
-_CELL_UNSAFE = re.compile("[\\\\\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile(f"[{_CONTROLS}{_OTHERS}]")
+#: A cell's: the same and the backslash, which its escapes begin with.
+_CELL_UNSAFE = re.compile(f"[\\\\{_CONTROLS}{_LINE_BREAK}{_OTHERS}]")
 
 
 def _escape_char(match: re.Match[str]) -> str:
