@@ -69,8 +69,21 @@ def make_console(streams: Streams) -> Console:
 _REFERENCE_FIELDS = {field for _, field in REFERENCES} | {"subject"}
 
 
+class Said(NamedTuple):
+    """A field's value as a person reads it, escaped, and its style: made into Rich text only
+    where Rich lays it out (making a Rich text of ten megabytes costs most of a second)."""
+
+    text: str
+    style: str = ""
+
+
+def in_words(value: object, style: str = "") -> Said:
+    return Said(visible(person_text(value)), style)
+
+
 def literal(value: object, style: str = "") -> Text:
-    return Text(visible(person_text(value)), style=style)
+    said = in_words(value, style)
+    return Text(said.text, style=said.style)
 
 
 def _highlighted(value: object, needle: Needle | None) -> Text:
@@ -344,18 +357,6 @@ def write_record(
                 line.append(f"\n  {coarse['fact']} allows {said}", style="dim")
             console.print(Padding(line, (0, 0, 0, 2)))
     _write_evidence(console, described["evidence"], known)
-
-
-class Said(NamedTuple):
-    """A field's value as a person reads it, escaped, and its style: made into Rich text only
-    where Rich lays it out (making a Rich text of ten megabytes costs most of a second)."""
-
-    text: str
-    style: str = ""
-
-
-def in_words(value: object, style: str = "") -> Said:
-    return Said(visible(person_text(value)), style)
 
 
 def _write_fields(console: Console, fields: Sequence[tuple[str, Said]], streams: Streams) -> None:
