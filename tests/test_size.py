@@ -173,10 +173,40 @@ def test_a_chart_of_many_statements_counts_those_past_its_bars(
     assert result.stdout.count("no period [") <= BARS_SHOWN
 
 
-@given(st.text(alphabet="ab c", max_size=60), st.integers(min_value=1, max_value=12))
-def test_plain_text_is_wrapped_as_any_text_is(text: str, room: int) -> None:
-    """The quick wrapping of ASCII text spaced by spaces alone gives the lines the general one
-    gives."""
-    from qingpu_cli.render.blocks import _wrapped_any, _wrapped_plain
+#: Characters of one and two cells and white space of one: what the quick wrap takes.
+QUICK_ALPHABET = "ab c-.é\u2014青浦\uff21\u00a0"
+#: And what it leaves to the exact wrap: no cells, white space of two cells and of none, a
+#: joiner, a character past the first plane.
+EXACT_ALPHABET = "\u3000\t\n\u0301\u200d\ufe0f\U0001f600"
 
-    assert _wrapped_plain(text, room) == _wrapped_any(text, room)
+
+@given(
+    st.text(alphabet=QUICK_ALPHABET, max_size=80)
+    | st.text(alphabet=QUICK_ALPHABET + EXACT_ALPHABET, max_size=80),
+    st.integers(min_value=1, max_value=14),
+)
+def test_text_is_wrapped_quickly_as_it_is_character_by_character(text: str, room: int) -> None:
+    """The quick wrap (lines found by the regular expression engine) gives the lines the
+    exact one gives, which measures every character."""
+    from qingpu_cli.render.blocks import _wrapped_any, wrapped
+
+    assert wrapped(text, room) == _wrapped_any(text, room)
+
+
+def test_the_quick_wrap_measures_every_character_as_rich_does() -> None:
+    """Every character of the first plane that the quick wrap takes is of the width rich gives
+    it: two cells if the quick wrap's class of two cells holds it, else one."""
+    from rich.cells import get_character_cell_size
+
+    from qingpu_cli.render.blocks import _cell_classes
+
+    classes = _cell_classes()
+    assert classes is not None, "the quick wrap found no width table in this rich"
+    two, exact = classes
+    taken = [chr(code) for code in range(0x10000) if not exact.match(chr(code))]
+    assert len(taken) > 0xF000
+    wrong = [
+        char for char in taken if get_character_cell_size(char) != (2 if two.match(char) else 1)
+    ]
+    assert not wrong, [hex(ord(char)) for char in wrong[:10]]
+    assert all(exact.match(chr(code)) for code in (0x10000, 0x1F600, 0x10FFFF))

@@ -40,6 +40,18 @@ def _escape_char(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """Control and bidirectional characters as escapes, so a terminal shows them, not obeys."""
+    if len(text) < _LONG_TEXT:
+        return _UNSAFE.sub(_escape_char, text)
+    return _visible_long(text)
+
+
+#: A text this long is escaped once however many parts of a screen show it (a fact's name and
+#: its statement are one text): a scan of ten megabytes takes a twentieth of a second.
+_LONG_TEXT = 1 << 16
+
+
+@functools.lru_cache(maxsize=4)
+def _visible_long(text: str) -> str:
     return _UNSAFE.sub(_escape_char, text)
 
 
