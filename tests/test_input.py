@@ -92,6 +92,15 @@ def test_a_file_that_blocks_is_refused_at_once() -> None:
     assert "/proc/kmsg" in message and "nothing" in message
 
 
+def test_a_file_that_gives_a_little_and_then_blocks_is_refused_at_once() -> None:
+    """/proc/kmsg with a kernel message waiting gives the message, then waits for the next."""
+    if not os.access("/proc/kmsg", os.R_OK) or not os.access("/dev/kmsg", os.W_OK):
+        pytest.skip("the kernel's messages cannot be read and written here (CI runs as root)")
+    Path("/dev/kmsg").write_text("qingpu: a test of a store that waits\n", encoding="utf-8")
+    message = one_line(qingpu("--data", "/proc/kmsg", "facts", timeout=10), 2)
+    assert "/proc/kmsg" in message and "nothing within" in message
+
+
 @pytest.mark.parametrize("command", ["show", "cite", "compare"])
 @pytest.mark.parametrize("blank", ["", " "])
 def test_a_blank_id_is_a_usage_error(command: str, blank: str) -> None:

@@ -101,9 +101,7 @@ def _read_bounded(file: IO[bytes], label: str, limit: int) -> bytes:
         size = os.fstat(file.fileno()).st_size
         if size > limit:
             raise _too_large(label, f"{size:,}", limit)
-        if size == 0:
-            _wait_until_readable(file, label)
-        data = file.read()
+        data = _read_waiting(file, label, limit) if size == 0 else file.read()
         if len(data) > limit:  # it grew since
             raise _too_large(label, f"over {limit:,}", limit)
         return data
@@ -121,22 +119,33 @@ def _read_bounded(file: IO[bytes], label: str, limit: int) -> bytes:
 READ_WAIT_SECONDS = 0.5
 
 
-def _wait_until_readable(file: IO[bytes], label: str) -> None:
+def _read_waiting(file: IO[bytes], label: str, limit: int) -> bytes:
     """A regular file of size 0 is empty or is made as it is read (`/proc`): one that has
-    nothing to give within a second (`/proc/kmsg` waits for the kernel's next message) is
-    refused rather than waited on."""
+    nothing to give for half a second before its end (`/proc/kmsg` gives the kernel's
+    messages, then waits for the next) is refused rather than waited on."""
     import select
 
     descriptor = file.fileno()
-    try:
-        ready, _, _ = select.select([descriptor], [], [], READ_WAIT_SECONDS)
-    except (OSError, ValueError):
-        return
-    if not ready:
-        raise StorePathError(
-            f"store cannot be read: {label} gave nothing within {READ_WAIT_SECONDS:g} s"
-            " (a file that waits, such as /proc/kmsg)"
-        )
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        try:
+            ready, _, _ = select.select([descriptor], [], [], READ_WAIT_SECONDS)
+        except (OSError, ValueError):  # a file select cannot wait on: read it as it is
+            return b"".join(chunks) + file.read()
+        if not ready:
+            raise StorePathError(
+                f"store cannot be read: {label} gave nothing within {READ_WAIT_SECONDS:g} s"
+                f"{' more' if chunks else ''} and did not end (a file that waits, such as"
+                " /proc/kmsg)"
+            )
+        chunk = os.read(descriptor, _CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > limit:
+            raise _too_large(label, f"over {limit:,}", limit)
+        chunks.append(chunk)
 
 
 def read_store_bytes(
