@@ -349,6 +349,37 @@ def test_overview_fits_a_newcomers_80_by_24_terminal(cli: Cli) -> None:
     assert "qingpu ratios --chart" in result.stdout
 
 
+def test_overview_states_a_key_figure_as_show_does(cli: Cli) -> None:
+    """The overview's key figure and `show`'s Figure are one figure in the same words: "about
+    91.1 km²", never "91.1 km²" on one screen and "about 91.1 km²" on the other."""
+    from qingpu_cli.render.screens import KEY_FIGURES_SHOWN
+
+    overview = " ".join(cli("overview", env={"COLUMNS": "120"}).stdout.split())
+    summary = cli("overview", "--json").json()
+    shares = {share["fact"] for share in summary["shares"]}
+    figures = [figure for figure in summary["key_figures"] if figure["id"] not in shares]
+    assert figures
+    for figure in figures[:KEY_FIGURES_SHOWN]:
+        shown = cli("show", figure["id"], "--format", "table", env={"COLUMNS": "120"}).stdout
+        (line,) = [line for line in shown.splitlines() if line.startswith("Figure ")]
+        words = " ".join(line.split()[1:])
+        assert f" {words} " in f" {overview} ", (words, figure["bound"])
+
+
+def test_overview_lines_wrap_under_their_text_not_their_title(cli: Cli) -> None:
+    lines = cli("overview", env={"COLUMNS": "60"}).stdout.splitlines()
+    titled = 0
+    for index, line in enumerate(lines):
+        for title in ("Events ", "Partners ", "Industries ", "Next: ", "Data: "):
+            if line.startswith(title):
+                titled += 1
+                text_column = len(line) - len(line[len(title) :].lstrip())
+                follow = lines[index + 1] if index + 1 < len(lines) else ""
+                if follow and not follow.startswith(("Events ", "Partners ", "Industries ")):
+                    assert follow[:text_column].strip() == "", (line, follow)
+    assert titled == 5
+
+
 @pytest.mark.parametrize("columns", ["60", "80", "120"])
 def test_overview_cuts_no_share_label(cli: Cli, columns: str) -> None:
     flowing = " ".join(cli("overview", env={"COLUMNS": columns}).stdout.split())

@@ -36,7 +36,7 @@ def overview(store: Store, compared: Sequence[Row] | None = None) -> Row:
     )
     return {
         "key_figures": [
-            {key: fact[key] for key in ("id", "statement", "value", "unit")}
+            {key: fact[key] for key in ("id", "statement", "value", "unit", "bound")}
             | elsewhere.get(fact.get("quantity") or "", NOTHING_ELSEWHERE)
             for fact in figures
         ],
@@ -120,6 +120,7 @@ def newest_elsewhere(store: Store, held: set[str]) -> dict[str, Row]:
                 "fact": chosen["id"],
                 "value": chosen["value"],
                 "unit": chosen["unit"],
+                "bound": chosen.get("bound"),
                 "period": chosen.get("period"),
                 "source": source_ids(chosen)[0],
                 "date": dates.get(source_ids(chosen)[0]),

@@ -210,16 +210,9 @@ def write_record(
         write_rows(rows, fmt, streams, ("field", "value"))
 
 
-#: Where the overview sends a newcomer next.
-OVERVIEW_HINTS = (
-    "qingpu facts",
-    "qingpu partners",
-    "qingpu industries",
-    "qingpu ratios --chart",
-    "qingpu show ID",
-    "qingpu search TEXT",
-    "qingpu help",
-)
+#: Where the overview sends a newcomer next: the listing, the shares drawn, a search, and the
+#: help that lists every command (more would not fit one line at 80 columns).
+OVERVIEW_HINTS = ("qingpu facts", "qingpu ratios --chart", "qingpu search TEXT", "qingpu help")
 
 
 def write_overview(store: Store, options: OutputOptions, streams: Streams) -> None:

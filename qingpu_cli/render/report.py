@@ -315,12 +315,7 @@ def report_data(store: Store, made: datetime.datetime | None = None) -> Row:
                 "sources": people.named(fact["sources"], names),
                 "newest_shown": None
                 if newest is None
-                else figure_text(
-                    newest["value"],
-                    newest["unit"],
-                    facts.get(newest["fact"], {}).get("bound"),
-                    fact["measure"],
-                )
+                else figure_text(newest["value"], newest["unit"], newest["bound"], fact["measure"])
                 + (f", {newest['period']}" if newest["period"] else ""),
                 "newest_source": None
                 if newest is None

@@ -579,7 +579,8 @@ def write_overview(
             heading.append(f", in {place['part_of']}")
         say_line(heading)
     for data_line in _data_lines(summary.get("sources", []), summary.get("disputed", [])):
-        say_line(literal(data_line.replace("\u2717", mark), "dim"))
+        title, _, text = data_line.replace("\u2717", mark).partition(" ")
+        console.print(_hanging(title, text, "dim"), width=width)
     held = next((item["id"] for item in summary.get("sources", []) if item.get("file")), None)
     every_share = summary["shares"]
     shared = {share["fact"] for share in every_share}
@@ -597,7 +598,7 @@ def write_overview(
         for figure in figures:
             about = known.measures.get(figure["id"], "")
             measure = about.split(", ", 1)[-1] if about else None
-            shown = figure_text(figure["value"], figure["unit"], None, measure)
+            shown = figure_text(figure["value"], figure["unit"], figure["bound"], measure)
             place = summary.get("place") or {}
             # the place the screen is about goes without saying: its figure's measure alone
             own = about.startswith(f"{place.get('name')}, ") and measure is not None
@@ -606,7 +607,7 @@ def write_overview(
                 what.append(f" {mark} disputed", style="bold")
             newest = figure.get("newest")
             if newest:  # the newest dated statement of the quantity by another source
-                said = figure_text(newest["value"], newest["unit"], None, measure)
+                said = figure_text(newest["value"], newest["unit"], newest["bound"], measure)
                 when = newest.get("date") or newest.get("period") or "n.d."
                 others = figure.get("other_sources", 0)
                 sources = f"{others} other source{'' if others == 1 else 's'}"
@@ -648,22 +649,26 @@ def write_overview(
             for event in reversed(counted.values())
         ]
         text = f"{len(events)} signing events" + (f": {', '.join(counts)}" if counts else "")
-        say_line(_summary_line("Events", text))
+        console.print(_hanging("Events", text, width=11), width=width)
     partners = summary["partners"]
     if partners:
         sectors = _counted(partner["sector"] for partner in partners)
-        say_line(_summary_line("Partners", sectors))
+        console.print(_hanging("Partners", sectors, width=11), width=width)
     found = summary["industries"]
     if found:
         roles = _counted(industry["role"] for industry in found)
         scales = _counted(item["scale_status"] for item in found if item["scale_status"])
         text = roles + (f"; scale {scales}" if scales else "")
-        say_line(_summary_line("Industries", text))
+        console.print(_hanging("Industries", text, width=11), width=width)
     console.print()
-    say_line(literal("Next: " + " \u00b7 ".join(hints), "dim"))
+    console.print(_hanging("Next:", " \u00b7 ".join(hints), "dim"), width=width)
 
 
-def _summary_line(title: str, text: str) -> Text:
-    line = Text(f"{title:<12}", style="bold")
-    line.append(text)
+def _hanging(title: str, text: str, style: str = "", width: int = 0) -> Table:
+    """A line led by its title, wrapping under its text rather than under the title (at 60
+    columns the overview's summaries take two lines)."""
+    line = Table.grid(padding=(0, 1))
+    line.add_column(no_wrap=True, min_width=width, style=style or "bold")
+    line.add_column(style=style)
+    line.add_row(literal(title), literal(text))
     return line
