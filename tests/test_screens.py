@@ -808,3 +808,32 @@ def test_the_terminals_size_is_what_shutil_gives(
             monkeypatch.setenv(name, value)
     assert terminal_size() == tuple(shutil.get_terminal_size((80, 24)))
     assert terminal_width() == max(1, shutil.get_terminal_size((80, 24)).columns)
+
+
+_STANDS_FOR_LEADS = ("rounded: ", "exactly ", "the year ")
+
+
+@given(
+    st.integers(min_value=1, max_value=10**13),
+    st.integers(min_value=-9, max_value=3),
+    st.sampled_from([None, "rounded", "exact", "lower", "upper"]),
+    st.sampled_from(["yuan", "km2", "percent", "count", "year", None]),
+)
+def test_what_a_figure_stands_for_reads_as_the_screens_write_its_interval(
+    digits: int, decimals: int, bound: str | None, unit: str | None
+) -> None:
+    """`show`'s "Stands for" (the library's `interval_words`, also JSON `interval`) and the
+    interval the screens write beside a statement are one interval in the same words:
+    "rounded: 71.75 to 71.85 billion yuan" beside "71.75 to 71.85 billion yuan", never
+    "71.75 billion to 71.85 billion"."""
+    from qingpu_cli.library.agreement import interval, interval_words
+    from qingpu_cli.render.formats import interval_text
+
+    value = float(Decimal(digits).scaleb(-max(decimals, 0)))
+    fact = {"value": value, "decimals": decimals, "bound": bound, "unit": unit}
+    span = interval(fact)
+    words = interval_words(fact)
+    for lead in _STANDS_FOR_LEADS:
+        words = words.removeprefix(lead)
+    if words != "any value":
+        assert words == interval_text(span.low, span.high, unit)

@@ -291,22 +291,28 @@ def _judge_distinct(
 
 
 def interval_words(fact: Mapping[str, Any], version: int = EXACT_IS_A_POINT_FROM) -> str:
-    """What a figure stands for, in words: `rounded: 545,000 to 555,000`, `over 100 billion
-    yuan`, `exactly 40`."""
+    """What a figure stands for, in words: `rounded: 545,000 to 555,000`, `rounded: 71.75 to
+    71.85 billion yuan` (ends of one scale name it once), `over 100 billion yuan`, `exactly
+    40`."""
     span = interval(fact, version)
-    if fact.get("unit") == "year" and span.is_point and span.low is not None:
-        return f"the year {span.low}"  # a year is named, not counted: never "2,028 year"
+    if fact.get("unit") == "year":  # a year is named, not counted: never "2,028 year"
+        return _years_words(span)
     unit = UNIT_WORDS.get(fact.get("unit") or "", fact.get("unit") or "")
     after = f" {unit}" if unit and unit != "%" else unit
     if span.low is None and span.high is not None:
-        return f"under {number_words(span.high)}{after}"
+        return f"under {figure_words(span.high)}{after}"
     if span.high is None and span.low is not None:
-        return f"over {number_words(span.low)}{after}"
+        return f"over {figure_words(span.low)}{after}"
     if span.low is None or span.high is None:
         return "any value"
     if span.is_point:
-        return f"exactly {number_words(span.low)}{after}"
-    return f"rounded: {number_words(span.low)} to {number_words(span.high)}{after}"
+        return f"exactly {figure_words(span.low)}{after}"
+    low, high = number_words(span.low), number_words(span.high)
+    low_number, _, low_scale = low.partition(" ")
+    high_number, _, high_scale = high.partition(" ")
+    if low_scale and low_scale == high_scale:  # one scale, as the screens write it
+        return f"rounded: {low_number} to {high_number} {low_scale}{after}"
+    return f"rounded: {low} to {high}{after}"
 
 
 def _decimal(value: Fraction) -> str:
@@ -328,6 +334,30 @@ def number_words(value: Fraction) -> str:
         if abs(value) >= scale:
             return f"{_decimal(value / scale)} {word}"
     return _decimal(value)
+
+
+def _years_words(span: Interval) -> str:
+    def year(value: Fraction) -> str:
+        return _decimal(value).replace(",", "")
+
+    if span.low is None:
+        return "any value" if span.high is None else f"before {year(span.high)}"
+    if span.high is None:
+        return f"after {year(span.low)}"
+    if span.is_point:
+        return f"the year {year(span.low)}"
+    return f"rounded: {year(span.low)} to {year(span.high)}"
+
+
+def figure_words(value: Fraction) -> str:
+    """A stated figure alone, as the screens write it: in a scale's words with at most three
+    decimals (`1.5 million`), else with its thousands separated (`1,271,424`, not `1.271424
+    million`). The ends of a rounding keep their scale whatever their digits (`number_words`)."""
+    words = number_words(value)
+    number, _, scale = words.partition(" ")
+    if scale and len(number.partition(".")[2]) > 3:
+        return _decimal(value)
+    return words
 
 
 def percent_words(gap: Fraction) -> str:

@@ -168,10 +168,12 @@ def count_noun(measure: str | None) -> str:
 
 
 def year_text(value: object) -> str:
-    """A year as it is written: its digits alone."""
-    if isinstance(value, Rational) or (isinstance(value, float) and value.is_integer()):
-        return str(int(value))  # type: ignore[arg-type]
-    return person_text(value)
+    """A year as it is written: its digits alone (the end of a rounded year, 2027.5, with its
+    half)."""
+    if isinstance(value, bool) or not isinstance(value, (Rational, float)):
+        return person_text(value)
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 def figure_text(
