@@ -637,6 +637,29 @@ def test_a_source_is_named_with_its_parentheses_whole(bundled: dict[str, Any]) -
             assert source["publisher"].startswith(label.split(" (")[0]), (source["id"], label)
 
 
+def test_publishers_of_one_name_apart_by_a_note_stay_apart(bundled: dict[str, Any]) -> None:
+    """Wikipedia in Chinese, English, German and Japanese are four publishers, and a column
+    names them so: a one-word note in parentheses (a language, a site) is kept; the Chinese
+    edition had been named "Wikipedia" alone."""
+    by_note: dict[str, set[str]] = {}
+    for source in bundled["sources"]:
+        publisher = source.get("publisher") or ""
+        name, _, rest = publisher.partition(" (")
+        note = rest.split(")")[0].split(",")[0].strip()
+        if rest and len(note.split()) == 1:
+            by_note.setdefault(name, set()).add(note)
+    apart = {name: notes for name, notes in by_note.items() if len(notes) > 1}
+    assert apart, "the bundled store has publishers apart by a note"
+    for name, notes in apart.items():
+        labels = {
+            people.source_label(source)
+            for source in bundled["sources"]
+            if (source.get("publisher") or "").startswith(f"{name} (")
+        }
+        assert len(labels) >= len(notes), (name, labels)
+        assert all(label != name for label in labels), (name, labels)
+
+
 @given(
     st.lists(
         st.tuples(

@@ -81,18 +81,27 @@ class Names(NamedTuple):
     """A fact's id and its unit, as the store gives it."""
 
 
-#: A publisher's description of its own site, `(Shanghai government news site)`: a name
-#: without it is what a column needs; a short note such as `(English)` stays.
-_DESCRIBED = re.compile(r" \((?:[^() ]+ ){2,}[^() ]+\)")
+#: A parenthesis after a publisher's name: what it holds is kept item by item (`_noted`).
+_PARENTHESIS = re.compile(r" \(([^()]*)\)")
+
+
+def _noted(parenthesis: re.Match[str]) -> str:
+    """A parenthesis as a column names a publisher by: a note of one word each, such as a
+    language or a site (`(Chinese)`, `(shine.cn)`), stays; a description, a note of several
+    words (`(Shanghai government news site)`, `trade press`, `zh-tw variant`), goes."""
+    kept = [item.strip() for item in parenthesis.group(1).split(",")]
+    kept = [item for item in kept if item and len(item.split()) == 1]
+    return f" ({', '.join(kept)})" if kept else ""
 
 
 def _before_its_page(publisher: str) -> str:
-    """A publisher without what follows its first comma outside parentheses (its site, page
-    or kind): `Evertiq (trade press, English), ...` keeps its parentheses whole."""
+    """A publisher without what follows its first comma or semicolon outside parentheses (its
+    site, page or kind): `Evertiq (trade press, evertiq.com), relaying ...` keeps its
+    parentheses whole, for `_noted` to read."""
     depth = 0
     for index, char in enumerate(publisher):
         depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0 and publisher.startswith(", ", index):
+        if depth == 0 and publisher.startswith((", ", "; "), index):
             return publisher[:index]
     return publisher
 
@@ -102,7 +111,7 @@ def source_label(source: Row) -> str:
     the site its address is on, else its title or id."""
     publisher = source.get("publisher")
     if isinstance(publisher, str) and publisher:
-        return _DESCRIBED.sub("", _before_its_page(publisher))
+        return _PARENTHESIS.sub(_noted, _before_its_page(publisher))
     url = source.get("url")
     if isinstance(url, str) and "//" in url:
         host = url.split("//", 1)[1].split("/", 1)[0].split("@")[-1].split(":")[0].lower()
