@@ -717,6 +717,15 @@ def test_every_listing_is_a_table_at_60_columns(
         assert fits(line, 60), line
 
 
+def test_a_date_of_its_own_is_never_broken_at_60_columns(cli: Cli) -> None:
+    """A date in a column of dates reads only whole at 60 columns: never "2021-04-" above "02"
+    (inside prose it breaks as any compound word)."""
+    dates = {source["date"] for source in cli("sources", "--json").json() if source["date"]}
+    assert dates
+    words = {word.strip(",;") for word in screen(cli, "60", "sources", "--format", "table").split()}
+    assert not dates - words, sorted(dates - words)[:5]
+
+
 def _drawn_both_ways(
     bundled: dict[str, Any], quantity: str | None, color: bool, encoding: str
 ) -> tuple[str, list[str] | None]:

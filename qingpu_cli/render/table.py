@@ -83,9 +83,21 @@ def cell_text(value: object) -> str:
     return visible(person_text(value))
 
 
+#: A date or a month as a word of its own (a list's comma after it), which reads only whole:
+#: never "2021-04-" above "02". Inside prose ("dated 2025-07-30)") it breaks as any compound.
+_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?[,;]?")
+
+
+def _unbroken_dates(word: str) -> str:
+    """The word made solid where it is a date (its hyphens as digits), for the search of the
+    hyphens, dots and slashes a word may break after."""
+    return "0" * len(word) if "-" in word and _DATE.fullmatch(word) else word
+
+
 def _unbreakable(word: str) -> int:
     """How many columns of a word must stand on one line: all of it, but where it holds
     Chinese, which breaks between any two characters, only its longest run of other text."""
+    word = _unbroken_dates(word)
     if word.isascii():
         # a compound breaks after its hyphens: "Shanghai-Suzhou-" then "Jiashan"
         return (
@@ -115,7 +127,7 @@ def _longest_part(text: str) -> int:
         (
             _unbreakable(part)
             for word in text.split()
-            for part in (_WORD_BREAKS.split(word) if word.isascii() else [word])
+            for part in (_WORD_BREAKS.split(_unbroken_dates(word)) if word.isascii() else [word])
         ),
         default=0,
     )
@@ -209,7 +221,8 @@ def _fold(word: str, width: int) -> tuple[str, str]:
         taken += display_width(char)
         if taken > width:
             if word.isascii():
-                cut = max(word.rfind(mark, 0, index) for mark in "-./") + 1
+                solid = _unbroken_dates(word)
+                cut = max(solid.rfind(mark, 0, index) for mark in "-./") + 1
             else:
                 cut = index
                 while cut > 0 and not _breaks_at(word, cut):
