@@ -869,3 +869,21 @@ def test_what_a_figure_stands_for_reads_as_the_screens_write_its_interval(
         words = words.removeprefix(lead)
     if words != "any value":
         assert words == interval_text(span.low, span.high, unit)
+
+
+def test_show_names_the_source_of_each_quote_not_only_its_id(
+    cli: Cli, bundled: dict[str, Any]
+) -> None:
+    """A source with no title was headed by its id alone ("From (z56c-2025-07-30)"): every
+    evidence heading names its publisher or site, as the source columns do."""
+    sources = {source["id"]: source for source in bundled["sources"]}
+    untitled = {key for key, source in sources.items() if not source.get("title")}
+    record = next(
+        fact
+        for fact in bundled["facts"]
+        if any(item["source"] in untitled for item in fact["evidence"])
+    )
+    shown = " ".join(screen(cli, "120", "show", record["id"], "--format", "table").split())
+    for item in record["evidence"]:
+        label = people.source_label(sources[item["source"]])
+        assert f"{label}" in shown.split("Evidence", 1)[1], (item["source"], label)

@@ -389,9 +389,12 @@ def _write_evidence(
     _section(console, "Evidence")
     for source, items in by_source.items():
         title = items[0]["source_title"]
+        who = names.records.get(source)  # its publisher or site, and its date
         line = Text("From ")
         if title:
-            line.append(f"\u201c{visible(title)}\u201d ")
+            line.append(f"\u201c{visible(title)}\u201d" + (", " if who else " "))
+        if who:
+            line.append(f"{who} ")
         line.append(f"({source})", style="cyan")
         console.print(Padding(line, (0, 0, 0, 2)))
         for item in items:
