@@ -174,3 +174,22 @@ def test_a_text_citation_names_each_source_once_with_all_its_quotes() -> None:
             assert citation.quote is None or f"\u201c{citation.quote}\u201d" in text
         assert text.startswith(item.heading)
         assert text[: len(item.heading) + 1].rstrip()[-1] in ".:?!", text[:80]
+
+
+@pytest.mark.parametrize("style", ["text", "markdown"])
+def test_an_undated_source_is_placed_by_its_event_in_words(style: str) -> None:
+    """An undated source is cited with the event it reports and the address of the source that
+    dates it, in words a reader can follow: never their ids."""
+    sources = run_cli("sources", "--json").json()
+    reporting = [source for source in sources if source["reports"] and not source["date"]]
+    assert reporting
+    facts = run_cli("facts", "--json").json()
+    for source in reporting:
+        fact = next(fact for fact in facts if source["id"] in fact["sources"])
+        said = run_cli("cite", fact["id"], "--style", style).stdout
+        flowing = " ".join(said.replace("\\", "").split())
+        reports = source["reports"]
+        assert reports["event_name"] in flowing
+        assert reports["dated_by_url"] in flowing
+        assert f"reports {reports['event']}" not in flowing
+        assert f"dated by {reports['dated_by']}" not in flowing

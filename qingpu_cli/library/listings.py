@@ -174,9 +174,10 @@ def records_of(store: Store, kind: str) -> list[Row]:
 
 
 def reported_events(store: Store) -> dict[str, Row]:
-    """For each source that backs a dated event, the first such event: its id, date, how the
-    date is known and the source it is known from (a source with a date of its own). So an
-    undated article is placed by the signing it reports, not called undated."""
+    """For each source that backs a dated event, the first such event: its id and name, date,
+    how the date is known and the source it is known from (a source with a date of its own),
+    with that source's address. So an undated article is placed by the signing it reports, not
+    called undated, and a citation names the event and the dating source in words."""
     dated = {source["id"]: source for source in records_in(store, "sources") if source.get("date")}
     found: dict[str, Row] = {}
     for event in records_in(store, "events"):
@@ -189,9 +190,11 @@ def reported_events(store: Store) -> dict[str, Row]:
                 source,
                 {
                     "event": event["id"],
+                    "event_name": event.get("name"),
                     "date": event["date"],
                     "date_basis": event.get("date_basis"),
                     "dated_by": dated_by,
+                    "dated_by_url": None if dated_by is None else dated[dated_by].get("url"),
                 },
             )
     return found

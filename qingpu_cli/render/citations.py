@@ -33,10 +33,12 @@ def _when(source: Mapping[str, Any]) -> str:
     reports = source.get("reports")
     if not reports:
         return "n.d."
-    known = [f"dated by {reports['dated_by']}"] if reports.get("dated_by") else []
+    dated_by = reports.get("dated_by_url") or reports.get("dated_by")
+    known = [f"dated by {dated_by}"] if dated_by else []
     known += [str(reports["date_basis"])] if reports.get("date_basis") else []
     how = f", {', '.join(known)}" if known else ""
-    return f"n.d. (reports {reports['event']} of {reports['date']}{how})"
+    event = reports.get("event_name") or reports["event"]
+    return f"n.d. (reports the {event} on {reports['date']}{how})"
 
 
 def _read(source: Mapping[str, Any]) -> list[str]:
