@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypinyin import Style, lazy_pinyin
 
 from qingpu_cli.errors import NotFound
@@ -239,3 +241,19 @@ def test_a_record_passed_over_at_once_is_one_no_field_of_which_holds_the_text(
             continue
         joined = _matching_rows(records, needle.found_in, at_once=True)
         assert joined == _matching_rows(records, needle.found_in), text
+
+
+@given(
+    st.text(
+        alphabet="a e\u0301\u00b2\uff21\u1100\u1161\u11a8\u0308 \u00a8\ufb01\u3000", max_size=60
+    ),
+    st.integers(min_value=1, max_value=8),
+)
+def test_a_long_text_is_normalised_in_pieces_as_it_is_whole(text: str, piece: int) -> None:
+    """Pieces that end before a space normalise as the whole text does: combining marks,
+    Hangul jamo, compatibility characters and spaces that decompose around the cuts."""
+    import unicodedata
+
+    from qingpu_cli.library.folding import normalized
+
+    assert normalized(text, piece) == unicodedata.normalize("NFKC", text)
