@@ -126,11 +126,28 @@ def test_a_file_that_is_not_a_database_is_refused_unless_replaced(cli: Cli, tmp_
     path = tmp_path / "notes.txt"
     path.write_text("my notes\n")
     result = cli("export", "--sqlite", str(path))
-    assert result.status == 2 and "not a SQLite database" in result.stderr
+    assert result.status == 2 and "not an earlier export" in result.stderr
     assert path.read_text() == "my notes\n"
     assert cli("export", "--sqlite", str(path), "--replace").status == 0
     assert path.read_bytes().startswith(b"SQLite format 3\x00")
-    assert cli("export", "--sqlite", str(path)).status == 0, "a database is replaced as it is"
+    assert cli("export", "--sqlite", str(path)).status == 0, "an export is replaced as it is"
+
+
+def test_another_applications_database_is_refused_unless_replaced(cli: Cli, tmp_path: Path) -> None:
+    """A SQLite database this tool did not write is someone's data: only `--replace` replaces
+    it, as `--help` says."""
+    path = tmp_path / "precious.db"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE bank (account)")
+    connection.commit()
+    connection.close()
+    before = path.read_bytes()
+    result = cli("export", "--sqlite", str(path))
+    assert result.status == 2 and "not an earlier export" in result.stderr
+    assert path.read_bytes() == before
+    assert cli("export", "--sqlite", str(path), "--replace").status == 0
+    tables = sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall()
+    assert ("bank",) not in tables
 
 
 def test_a_failure_leaves_no_file(
@@ -262,12 +279,15 @@ def test_metadata_goes_where_asked_and_is_never_written_over_something_else(
     exported(cli, tmp_path, "--metadata", str(chosen))
     assert "databases" in json.loads(chosen.read_text(encoding="utf-8"))
     assert not (tmp_path / "qingpu.db.metadata.json").exists()
+    exported(cli, tmp_path, "--metadata", str(chosen))  # an earlier one is replaced
     notes = tmp_path / "notes.json"
-    notes.write_text("my notes\n")
-    result = cli("export", "--sqlite", str(tmp_path / "q.db"), "--metadata", str(notes))
-    assert result.status == 2 and "not Datasette metadata" in result.stderr
-    assert notes.read_text() == "my notes\n"
-    assert not (tmp_path / "q.db").exists()
+    others = '{"title": "mine", "databases": {"mine": {"tables": {"bank": {}}}}}\n'
+    for text in ("my notes\n", others):  # another's Datasette metadata is someone's too
+        notes.write_text(text)
+        result = cli("export", "--sqlite", str(tmp_path / "q.db"), "--metadata", str(notes))
+        assert result.status == 2 and "not an earlier export's" in result.stderr
+        assert notes.read_text() == text
+        assert not (tmp_path / "q.db").exists()
 
 
 def _free_port() -> int:

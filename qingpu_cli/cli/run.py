@@ -155,6 +155,16 @@ def silence(stream: IO[str]) -> None:
     os.close(devnull)
 
 
+def signal_name(number: int) -> str:
+    """A signal's name as the shell gives it: `SIGTERM`, `SIGRTMIN+3` (a real-time signal but
+    the first and last has no name of its own)."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        first = getattr(signal, "SIGRTMIN", None)
+        return f"SIGRTMIN+{number - int(first)}" if first is not None else f"signal {number}"
+
+
 def _raise_interrupted(_signum: int, _frame: FrameType | None) -> None:
     raise Interrupted
 
@@ -206,7 +216,7 @@ def run(body: Callable[[Streams], int], streams: Streams | None = None) -> int:
         say(streams, "interrupted")
         return int(ExitStatus.INTERRUPTED)
     except Terminated as ended:
-        name = signal.Signals(ended.signum).name
+        name = signal_name(ended.signum)
         say(streams, f"stopped by {name}; the file being written was removed")
         return 128 + ended.signum
     except SystemExit as done:

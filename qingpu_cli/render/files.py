@@ -26,18 +26,30 @@ from types import FrameType
 from typing import NamedTuple
 
 from qingpu_cli.errors import QingpuError, Terminated, UsageError
+from qingpu_cli.store.reader import STDIN
 
 #: The names that mean standard output.
 STDOUT_TARGETS = ("-", "/dev/stdout")
 #: A temporary file's name: hidden, with the id of the process that writes it.
 TEMPORARY_PREFIX = ".qingpu-"
 _TEMPORARY = re.compile(r"^\.qingpu-(\d+)-[A-Za-z0-9_]+\.[a-z]+$")
-#: The signals a run can catch that end it: each removes the temporary file first.
-ENDING_SIGNALS = tuple(
+#: The signals that do not end a run, or that a handler cannot act on: those that cannot be
+#: caught, those whose default is to be ignored, to stop or to continue, the ones Python takes
+#: over itself (an interrupt is KeyboardInterrupt, a closed pipe and a file too large are
+#: errors of the write), and the faults of the process's own code, after which no handler
+#: can run.
+_NOT_ENDING = frozenset(
     getattr(signal, name)
-    for name in ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM")
+    for name in (
+        *("SIGKILL", "SIGSTOP", "SIGCHLD", "SIGCONT", "SIGURG", "SIGWINCH"),
+        *("SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGINT", "SIGPIPE", "SIGXFSZ"),
+        *("SIGSEGV", "SIGBUS", "SIGFPE", "SIGILL"),
+    )
     if hasattr(signal, name)
 )
+#: Every other signal ends a run (the real-time ones included): while a file is written, each
+#: is caught, removes the temporary file and exits with one line.
+ENDING_SIGNALS: tuple[int, ...] = tuple(sorted(set(signal.valid_signals()) - _NOT_ENDING))
 
 
 def is_stdout(target: str) -> bool:
@@ -175,11 +187,43 @@ def _same(first: str, second: str) -> bool:
         return False
 
 
+def _is_standard_input(path: str) -> bool:
+    """Whether the path is the file standard input reads (`--data - < mine.json`)."""
+    try:
+        given, named = os.fstat(0), os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISREG(given.st_mode) and (given.st_dev, given.st_ino) == (
+        named.st_dev,
+        named.st_ino,
+    )
+
+
+def _standard_input_path() -> str | None:
+    """The path of the regular file redirected to standard input, where the system says
+    (Linux's /proc): a directory that holds it is not to be replaced either."""
+    try:
+        if not stat.S_ISREG(os.fstat(0).st_mode):
+            return None
+        path = os.readlink("/proc/self/fd/0")
+    except (OSError, ValueError):
+        return None
+    return path if os.path.isabs(path) and _is_standard_input(path) else None
+
+
 def refuse_store(target: Planned, store_path: str | None) -> None:
     """Never write over the store being read (the bundled one too), whatever the options, nor
     replace a directory that holds it."""
-    if store_path is None or is_stdout(store_path) or is_stdout(target.path):
+    if store_path is None or is_stdout(target.path):
         return
+    if store_path == STDIN:  # the store is standard input: a file redirected to it is the store
+        if _is_standard_input(target.path):
+            raise UsageError(
+                f"{target.option} names the store being read (standard input): {target.path}"
+            )
+        store_path = _standard_input_path()
+        if store_path is None:
+            return
     if _same(target.path, store_path):
         raise UsageError(f"{target.option} names the store being read: {target.path}")
     if target.directory and any(

@@ -13,8 +13,8 @@ descriptions of every table and column, the source and the licence, all from the
 the store.
 
 The database is built in a temporary file beside the target and renamed into place, so a
-failure leaves no half-written file, and a file that is not a SQLite database is never
-overwritten unless asked.
+failure leaves no half-written file, and a file that is not an earlier export (marked by its
+application id) is never overwritten unless asked.
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: What marks a database as this tool's export, in the header field SQLite keeps for it
+#: (`PRAGMA application_id`, four bytes at offset 68): "QGPU". An export replaces an earlier
+#: export without `--replace`, never another application's database.
+APPLICATION_ID = b"QGPU"
+_APPLICATION_ID_AT = 68
 
 
 class Column(NamedTuple):
@@ -181,17 +186,24 @@ def _is_sqlite(start: bytes) -> bool:
     return start.startswith(SQLITE_HEADER)
 
 
+def _is_export(start: bytes) -> bool:
+    end = _APPLICATION_ID_AT + len(APPLICATION_ID)
+    return _is_sqlite(start) and start[_APPLICATION_ID_AT:end] == APPLICATION_ID
+
+
 #: Files beside a database that SQLite would play into, or read over, whatever is renamed there.
 SIDE_FILES = ("-journal", "-wal", "-shm")
 
 
 def check_target(path: str, replace: bool) -> None:
-    """Refuse to overwrite what is not a SQLite database, unless asked to; and refuse, whatever
+    """Refuse to overwrite what is not an earlier export, unless asked to; and refuse, whatever
     is asked, a database in use or with a journal beside it: a reader would play the old
     journal into the new file, or read old rows from the write-ahead log."""
     if files.is_stdout(path):
         raise UsageError("--sqlite writes a file, not standard output: name a file")
-    status = files.check_replaceable(path, "--sqlite", replace, _is_sqlite, "a SQLite database")
+    status = files.check_replaceable(
+        path, "--sqlite", replace, _is_export, "an earlier export", _APPLICATION_ID_AT + 4
+    )
     beside = [path + side for side in SIDE_FILES if os.path.lexists(path + side)]
     if beside:
         raise QingpuError(
@@ -225,12 +237,24 @@ def _refuse_if_locked(path: str) -> None:
 METADATA_SUFFIX = ".metadata.json"
 
 
+#: The tables whose description marks Datasette metadata as an earlier export's.
+_EXPORTED_TABLES = ("facts", "evidence")
+
+
 def _is_metadata(start: bytes) -> bool:
+    """Datasette metadata of an earlier export: a database described with this tool's tables,
+    not any file with `databases` in it."""
     try:
         found = json.loads(start)
     except ValueError:
         return False
-    return isinstance(found, dict) and "databases" in found
+    databases = found.get("databases") if isinstance(found, dict) else None
+    return isinstance(databases, dict) and any(
+        isinstance(about, dict)
+        and isinstance(about.get("tables"), dict)
+        and all(table in about["tables"] for table in _EXPORTED_TABLES)
+        for about in databases.values()
+    )
 
 
 def metadata_target(path: str, metadata: str | None) -> str:
@@ -239,13 +263,18 @@ def metadata_target(path: str, metadata: str | None) -> str:
 
 
 def check_metadata_target(path: str, replace: bool) -> None:
-    """Refuse what is not a regular file or a new path, and what is not Datasette metadata
-    unless asked to: looked at before it is read, and read whole (to a bound) without following
-    a link or waiting."""
+    """Refuse what is not a regular file or a new path, and what is not an earlier export's
+    Datasette metadata unless asked to: looked at before it is read, and read whole (to a
+    bound) without following a link or waiting."""
     if files.is_stdout(path):
         raise UsageError("--metadata writes a file, not standard output: name a file")
     files.check_replaceable(
-        path, "--metadata", replace, _is_metadata, "Datasette metadata", files.RECOGNISED_BYTES
+        path,
+        "--metadata",
+        replace,
+        _is_metadata,
+        "an earlier export's Datasette metadata",
+        files.RECOGNISED_BYTES,
     )
 
 
@@ -306,6 +335,7 @@ def _write(
     try:
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
+        connection.execute(f"PRAGMA application_id = {int.from_bytes(APPLICATION_ID, 'big')}")
         for statement in _schema(tables):
             connection.execute(statement)
         release = store.get("release") or {}

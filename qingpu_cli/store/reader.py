@@ -201,11 +201,11 @@ def _bundled_path() -> str:
 
 
 def store_file(location: StoreLocation) -> str | None:
-    """The file a store is read from, which nothing may write over: its path, or the bundled
-    file where no path is given; None for standard input."""
+    """The file a store is read from, which nothing may write over: its path, the bundled file
+    where no path is given, or `-` for standard input (a file redirected to it is the store)."""
     if location.path is None:
         return _bundled_path()
-    return None if location.path == STDIN else location.path
+    return location.path
 
 
 def _bundled_bytes() -> bytes:
