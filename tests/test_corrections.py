@@ -241,8 +241,11 @@ def test_the_article_is_placed_by_the_signing_it_reports(cli: Cli, bundled: dict
     assert (reports["date"], reports["dated_by"]) == ("2025-07-25", REPORT)
     (summarised,) = [s for s in cli("overview", "--json").json()["sources"] if s["file"]]
     assert summarised["reports"] == reports
-    for place in (cli("cite", "new-city-gdp-share").stdout, cli("report", "--html", "-").stdout):
-        assert reports["date"] in place and REPORT in place
+    cited, sheet = cli("cite", "new-city-gdp-share").stdout, cli("report", "--html", "-").stdout
+    assert reports["dated_by_url"] in " ".join(cited.split()), "the citation names it in words"
+    assert REPORT in sheet
+    for place in (cited, sheet):
+        assert reports["date"] in place
         assert "is undated" not in place
     for fact in bundled["facts"]:
         if fact["share_of"] is not None and fact["evidence"][0]["source"] == article["id"]:
