@@ -152,3 +152,23 @@ def test_bibtex_entries_parse_whole_and_never_swallow_what_follows(
                     continue
                 bare = PRINTING.sub("", value)
                 assert not re.search(r"[\\{}%#&~^$_\n]", bare), (name, value)
+
+
+@pytest.mark.parametrize("listing", ["facts", "sources"])
+def test_a_markdown_table_shows_a_store_s_markup_as_text(
+    hostile_sources: Path, listing: str
+) -> None:
+    """`--format markdown` is a table of text: a link, an image, raw HTML, code or emphasis in
+    a store is shown as written, each row one row of the table."""
+    from markdown_it import MarkdownIt
+
+    result = qingpu("--data", str(hostile_sources), listing, "--format", "markdown")
+    assert result.returncode == 0, result.stderr
+    parser = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    tokens = parser.parse(result.stdout)
+    inline = [child for token in tokens for child in token.children or []]
+    assert {child.type for child in inline} <= {"text"}, {child.type for child in inline}
+    rows = sum(1 for token in tokens if token.type == "tr_open")
+    assert rows == len(result.stdout.splitlines()) - 1, "the header and a row a record"
+    shown = " ".join(child.content for child in inline)
+    assert "[click](javascript:alert(1)) <b>bold</b> *em* `code` | cell |" in shown

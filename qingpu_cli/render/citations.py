@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from qingpu_cli.library.cite import Citation, Cited
-from qingpu_cli.render.formats import visible
+from qingpu_cli.render.formats import MARKDOWN_SPECIAL, visible
 from qingpu_cli.store.vocabulary import is_web_address
 
 
@@ -86,7 +86,7 @@ def as_text(item: Cited) -> str:
 
 #: Characters Markdown could read as markup anywhere in a line, escaped with a backslash:
 #: emphasis, code, links and images, raw HTML and entities, tables, strike-through, headings.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\](){}<>|!#~&])")
+_MARKDOWN_SPECIAL = re.compile(f"([{re.escape(MARKDOWN_SPECIAL)}])")
 #: What could open a block at the start of a line: a list, a quote, a rule, a heading's
 #: underline, an ordered list's number.
 _MARKDOWN_LINE_START = re.compile(r"^([-+=>]|[0-9]+(?=[.)]))")

@@ -28,6 +28,14 @@ _CELL_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _JSON_UNSAFE = re.compile(f"[{_CONTROLS}{_OTHERS}]")
 #: A cell's: the same and the backslash, which its escapes begin with.
 _CELL_UNSAFE = re.compile(f"[\\\\{_CONTROLS}{_LINE_BREAK}{_OTHERS}]")
+#: What Markdown reads as markup (emphasis, code, links, images, raw HTML, entities, table
+#: cells, headings, strikethrough): written with a backslash before it, Markdown shows it as
+#: text. Markdown citations and Markdown tables escape by this one declaration.
+MARKDOWN_SPECIAL = "\\`*_[](){}<>|!#~&"
+#: A Markdown cell's: a cell's escapes, and a backslash before each character of markup.
+_MARKDOWN_CELL_UNSAFE = re.compile(
+    f"[{_CONTROLS}{_LINE_BREAK}{_OTHERS}]|[{re.escape(MARKDOWN_SPECIAL)}]"
+)
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -456,11 +464,21 @@ def write_csv(
         writer.writerow([cell(row.get(column)) for column in columns])
 
 
+def _markdown_escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return "\\" + char if char in MARKDOWN_SPECIAL else _escape_char(match)
+
+
 def write_markdown(
     rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str]
 ) -> None:
+    """A table whose cells show a store's text as text: every character of Markdown's markup
+    has a backslash before it (a link, an image or raw HTML in a store is never made live),
+    and tabs, line breaks and controls are written as in a tsv cell, so the table reads back
+    to the same values."""
+
     def cell(value: object) -> str:
-        return _safe_cell(value).replace("|", "\\|")
+        return _MARKDOWN_CELL_UNSAFE.sub(_markdown_escape_char, cell_text(value))
 
     stream.write("| " + " | ".join(columns) + " |\n")
     stream.write("|" + "|".join(" --- " for _ in columns) + "|\n")
