@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -288,3 +289,23 @@ def test_an_unknown_source_gives_the_closest_ids(server: MCPServer[Any]) -> None
 
 def test_the_schema_resource_is_the_stores_schema(server: MCPServer[Any]) -> None:
     assert json.loads(_read(server, SCHEMA_URI)) == store_json_schema()
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+def test_a_held_text_that_is_a_link_or_a_pipe_is_neither_followed_nor_waited_on(
+    tmp_path: Path, kind: str
+) -> None:
+    """A link of the held text's name in the texts' directory would read any file (the
+    system's passwords); a named pipe would hang the server. Neither is read."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the assistant", encoding="utf-8")
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    planted = texts / str(HELD["file"])
+    if kind == "link":
+        planted.symlink_to(secret)
+    else:
+        os.mkfifo(planted)
+    got = json.loads(_read(build_server(STORE, texts), SOURCE_URI.format(source_id=HELD["id"])))
+    assert got["text"] is None
+    assert "not read" in got["text_note"] and "assistant" not in json.dumps(got)

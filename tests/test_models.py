@@ -273,3 +273,11 @@ def test_a_value_with_a_trailing_newline_matches_no_pattern(
     holder[last] += trailing
     where = ".".join(f"[{step}]" if isinstance(step, int) else step for step in path)
     assert where.replace(".[", "[") in locations(bundled)
+
+
+@pytest.mark.parametrize("version", [True, 3.0, "3"])
+def test_a_schema_version_is_a_json_integer(version: object, bundled: dict[str, Any]) -> None:
+    """`true` and `3.0` had passed as versions 1 and 3 ("valid: ... (schema version True)")."""
+    bundled["schema_version"] = version
+    with pytest.raises(StoreInvalid, match="schema_version"):
+        validate_store_text(json.dumps(bundled), "(test)")

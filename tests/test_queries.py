@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -257,3 +258,24 @@ def test_a_long_text_is_normalised_in_pieces_as_it_is_whole(text: str, piece: in
     from qingpu_cli.library.folding import normalized
 
     assert normalized(text, piece) == unicodedata.normalize("NFKC", text)
+
+
+def test_a_period_is_found_whole_within_a_period_never_inside_a_longer_number(
+    bundled: dict[str, Any],
+) -> None:
+    """`--period 2021` takes 2021-05-28 and "since February 2021"; `20` is no period's part."""
+    periods = {str(fact.get("period")) for fact in bundled["facts"] if fact.get("period")}
+    years = {period[:4] for period in periods if period[:4].isdigit()}
+    assert years
+    for year in years:
+        found = {row["period"] for row in listings.facts(bundled, period=year)}
+        wanted = {period for period in periods if re.search(rf"(?<!\d){year}(?!\d)", period)}
+        assert found == wanted, year
+        assert any(period.startswith(f"{year}-") for period in periods) <= any(
+            period.startswith(f"{year}-") for period in found
+        )
+    assert listings.facts(bundled, period=next(iter(years))[:2]) == []
+    full_width = "".join(chr(ord(digit) + 0xFEE0) for digit in "2019")
+    superscript = "\u00b2\u2070\u00b9\u2079"
+    assert listings.facts(bundled, period=full_width) == listings.facts(bundled, period="2019")
+    assert listings.facts(bundled, period=superscript) == []

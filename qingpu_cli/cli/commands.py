@@ -357,7 +357,8 @@ _COMMANDS: tuple[Command, ...] = (
                 Option("--kind", "Only actual figures, targets or plans.", FACT_KINDS),
                 Option(
                     "--period",
-                    "Only facts about this period (2021 takes 2021-05-28 too).",
+                    "Only facts about this period: 2021 takes 2021-05-28, 2021-2025 and"
+                    " 'end of 2021' too, never 2003 for 20.",
                     metavar="PERIOD",
                 ),
             ),

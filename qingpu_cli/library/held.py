@@ -3,12 +3,14 @@
 A source record names its text by a file name (`file`); the text itself is not part of the
 package. It is looked for in the directory named by QINGPU_SOURCES, else beside the store (the
 package's data directory for the bundled store, where a packager may add it). A name that is not
-a plain file name is never followed, so a store cannot make the tool read other files.
+a plain file name is never followed, nor is a link of that name, nor anything but a regular
+file read, so a store cannot make the tool read other files or wait on one.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -47,10 +49,17 @@ def held_text(source: Mapping[str, Any], directory: Path) -> HeldText:
     where = f"{name} in {directory}"
     hint = f" (set {SOURCES_ENV} to the directory that holds it)"
     candidate = directory / name
+    # The file itself, never what a link there points to, and never waited on (a named pipe)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        if not candidate.is_file():
+        if os.path.islink(candidate):
+            return HeldText(None, f"{where} is a link, which is not followed; not read")
+        if not candidate.exists():
             return HeldText(None, f"the text is held as {where}, which is not there{hint}")
-        with candidate.open("rb") as handle:
+        descriptor = os.open(candidate, flags)
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return HeldText(None, f"{where} is not a regular file; not read")
             data = handle.read(MAX_TEXT_BYTES + 1)
     except OSError as error:
         return HeldText(None, f"{where} cannot be read: {error.strerror or error}{hint}")

@@ -10,6 +10,7 @@ its listing's function, declared once in `cli/commands.py`.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from qingpu_cli.library.folding import Needle
@@ -27,6 +28,20 @@ if TYPE_CHECKING:
     from qingpu_cli.store.models import Store
 
 
+#: Full-width forms, as a Chinese input method types them (U+FF01 to U+FF5E), as the ASCII
+#: they stand for: full-width 2019 is 2019. Superscripts and other digits are not digits here.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def period_pattern(typed: str) -> re.Pattern[str]:
+    """What `--period` finds: the period typed (in any case, full-width or not) anywhere in a
+    fact's period but inside a longer number: `2021` takes `2021`, `2021-05-28`, `2021-2025`
+    and `end of 2021`; `20` takes none of 2003, 2020 and 2035."""
+    return re.compile(
+        rf"(?<![0-9]){re.escape(typed.translate(_FULL_WIDTH))}(?![0-9])", re.IGNORECASE
+    )
+
+
 def facts(
     store: Store,
     topic: str | None = None,
@@ -37,19 +52,16 @@ def facts(
     period: str | None = None,
 ) -> list[Row]:
     """Key figures and statements, optionally narrowed by topic, subject id, text, the source
-    they cite, their kind (actual, target, plan) and their period (`2021` takes `2021-05-28`
-    too). A subject or source is taken as `show` takes an id (any case, a name or vetted alias,
-    a unique start); one that is none is an error naming the closest ones, not an empty
-    answer."""
+    they cite, their kind (actual, target, plan) and their period (`period_pattern`: `2021`
+    takes `2021-05-28` too). A subject or source is taken as `show` takes an id (any case, a
+    name or vetted alias, a unique start); one that is none is an error naming the closest
+    ones, not an empty answer."""
     if subject is not None:
         subject = resolve_id(subject, list(all_records(store)))
     if source is not None:
         source = resolve_source(store, source)
     needle = Needle(search) if search is not None else None
-    if period is not None:  # a period typed in full-width digits is the same period
-        import unicodedata
-
-        period = unicodedata.normalize("NFKC", period)
+    within = None if period is None else period_pattern(period)
     rows = []
     for fact in records_in(store, "facts"):
         if topic is not None and fact["topic"].casefold() != topic.casefold():
@@ -60,7 +72,7 @@ def facts(
             continue
         if kind is not None and (fact.get("kind") or "").casefold() != kind.casefold():
             continue
-        if period is not None and not str(fact.get("period") or "").startswith(period):
+        if within is not None and not within.search(str(fact.get("period") or "")):
             continue
         if needle is not None and not any(
             needle.found_in(text) for text in (fact["statement"], *fact["aliases"])

@@ -17,6 +17,7 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    BeforeValidator,
     ConfigDict,
     Field,
     TypeAdapter,
@@ -330,9 +331,20 @@ class Release(TypedDict):
 SCHEMA_VERSIONS = (1, 2, 3)
 
 
+def _an_integer(value: Any) -> Any:
+    """A version is a JSON integer: a choice of literals takes `true` for 1 and `3.0` for 3,
+    even in strict mode, and would report a store of "schema version True" as valid."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"a schema version is an integer, one of {SCHEMA_VERSIONS}")
+    return value
+
+
+SchemaVersion = Annotated[Literal[1, 2, 3], BeforeValidator(_an_integer)]
+
+
 @with_config(_RECORD_CONFIG)
 class Store(TypedDict):
-    schema_version: Literal[1, 2, 3]
+    schema_version: SchemaVersion
     release: NotRequired[Release | None]
     """From version 3; null in older stores."""
     sources: list[Source]
