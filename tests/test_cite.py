@@ -191,5 +191,5 @@ def test_an_undated_source_is_placed_by_its_event_in_words(style: str) -> None:
         reports = source["reports"]
         assert reports["event_name"] in flowing
         assert reports["dated_by_url"] in flowing
-        assert f"reports {reports['event']}" not in flowing
+        assert reports["event"] not in flowing, "the event by its name, not its id"
         assert f"dated by {reports['dated_by']}" not in flowing

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 import typer
 from hypothesis import given
@@ -639,14 +640,14 @@ def test_a_source_is_named_with_its_parentheses_whole(bundled: dict[str, Any]) -
 
 def test_publishers_of_one_name_apart_by_a_note_stay_apart(bundled: dict[str, Any]) -> None:
     """Wikipedia in Chinese, English, German and Japanese are four publishers, and a column
-    names them so: a one-word note in parentheses (a language, a site) is kept; the Chinese
+    names them so: a short note in parentheses (a language, a site) is kept; the Chinese
     edition had been named "Wikipedia" alone."""
     by_note: dict[str, set[str]] = {}
     for source in bundled["sources"]:
         publisher = source.get("publisher") or ""
         name, _, rest = publisher.partition(" (")
-        note = rest.split(")")[0].split(",")[0].strip()
-        if rest and len(note.split()) == 1:
+        note = re.split(r"[,;]", rest.split(")")[0])[0].strip()
+        if rest and len(note.split()) <= people.NOTE_WORDS:
             by_note.setdefault(name, set()).add(note)
     apart = {name: notes for name, notes in by_note.items() if len(notes) > 1}
     assert apart, "the bundled store has publishers apart by a note"
@@ -658,6 +659,18 @@ def test_publishers_of_one_name_apart_by_a_note_stay_apart(bundled: dict[str, An
         }
         assert len(labels) >= len(notes), (name, labels)
         assert all(label != name for label in labels), (name, labels)
+
+
+@pytest.mark.parametrize(
+    ("publisher", "named"),
+    [
+        ("Xinhua (English edition)", "Xinhua (English edition)"),
+        ("Wikipedia (Chinese; zh.wikipedia.org), article", "Wikipedia (Chinese, zh.wikipedia.org)"),
+        ("Office (the city's government news site)", "Office"),
+    ],
+)
+def test_a_publisher_keeps_its_short_notes(publisher: str, named: str) -> None:
+    assert people.source_label({"id": "x", "publisher": publisher}) == named
 
 
 @given(
@@ -851,6 +864,11 @@ _STANDS_FOR_LEADS = ("rounded: ", "exactly ", "the year ")
     st.sampled_from([None, "rounded", "exact", "lower", "upper"]),
     st.sampled_from(["yuan", "km2", "percent", "count", "year", None]),
 )
+# a rounding whose ends are of two scales: 999,999.5 to 1,000,000.5
+@hypothesis.example(10**6, 0, "rounded", "yuan")
+@hypothesis.example(10**6, -3, "rounded", None)
+@hypothesis.example(10**9, -5, "rounded", "yuan")
+@hypothesis.example(10**12, -9, None, "yuan")
 def test_what_a_figure_stands_for_reads_as_the_screens_write_its_interval(
     digits: int, decimals: int, bound: str | None, unit: str | None
 ) -> None:
@@ -887,3 +905,21 @@ def test_show_names_the_source_of_each_quote_not_only_its_id(
     for item in record["evidence"]:
         label = people.source_label(sources[item["source"]])
         assert f"{label}" in shown.split("Evidence", 1)[1], (item["source"], label)
+
+
+def test_an_evidence_heading_names_a_source_by_its_title_once(
+    cli: Cli, bundled: dict[str, Any], write_store: Callable[[object], Path]
+) -> None:
+    """A source with a title and neither publisher nor address is named by its title: the
+    heading gives it once, not as the title and again as the name."""
+    source = next(source for source in bundled["sources"] if source.get("file"))
+    source["publisher"] = source["url"] = None
+    fact = next(f for f in bundled["facts"] if f["evidence"][0]["source"] == source["id"])
+    path = write_store(bundled)
+    shown = " ".join(
+        cli(
+            "--data", str(path), "show", fact["id"], "--format", "table", env={"COLUMNS": "200"}
+        ).stdout.split()
+    )
+    title = " ".join(source["title"].split())
+    assert shown.split("Evidence", 1)[1].count(title) == 1, shown

@@ -277,11 +277,50 @@ def test_every_signal_that_ends_a_run_is_caught_while_a_file_is_written() -> Non
     from qingpu_cli.render.files import ENDING_SIGNALS, signals_end_the_write
 
     assert {_signal(name) for name in SENT} <= set(ENDING_SIGNALS)
-    for number in ENDING_SIGNALS:
+    left_to_default = [n for n in ENDING_SIGNALS if signal.getsignal(n) is signal.SIG_DFL]
+    assert len(left_to_default) > len(SENT)
+    for number in left_to_default:
         with pytest.raises(Terminated) as ended, signals_end_the_write():
             os.kill(os.getpid(), number)
             time.sleep(0.01)  # the handler runs at the next bytecode
         assert ended.value.signum == number
+
+
+def test_a_signal_the_caller_ignores_stays_ignored(tmp_path: Path, large_store: Path) -> None:
+    """`trap '' PROF` (as `nohup` does for SIGHUP): the export goes on to its end."""
+    out = tmp_path / "out"
+    out.mkdir()
+    option, name = EXPORTS["database"]
+    process = subprocess.Popen(
+        [QINGPU, "--data", str(large_store), "export", option, str(out / name)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGPROF, signal.SIG_IGN),
+    )
+    deadline = time.monotonic() + 60
+    while not temporaries(out) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGPROF)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert (out / name).exists() and temporaries(out) == []
+
+
+def test_a_handler_installed_before_the_run_is_left_in_place(tmp_path: Path) -> None:
+    """faulthandler's own handler of SIGABRT: the write neither takes it over nor fails when
+    it gives it back (a first version ended in an internal error)."""
+    result = subprocess.run(
+        [QINGPU, "export", "--sqlite", str(tmp_path / "q.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "q.db.metadata.json").exists()
 
 
 @pytest.mark.parametrize("kind", EXPORTS)

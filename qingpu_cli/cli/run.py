@@ -156,13 +156,17 @@ def silence(stream: IO[str]) -> None:
 
 
 def signal_name(number: int) -> str:
-    """A signal's name as the shell gives it: `SIGTERM`, `SIGRTMIN+3` (a real-time signal but
-    the first and last has no name of its own)."""
+    """A signal's name as bash's `kill -l` gives it: `SIGTERM`; a real-time signal but the
+    first and last by the nearer of the two, `SIGRTMIN+3`, `SIGRTMAX-2`."""
     try:
         return signal.Signals(number).name
     except ValueError:
-        first = getattr(signal, "SIGRTMIN", None)
-        return f"SIGRTMIN+{number - int(first)}" if first is not None else f"signal {number}"
+        first, last = getattr(signal, "SIGRTMIN", None), getattr(signal, "SIGRTMAX", None)
+        if first is None or last is None or not first < number < last:
+            return f"signal {number}"
+        if number - first <= (last - first) // 2:
+            return f"SIGRTMIN+{number - first}"
+        return f"SIGRTMAX-{last - number}"
 
 
 def _raise_interrupted(_signum: int, _frame: FrameType | None) -> None:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from fractions import Fraction
 
-from qingpu_cli.store.vocabulary import SCALES, UNIT_WORDS
+from qingpu_cli.store.vocabulary import MAX_SCALED_DECIMALS, SCALES, UNIT_WORDS
 
 #: The schema version whose `exact` means the value itself.
 EXACT_IS_A_POINT_FROM = 3
@@ -312,7 +312,8 @@ def interval_words(fact: Mapping[str, Any], version: int = EXACT_IS_A_POINT_FROM
     high_number, _, high_scale = high.partition(" ")
     if low_scale and low_scale == high_scale:  # one scale, as the screens write it
         return f"rounded: {low_number} to {high_number} {low_scale}{after}"
-    return f"rounded: {low} to {high}{after}"
+    # ends of two scales are each written as a figure alone: 999,999.5 to 1,000,000.5
+    return f"rounded: {figure_words(span.low)} to {figure_words(span.high)}{after}"
 
 
 def _decimal(value: Fraction) -> str:
@@ -350,12 +351,12 @@ def _years_words(span: Interval) -> str:
 
 
 def figure_words(value: Fraction) -> str:
-    """A stated figure alone, as the screens write it: in a scale's words with at most three
-    decimals (`1.5 million`), else with its thousands separated (`1,271,424`, not `1.271424
-    million`). The ends of a rounding keep their scale whatever their digits (`number_words`)."""
+    """A figure alone, as the screens write it: in a scale's words with at most
+    MAX_SCALED_DECIMALS decimals (`1.5 million`), else with its thousands separated
+    (`1,271,424`, not `1.271424 million`)."""
     words = number_words(value)
     number, _, scale = words.partition(" ")
-    if scale and len(number.partition(".")[2]) > 3:
+    if scale and len(number.partition(".")[2]) > MAX_SCALED_DECIMALS:
         return _decimal(value)
     return words
 

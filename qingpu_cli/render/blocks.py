@@ -13,7 +13,7 @@ import functools
 import importlib
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.cells import cell_len, get_character_cell_size
 
@@ -70,8 +70,15 @@ def _class(ranges: Sequence[tuple[int, int]]) -> str:
     return "[" + "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges) + "]"
 
 
+class CellClasses(NamedTuple):
+    two_cells: re.Pattern[str]
+    """A character of two cells (the quick wrap writes it as two)."""
+    exact_only: re.Pattern[str]
+    """A character only the exact wrap measures rightly."""
+
+
 @functools.cache
-def _cell_classes() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+def _cell_classes() -> CellClasses | None:
     """The characters of two cells, and those `wrapped` leaves to the exact way, made from the
     table rich measures by (a test holds them to `get_character_cell_size` over every code
     point); None where this rich keeps its table elsewhere, and every text goes the exact way.
@@ -90,11 +97,11 @@ def _cell_classes() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
             return None
     plane = [(low, min(high, 0xFFFF), width) for low, high, width in widths if low <= 0xFFFF]
     two = re.compile(_class([(low, high) for low, high, width in plane if width == 2]))
-    none = [(low, high) for low, high, width in plane if width in (0, -1)]
+    no_cells = [(low, high) for low, high, width in plane if width in (0, -1)]
     white = (code for code in range(0x3001) if chr(code).isspace())  # none comes later
-    spaces = [(code, code) for code in white if two.match(chr(code))]
-    exact = _class([(0x00, 0x1F), (0x7F, 0x9F), *spaces, *none])
-    return two, re.compile(f"{exact}|[\\U00010000-\\U0010ffff]")
+    wide_spaces = [(code, code) for code in white if two.match(chr(code))]
+    exact = _class([(0x00, 0x1F), (0x7F, 0x9F), *wide_spaces, *no_cells])
+    return CellClasses(two, re.compile(f"{exact}|[\\U00010000-\\U0010ffff]"))
 
 
 @functools.cache
@@ -121,9 +128,9 @@ def wrapped(text: str, room: int) -> list[tuple[int, int]] | None:
         cells = text
     else:
         classes = _cell_classes()
-        if classes is None or classes[1].search(text):
+        if classes is None or classes.exact_only.search(text):
             return _wrapped_any(text, room)
-        cells = classes[0].sub(_TWO_CELLS, text)
+        cells = classes.two_cells.sub(_TWO_CELLS, text)
     lines: list[tuple[int, int]] = []
     seconds = 0  # second cells before the line: the white space between lines has none
     count = cells.count

@@ -331,12 +331,16 @@ def _raise_terminated(signum: int, _frame: FrameType | None) -> None:
 
 @contextlib.contextmanager
 def signals_end_the_write() -> Iterator[None]:
-    """Every catchable signal that would end the run raises Terminated instead, so that the
-    temporary file is removed on the way out and the run ends with one line."""
+    """Every catchable signal that would end the run (left to its default) raises Terminated
+    instead, so that the temporary file is removed on the way out and the run ends with one
+    line."""
     previous: dict[int, object] = {}
     try:
         for number in ENDING_SIGNALS:
-            previous[number] = signal.signal(number, _raise_terminated)
+            # only a signal left to its default: one the caller ignores (`nohup`, `trap ''`)
+            # or handles (a profiler's SIGPROF, faulthandler's SIGABRT) stays theirs
+            if signal.getsignal(number) is signal.SIG_DFL:
+                previous[number] = signal.signal(number, _raise_terminated)
     except ValueError:  # not the main thread: signals are not delivered here
         pass
     try:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Rational
 from typing import IO, Any
 
-from qingpu_cli.store.vocabulary import BOUND_WORDS, SCALES, UNIT_WORDS
+from qingpu_cli.store.vocabulary import BOUND_WORDS, MAX_SCALED_DECIMALS, SCALES, UNIT_WORDS
 
 #: What a terminal acts on, as a character class's ranges: the C0 controls but the line break,
 #: the line break, C1 controls and DEL, and the bidirectional overrides and isolates.
@@ -147,7 +147,7 @@ def _stated_number(value: float) -> str:
         if abs(exact) >= size:
             shown = (exact / size).normalize()
             exponent = shown.as_tuple().exponent
-            if isinstance(exponent, int) and exponent >= -3:
+            if isinstance(exponent, int) and exponent >= -MAX_SCALED_DECIMALS:
                 return f"{shown:f} {word}"
             break
     if exact == exact.to_integral_value():
@@ -473,7 +473,8 @@ def write_markdown(
     rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: IO[str]
 ) -> None:
     """A table whose cells show a store's text as text: every character of Markdown's markup
-    has a backslash before it (a link, an image or raw HTML in a store is never made live),
+    has a backslash before it (in CommonMark a link, an image or raw HTML in a store is never
+    made live; a renderer that links bare addresses still links a bare web address),
     and tabs, line breaks and controls are written as in a tsv cell, so the table reads back
     to the same values."""
 

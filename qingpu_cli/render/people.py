@@ -85,12 +85,16 @@ class Names(NamedTuple):
 _PARENTHESIS = re.compile(r" \(([^()]*)\)")
 
 
+#: The most words a note in a publisher's parentheses may have and stay in its name.
+NOTE_WORDS = 2
+
+
 def _noted(parenthesis: re.Match[str]) -> str:
-    """A parenthesis as a column names a publisher by: a note of one word each, such as a
-    language or a site (`(Chinese)`, `(shine.cn)`), stays; a description, a note of several
-    words (`(Shanghai government news site)`, `trade press`, `zh-tw variant`), goes."""
-    kept = [item.strip() for item in parenthesis.group(1).split(",")]
-    kept = [item for item in kept if item and len(item.split()) == 1]
+    """A parenthesis as a column names a publisher by: each note of at most NOTE_WORDS words,
+    such as a language, an edition or a site (`(Chinese, zh-tw variant)`, `(shine.cn)`),
+    stays; a description of more (`(Shanghai government news site)`) goes."""
+    kept = [item.strip() for item in re.split(r"[,;]", parenthesis.group(1))]
+    kept = [item for item in kept if item and len(item.split()) <= NOTE_WORDS]
     return f" ({', '.join(kept)})" if kept else ""
 
 

@@ -390,6 +390,8 @@ def _write_evidence(
     for source, items in by_source.items():
         title = items[0]["source_title"]
         who = names.records.get(source)  # its publisher or site, and its date
+        if who is not None and who.split(", ")[0] in (title, source):
+            who = None  # a source named by its title or id alone says nothing more
         line = Text("From ")
         if title:
             line.append(f"\u201c{visible(title)}\u201d" + (", " if who else " "))

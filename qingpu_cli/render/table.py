@@ -85,7 +85,7 @@ def cell_text(value: object) -> str:
 
 #: A date or a month as a word of its own (a list's comma after it), which reads only whole:
 #: never "2021-04-" above "02". Inside prose ("dated 2025-07-30)") it breaks as any compound.
-_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?[,;]?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?[,;]?")
 
 
 def _unbroken_dates(word: str) -> str:

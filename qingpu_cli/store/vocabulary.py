@@ -209,3 +209,7 @@ UNIT_WORDS = {
 
 #: The words for large numbers, as sources write them: 41.3 billion, 1.1 trillion.
 SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
+#: The most decimals a stated figure is written with in a scale's words (1.271 million): past
+#: that it is written out with its thousands separated (1,271,424), on every screen and in the
+#: library's words alike. The ends of a rounding keep their scale whatever their digits.
+MAX_SCALED_DECIMALS = 3
