@@ -20,7 +20,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
 
 from qingpu_cli import __version__
@@ -101,51 +101,57 @@ def _read_bounded(file: IO[bytes], label: str, limit: int) -> bytes:
         size = os.fstat(file.fileno()).st_size
         if size > limit:
             raise _too_large(label, f"{size:,}", limit)
-        data = _read_waiting(file, label, limit) if size == 0 else file.read()
+        if size == 0:
+            return _joined_within(_chunks_waiting(file, label), label, limit)
+        data = file.read()
         if len(data) > limit:  # it grew since
             raise _too_large(label, f"over {limit:,}", limit)
         return data
-    chunks: list[bytes] = []
+    return _joined_within(iter(lambda: file.read(_CHUNK), b""), label, limit)
+
+
+def _joined_within(chunks: Iterable[bytes], label: str, limit: int) -> bytes:
+    """The chunks of a file with no size to go by, refused as soon as more than the limit has
+    come."""
+    taken: list[bytes] = []
     total = 0
-    while chunk := file.read(_CHUNK):
+    for chunk in chunks:
         total += len(chunk)
         if total > limit:
             raise _too_large(label, f"over {limit:,}", limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
+        taken.append(chunk)
+    return b"".join(taken)
 
 
-#: How long a store that says it is empty (a file of `/proc`) may take to give its first byte.
+#: How long a store that says it is empty (a file of `/proc`) may take to give each chunk.
 READ_WAIT_SECONDS = 0.5
 
 
-def _read_waiting(file: IO[bytes], label: str, limit: int) -> bytes:
+def _chunks_waiting(file: IO[bytes], label: str) -> Iterator[bytes]:
     """A regular file of size 0 is empty or is made as it is read (`/proc`): one that has
     nothing to give for half a second before its end (`/proc/kmsg` gives the kernel's
     messages, then waits for the next) is refused rather than waited on."""
     import select
 
     descriptor = file.fileno()
-    chunks: list[bytes] = []
-    total = 0
+    given = False
     while True:
         try:
             ready, _, _ = select.select([descriptor], [], [], READ_WAIT_SECONDS)
         except (OSError, ValueError):  # a file select cannot wait on: read it as it is
-            return b"".join(chunks) + file.read()
+            yield file.read()
+            return
         if not ready:
             raise StorePathError(
                 f"store cannot be read: {label} gave nothing within {READ_WAIT_SECONDS:g} s"
-                f"{' more' if chunks else ''} and did not end (a file that waits, such as"
+                f"{' more' if given else ''} and did not end (a file that waits, such as"
                 " /proc/kmsg)"
             )
         chunk = os.read(descriptor, _CHUNK)
         if not chunk:
-            return b"".join(chunks)
-        total += len(chunk)
-        if total > limit:
-            raise _too_large(label, f"over {limit:,}", limit)
-        chunks.append(chunk)
+            return
+        given = True
+        yield chunk
 
 
 def read_store_bytes(
