@@ -307,9 +307,7 @@ def interval_words(fact: Mapping[str, Any], version: int = EXACT_IS_A_POINT_FROM
         return "any value"
     if span.is_point:
         return f"exactly {figure_words(span.low)}{after}"
-    low, high = number_words(span.low), number_words(span.high)
-    low_number, _, low_scale = low.partition(" ")
-    high_number, _, high_scale = high.partition(" ")
+    (low_number, low_scale), (high_number, high_scale) = _in_scale(span.low), _in_scale(span.high)
     if low_scale and low_scale == high_scale:  # one scale, as the screens write it
         return f"rounded: {low_number} to {high_number} {low_scale}{after}"
     # ends of two scales are each written as a figure alone: 999,999.5 to 1,000,000.5
@@ -329,12 +327,19 @@ def _decimal(value: Fraction) -> str:
     return f"{float(value):.4g}"
 
 
-def number_words(value: Fraction) -> str:
-    """A number in the words a source uses for large ones: `100 billion`, `1.5 million`."""
+def _in_scale(value: Fraction) -> tuple[str, str | None]:
+    """A number as its digits in the largest scale it reaches, and that scale's word
+    (`1.5`, `million`); its digits and None below a million."""
     for scale, word in SCALES:
         if abs(value) >= scale:
-            return f"{_decimal(value / scale)} {word}"
-    return _decimal(value)
+            return _decimal(value / scale), word
+    return _decimal(value), None
+
+
+def number_words(value: Fraction) -> str:
+    """A number in the words a source uses for large ones: `100 billion`, `1.5 million`."""
+    number, scale = _in_scale(value)
+    return f"{number} {scale}" if scale else number
 
 
 def _years_words(span: Interval) -> str:
@@ -354,11 +359,12 @@ def figure_words(value: Fraction) -> str:
     """A figure alone, as the screens write it: in a scale's words with at most
     MAX_SCALED_DECIMALS decimals (`1.5 million`), else with its thousands separated
     (`1,271,424`, not `1.271424 million`)."""
-    words = number_words(value)
-    number, _, scale = words.partition(" ")
-    if scale and len(number.partition(".")[2]) > MAX_SCALED_DECIMALS:
+    number, scale = _in_scale(value)
+    if scale is None:
+        return number
+    if len(number.partition(".")[2]) > MAX_SCALED_DECIMALS:
         return _decimal(value)
-    return words
+    return f"{number} {scale}"
 
 
 def percent_words(gap: Fraction) -> str:

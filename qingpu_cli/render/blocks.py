@@ -70,6 +70,11 @@ def _class(ranges: Sequence[tuple[int, int]]) -> str:
     return "[" + "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges) + "]"
 
 
+#: The controls, of no cells: C0, DEL and C1. An ASCII text with none is a character a cell.
+_CONTROLS = ((0x00, 0x1F), (0x7F, 0x9F))
+_CONTROL = re.compile(_class(_CONTROLS))
+
+
 class CellClasses(NamedTuple):
     two_cells: re.Pattern[str]
     """A character of two cells (the quick wrap writes it as two)."""
@@ -100,7 +105,7 @@ def _cell_classes() -> CellClasses | None:
     no_cells = [(low, high) for low, high, width in plane if width in (0, -1)]
     white = (code for code in range(0x3001) if chr(code).isspace())  # none comes later
     wide_spaces = [(code, code) for code in white if two.match(chr(code))]
-    exact = _class([(0x00, 0x1F), (0x7F, 0x9F), *wide_spaces, *no_cells])
+    exact = _class([*_CONTROLS, *wide_spaces, *no_cells])
     return CellClasses(two, re.compile(f"{exact}|[\\U00010000-\\U0010ffff]"))
 
 
@@ -112,9 +117,6 @@ def _line_pattern(room: int) -> re.Pattern[str]:
     return re.compile(rf"{line}(?=\s|\Z)|(\S)", re.DOTALL)
 
 
-_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def wrapped(text: str, room: int) -> list[tuple[int, int]] | None:
     """Where each line of the text starts and ends when wrapped at spaces into `room` cells;
     None when a word is wider than the room (it is then printed whole, below its header).
@@ -124,7 +126,7 @@ def wrapped(text: str, room: int) -> list[tuple[int, int]] | None:
     not a character: a value of ten megabytes, a fifth Chinese, is wrapped in about a third
     of a second. A text with characters that only the exact way measures rightly goes that
     way (`_wrapped_any`), and a test holds the two to the same lines."""
-    if text.isascii() and not _ASCII_CONTROL.search(text):
+    if text.isascii() and not _CONTROL.search(text):
         cells = text
     else:
         classes = _cell_classes()

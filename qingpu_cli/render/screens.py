@@ -390,7 +390,9 @@ def _write_evidence(
     for source, items in by_source.items():
         title = items[0]["source_title"]
         who = names.records.get(source)  # its publisher or site, and its date
-        if who is not None and who.split(", ")[0] in (title, source):
+        if who is not None and any(
+            who == named or who.startswith(f"{named}, ") for named in (title, source) if named
+        ):
             who = None  # a source named by its title or id alone says nothing more
         line = Text("From ")
         if title:
@@ -654,19 +656,24 @@ def write_overview(
             for event in reversed(counted.values())
         ]
         text = f"{len(events)} signing events" + (f": {', '.join(counts)}" if counts else "")
-        console.print(_hanging("Events", text, width=11), width=width)
+        console.print(_hanging("Events", text, width=_SUMMARY_TITLE), width=width)
     partners = summary["partners"]
     if partners:
         sectors = _counted(partner["sector"] for partner in partners)
-        console.print(_hanging("Partners", sectors, width=11), width=width)
+        console.print(_hanging("Partners", sectors, width=_SUMMARY_TITLE), width=width)
     found = summary["industries"]
     if found:
         roles = _counted(industry["role"] for industry in found)
         scales = _counted(item["scale_status"] for item in found if item["scale_status"])
         text = roles + (f"; scale {scales}" if scales else "")
-        console.print(_hanging("Industries", text, width=11), width=width)
+        console.print(_hanging("Industries", text, width=_SUMMARY_TITLE), width=width)
     console.print()
     console.print(_hanging("Next:", " \u00b7 ".join(hints), "dim"), width=width)
+
+
+#: The width of the overview's summary titles (Events, Partners, Industries), so their texts
+#: start in one column.
+_SUMMARY_TITLE = len("Industries") + 1
 
 
 def _hanging(title: str, text: str, style: str = "", width: int = 0) -> Table:

@@ -43,6 +43,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 #: export without `--replace`, never another application's database.
 APPLICATION_ID = b"QGPU"
 _APPLICATION_ID_AT = 68
+_APPLICATION_ID_END = _APPLICATION_ID_AT + len(APPLICATION_ID)
 
 
 class Column(NamedTuple):
@@ -187,8 +188,7 @@ def _is_sqlite(start: bytes) -> bool:
 
 
 def _is_export(start: bytes) -> bool:
-    end = _APPLICATION_ID_AT + len(APPLICATION_ID)
-    return _is_sqlite(start) and start[_APPLICATION_ID_AT:end] == APPLICATION_ID
+    return _is_sqlite(start) and start[_APPLICATION_ID_AT:_APPLICATION_ID_END] == APPLICATION_ID
 
 
 #: Files beside a database that SQLite would play into, or read over, whatever is renamed there.
@@ -202,7 +202,7 @@ def check_target(path: str, replace: bool) -> None:
     if files.is_stdout(path):
         raise UsageError("--sqlite writes a file, not standard output: name a file")
     status = files.check_replaceable(
-        path, "--sqlite", replace, _is_export, "an earlier export", _APPLICATION_ID_AT + 4
+        path, "--sqlite", replace, _is_export, "an earlier export", _APPLICATION_ID_END
     )
     beside = [path + side for side in SIDE_FILES if os.path.lexists(path + side)]
     if beside:
